@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test project and prints one closing line: "N passed, N failed".
+set -uo pipefail
+here="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+cd "$here"
+results="$here/TestResults"
+rm -rf "$results"
+if ! dotnet build KvmTune.slnx -c Release -nologo -v q 2>&1 | tail -n 30; then :; fi
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+dotnet test KvmTune.slnx -c Release --no-build -nologo --results-directory "$results" \
+    --logger "trx" --logger "console;verbosity=minimal" "$@"
+status=$?
+# Count outcomes from the TRX files: one UnitTestResult per executed test.
+passed=$(cat "$results"/*.trx 2>/dev/null | grep -o '<UnitTestResult [^>]*outcome="Passed"' | wc -l)
+failed=$(cat "$results"/*.trx 2>/dev/null | grep -o '<UnitTestResult [^>]*outcome="Failed"' | wc -l)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    echo "test.sh: the test runner failed (exit $status) without a failing test" >&2
+    failed=1
+fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+    echo "test.sh: no test ran" >&2
+    failed=1
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,14 @@
+using System.Reflection;
+using Spectre.Console.Cli;
+
+namespace KvmTune.Cli.Commands;
+
+internal sealed class VersionCommand : Command
+{
+    public override int Execute(CommandContext context, CancellationToken cancellationToken)
+    {
+        var version = typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        Console.WriteLine($"kvmtune {version}");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,3 @@
+using KvmTune.Cli;
+
+return await KvmTuneApp.RunAsync(args).ConfigureAwait(false);

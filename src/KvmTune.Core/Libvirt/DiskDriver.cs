@@ -1,0 +1,98 @@
+using System.Xml.Linq;
+using KvmTune.Core.Tuning;
+
+namespace KvmTune.Core.Libvirt;
+
+/// <summary>
+/// A view over a disk's <c>&lt;driver&gt;</c>. Reading never creates the element; setting a value does.
+/// Values libvirt does not know are returned verbatim by the string properties and listed by <see cref="UnknownValues"/>.
+/// </summary>
+public sealed class DiskDriver
+{
+    private readonly XElement _disk;
+
+    internal DiskDriver(XElement disk) => _disk = disk;
+
+    /// <summary>The <c>&lt;driver&gt;</c> element, or null.</summary>
+    public XElement? Element => _disk.Element("driver");
+
+    public string? Name => Get("name");
+    /// <summary>The image format (<c>type='qcow2'</c>, <c>raw</c>, …).</summary>
+    public string? Format => Get("type");
+    public string? Cache => Get("cache");
+    public string? Io => Get("io");
+    public string? Discard => Get("discard");
+    public string? DetectZeroes => Get("detect_zeroes");
+    public string? IoThread => Get("iothread");
+    public string? Queues => Get("queues");
+    public string? QueueSize => Get("queue_size");
+    public string? ErrorPolicy => Get("error_policy");
+    public string? RerrorPolicy => Get("rerror_policy");
+    public string? CopyOnRead => Get("copy_on_read");
+
+    /// <summary>The parsed cache mode; null when unset or unknown (see <see cref="Cache"/>).</summary>
+    public CacheMode? CacheMode => CacheModes.Parse(Cache);
+
+    /// <summary>The parsed io mode; null when unset or unknown (see <see cref="Io"/>).</summary>
+    public IoMode? IoMode => IoModes.Parse(Io);
+
+    /// <summary>The iothread ids of the libvirt 10.0 <c>&lt;driver&gt;&lt;iothreads&gt;</c> sub-element.</summary>
+    public IReadOnlyList<string> IoThreadMapping =>
+        Element?.Element("iothreads")?.Elements("iothread").Select(e => (string?)e.Attribute("id") ?? "").ToList() ?? [];
+
+    /// <summary>Values libvirt's schema allows for each enumerated attribute (domaincommon.rng).</summary>
+    public static IReadOnlyDictionary<string, string[]> KnownValues { get; } = new Dictionary<string, string[]>
+    {
+        ["cache"] = ["default", "none", "writethrough", "writeback", "directsync", "unsafe"],
+        ["io"] = ["default", "native", "threads", "io_uring"],
+        ["discard"] = ["default", "unmap", "ignore"],
+        ["detect_zeroes"] = ["default", "off", "on", "unmap"],
+        ["error_policy"] = ["default", "stop", "report", "ignore", "enospace"],
+        ["rerror_policy"] = ["default", "stop", "report", "ignore"],
+        ["copy_on_read"] = ["default", "on", "off"],
+    };
+
+    /// <summary>Enumerated attributes whose value libvirt does not know, kept verbatim.</summary>
+    public IReadOnlyList<(string Attribute, string Value)> UnknownValues =>
+        KnownValues
+            .Select(kv => (Attribute: kv.Key, Value: Get(kv.Key)))
+            .Where(p => p.Value is not null && !KnownValues[p.Attribute].Contains(p.Value))
+            .Select(p => (p.Attribute, p.Value!))
+            .ToList();
+
+    /// <summary>Sets (or with null removes) an attribute, creating <c>&lt;driver&gt;</c> when needed.</summary>
+    public void Set(string attribute, string? value)
+    {
+        var driver = Element;
+        if (driver is null)
+        {
+            if (value is null)
+            {
+                return;
+            }
+            driver = new XElement("driver");
+            DiskElementOrder.InsertDriver(_disk, driver);
+        }
+        driver.SetAttributeValue(attribute, value);
+    }
+
+    private string? Get(string attribute) => (string?)Element?.Attribute(attribute);
+}
+
+/// <summary>Where a new <c>&lt;driver&gt;</c> goes: libvirt writes it first among a disk's children.</summary>
+internal static class DiskElementOrder
+{
+    public static void InsertDriver(XElement disk, XElement driver)
+    {
+        // TODO #2: copy the indentation of the sibling elements so the diff is one line.
+        var first = disk.Elements().FirstOrDefault();
+        if (first is null)
+        {
+            disk.Add(driver);
+        }
+        else
+        {
+            first.AddBeforeSelf(driver);
+        }
+    }
+}
