@@ -1,5 +1,4 @@
 using KvmTune.Core;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace KvmTune.Cli;
@@ -7,37 +6,37 @@ namespace KvmTune.Cli;
 /// <summary>The composition root: every command is registered here.</summary>
 internal static class KvmTuneApp
 {
-    public static CommandApp Create(IAnsiConsole? console = null)
+    public static CommandApp Create(CliOutput output)
     {
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("kvmtune");
             config.PropagateExceptions();
-            if (console is not null)
-            {
-                config.ConfigureConsole(console);
-            }
-            // One line per command; keep them sorted.
+            config.ConfigureConsole(output.Console);
+            config.Settings.Registrar.RegisterInstance(output);
+            // One line per command; keep them sorted by name.
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
         return app;
     }
 
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null)
+    /// <summary>Runs the CLI; bad input becomes one line on stderr and exit code 2.</summary>
+    public static async Task<int> RunAsync(string[] args, CliOutput? output = null)
     {
+        output ??= CliOutput.Process();
         try
         {
-            return await Create(console).RunAsync(args).ConfigureAwait(false);
+            return await Create(output).RunAsync(args).ConfigureAwait(false);
         }
         catch (InputException e)
         {
-            await Console.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
+            await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
         catch (CommandAppException e)
         {
-            await Console.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
+            await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
     }

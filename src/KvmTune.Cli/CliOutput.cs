@@ -1,0 +1,17 @@
+using Spectre.Console;
+
+namespace KvmTune.Cli;
+
+/// <summary>
+/// Where a command writes: <see cref="Console"/> for rendered tables and progress, <see cref="Out"/> for
+/// machine-readable output (JSON, SARIF, diffs) written verbatim, <see cref="Error"/> for the one-line errors.
+/// Commands take it in their constructor; tests pass a test console and string writers.
+/// </summary>
+internal sealed class CliOutput(IAnsiConsole console, TextWriter @out, TextWriter error)
+{
+    public IAnsiConsole Console { get; } = console;
+    public TextWriter Out { get; } = @out;
+    public TextWriter Error { get; } = error;
+
+    public static CliOutput Process() => new(AnsiConsole.Console, System.Console.Out, System.Console.Error);
+}
