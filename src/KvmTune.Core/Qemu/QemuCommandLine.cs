@@ -146,6 +146,23 @@ public sealed class QemuCommandLine
         return new QemuDiskSummary(device, null, chain, direct, noFlush, device?.WriteCache, protocol.Aio);
     }
 
+    /// <summary>
+    /// The disk whose protocol node (or legacy drive) opens <paramref name="path"/>; null when none or when several
+    /// devices use that path (then the source does not identify one disk).
+    /// </summary>
+    public QemuDiskSummary? SummarizeBySource(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var matches = Devices.Where(d => d.Drive is not null)
+            .Select(d => Summarize(d.Id ?? d.Drive!)!)
+            .Where(s => s.ProtocolNode?.Filename == path || s.Drive?.File == path)
+            .ToList();
+        var deviceless = Drives.Where(d => d.File == path && (d.Id is null || Devices.All(dev => dev.Drive != d.Id)))
+            .Select(d => SummarizeDrive(null, d)).ToList();
+        matches.AddRange(deviceless);
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
     /// <summary>Summaries for every block device (<c>-device</c> with a <c>drive</c>) in order.</summary>
     public IReadOnlyList<QemuDiskSummary> SummarizeDevices() =>
         Devices.Where(d => d.Drive is not null).Select(d => Summarize(d.Id ?? d.Drive!)!).ToList();
