@@ -114,6 +114,24 @@ public sealed record DomainExplanation(string? Domain, string? Source, IReadOnly
 /// <summary>Builds <see cref="DiskExplanation"/>s from a domain, the host facts and the rule catalog.</summary>
 public static class DiskExplainer
 {
+    /// <summary>The stable JSON/CLI name of a crash-safety class.</summary>
+    public static string Name(this CrashSafety safety) => safety switch
+    {
+        CrashSafety.ReadOnly => "read-only",
+        CrashSafety.SafeIfGuestFlushes => "safe-if-guest-flushes",
+        CrashSafety.SyncEveryWrite => "sync-every-write",
+        CrashSafety.Unsafe => "unsafe",
+        _ => "unknown",
+    };
+
+    /// <summary>The stable JSON/CLI name of a migration-safety class.</summary>
+    public static string Name(this MigrationSafety safety) => safety switch
+    {
+        MigrationSafety.Safe => "safe",
+        MigrationSafety.Unsafe => "unsafe",
+        _ => "unknown",
+    };
+
     /// <summary>Explains every disk of <paramref name="domain"/>.</summary>
     public static DomainExplanation Explain(DomainDocument domain, HostFacts host)
     {
