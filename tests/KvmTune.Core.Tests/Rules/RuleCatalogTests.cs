@@ -6,7 +6,7 @@ namespace KvmTune.Core.Tests.Rules;
 
 public partial class RuleCatalogTests
 {
-    private static readonly string[] s_designCodes =
+    private static readonly string[] DesignCodes =
     [
         "KT001", "KT002", "KT003", "KT004", "KT005",
         "KT010", "KT011", "KT012",
@@ -17,7 +17,7 @@ public partial class RuleCatalogTests
     public void Catalog_holds_every_design_code_once_ordered_by_code()
     {
         var codes = RuleCatalog.All.Select(r => r.Code).ToList();
-        Assert.Equal(s_designCodes, codes);
+        Assert.Equal(DesignCodes, codes);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace KvmTune.Core.Rules.Catalog;
 public sealed class IoTuneTotalWithReadWriteRule : DiskRule
 {
     // Each unit exists as total_/read_/write_ + unit.
-    private static readonly string[] s_units =
+    private static readonly string[] Units =
     [
         "bytes_sec", "iops_sec",
         "bytes_sec_max", "iops_sec_max",
@@ -31,7 +31,7 @@ public sealed class IoTuneTotalWithReadWriteRule : DiskRule
         {
             yield break;
         }
-        foreach (var unit in s_units)
+        foreach (var unit in Units)
         {
             if (!IsSet(iotune, "total_" + unit))
             {

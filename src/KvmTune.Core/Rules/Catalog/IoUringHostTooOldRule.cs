@@ -6,8 +6,8 @@ namespace KvmTune.Core.Rules.Catalog;
 /// <summary>KT005: <c>io='io_uring'</c> on a host whose QEMU or libvirt is too old.</summary>
 public sealed class IoUringHostTooOldRule : DiskRule
 {
-    private static readonly Version s_minQemu = new(5, 0);
-    private static readonly Version s_minLibvirt = new(6, 3);
+    private static readonly Version MinQemu = new(5, 0);
+    private static readonly Version MinLibvirt = new(6, 3);
 
     public override string Code => "KT005";
     public override Severity Severity => Severity.Error;
@@ -26,13 +26,13 @@ public sealed class IoUringHostTooOldRule : DiskRule
             return [];
         }
         var tooOld = new List<string>();
-        if (host.QemuVersion is { } qemu && qemu < s_minQemu)
+        if (host.QemuVersion is { } qemu && qemu < MinQemu)
         {
-            tooOld.Add($"QEMU {qemu} (needs >= {s_minQemu})");
+            tooOld.Add($"QEMU {qemu} (needs >= {MinQemu})");
         }
-        if (host.LibvirtVersion is { } libvirt && libvirt < s_minLibvirt)
+        if (host.LibvirtVersion is { } libvirt && libvirt < MinLibvirt)
         {
-            tooOld.Add($"libvirt {libvirt} (needs >= {s_minLibvirt})");
+            tooOld.Add($"libvirt {libvirt} (needs >= {MinLibvirt})");
         }
         if (tooOld.Count > 0)
         {
