@@ -251,7 +251,7 @@ public static class NovaSimulator
             if (newIo == "native" && !(CacheModes.Parse(cache) is { } parsed && IoMode.Native.CanStartWith(parsed)))
             {
                 configFindings.Add(new("KT001", Severity.Error, "libvirt", "disk_io_modes", entry.Line,
-                    $"disk_io_modes: {entry.Text} but {spec.SourceType} disks get cache='{cache}': libvirt refuses io='native' without cache='none' or 'directsync' ({name})"));
+                    $"disk_io_modes: {entry.Text} but {spec.SourceType} disks get cache='{cache}': libvirt refuses io='native' without cache='none' or 'directsync'"));
             }
         }
         var driver = spec.DriverXml();
