@@ -73,7 +73,7 @@ public sealed class IniDocument
     /// Sets <paramref name="key"/> in <paramref name="section"/> to <paramref name="value"/>. An existing assignment
     /// (the effective, last one) is rewritten in place, keeping its key spelling, separator and quoting, and its
     /// continuation lines are dropped. Otherwise the line is added to the section, after the commented-out sample line
-    /// (<c>#key = …</c>) when there is one, else after the section's last non-blank line; a missing section is
+    /// (<c>#key = …</c>) when there is one, else after the section's last assignment (or its header); a missing section is
     /// created at the end of the file. Returns false when the value was already the effective one (nothing changed).
     /// </summary>
     public bool Set(string section, string key, string value)
@@ -136,7 +136,8 @@ public sealed class IniDocument
     }
 
     // After which line (1-based) a new assignment of `key` goes: below "#key = …" in the section when the file is a
-    // commented sample (oslo-config-generator writes every option that way), else after the section's last content.
+    // commented sample (oslo-config-generator writes every option that way), else after the section's last
+    // assignment, so it never lands inside the comment block that documents another option.
     private int InsertionLine(List<IniSectionHeader> headers, string key)
     {
         foreach (var header in headers)
@@ -155,13 +156,9 @@ public sealed class IniDocument
                 }
             }
         }
-        var last = headers[^1];
-        var end = last.EndLine;
-        while (end > last.Line && _lines[end - 1].Text.Trim().Length == 0)
-        {
-            end--;
-        }
-        return end;
+        var normalized = NormalizeSection(headers[0].Name);
+        var lastAssignment = _entries.LastOrDefault(e => NormalizeSection(e.Section) == normalized);
+        return lastAssignment?.LastLine ?? headers[^1].Line;
     }
 
     private string DominantNewline()
