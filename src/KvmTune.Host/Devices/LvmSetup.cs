@@ -34,12 +34,13 @@ public sealed partial record LvmSetupPlan(string Device, string VolumeGroup)
     }
 
     /// <summary>Runs the commands in order, stopping at the first failure (<see cref="LvmCommandException"/>).</summary>
-    public void Run(Action<string> log)
+    public void Run(Action<string> log, string? lvmCommand = null)
     {
+        lvmCommand ??= LvmCommand;
         foreach (var command in Commands)
         {
             log($"$ {string.Join(' ', command)}");
-            var psi = new ProcessStartInfo(LvmCommand, command)
+            var psi = new ProcessStartInfo(lvmCommand, command)
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
