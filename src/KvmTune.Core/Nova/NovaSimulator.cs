@@ -8,7 +8,8 @@ namespace KvmTune.Core.Nova;
 /// <summary>What KvmTune knows about the compute host when simulating nova.</summary>
 /// <param name="InstancesPathSupportsDirectIo">O_DIRECT support of instances_path (nova.privsep.utils.supports_direct_io); null = unknown, assumed supported.</param>
 /// <param name="Facts">Versions and other facts the rule catalog uses.</param>
-public sealed record NovaHost(bool? InstancesPathSupportsDirectIo, HostFacts Facts)
+/// <param name="ProbedPath">The directory that was probed, when it is not nova.conf's instances_path.</param>
+public sealed record NovaHost(bool? InstancesPathSupportsDirectIo, HostFacts Facts, string? ProbedPath = null)
 {
     /// <summary>Nothing known.</summary>
     public static NovaHost Unknown { get; } = new(null, HostFacts.Unknown);
@@ -70,7 +71,7 @@ public static class NovaSimulator
         var disks = ImageCases.Select(t => SimulateImage(conf, host, t))
             .Concat(VolumeCases.Select(v => SimulateVolume(conf, host, v)))
             .ToList();
-        return new NovaExplanation(conf.InstancesPath, host.InstancesPathSupportsDirectIo, Validate(conf, host, disks), disks);
+        return new NovaExplanation(host.ProbedPath ?? conf.InstancesPath, host.InstancesPathSupportsDirectIo, Validate(conf, host, disks), disks);
     }
 
     /// <summary>
@@ -163,10 +164,11 @@ public static class NovaSimulator
 
         // LibvirtDriver.disk_cachemode: 'none', or 'writeback' when instances_path has no O_DIRECT.
         var baseCache = host.InstancesPathSupportsDirectIo == false ? "writeback" : "none";
+        var probed = host.ProbedPath ?? conf.InstancesPath;
         steps.Add(host.InstancesPathSupportsDirectIo switch
         {
-            true => $"LibvirtDriver.disk_cachemode: {conf.InstancesPath} supports O_DIRECT → cache='none'",
-            false => $"LibvirtDriver.disk_cachemode: {conf.InstancesPath} has no O_DIRECT → nova falls back to cache='writeback'",
+            true => $"LibvirtDriver.disk_cachemode: {probed} supports O_DIRECT → cache='none'",
+            false => $"LibvirtDriver.disk_cachemode: {probed} has no O_DIRECT → nova falls back to cache='writeback'",
             _ => $"LibvirtDriver.disk_cachemode: O_DIRECT support of {conf.InstancesPath} not probed (pass --instances-path), assumed → cache='none'",
         });
         var isSparse = sparse;

@@ -34,11 +34,7 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
     {
         var conf = NovaConfFile.Load(settings.Conf).Parse();
         bool? directIo = settings.InstancesPath is null ? null : ODirectProbe.Supports(settings.InstancesPath);
-        var explanation = NovaSimulator.Explain(conf, new NovaHost(directIo, HostFacts.Unknown));
-        if (settings.InstancesPath is not null)
-        {
-            explanation = explanation with { InstancesPath = settings.InstancesPath };
-        }
+        var explanation = NovaSimulator.Explain(conf, new NovaHost(directIo, HostFacts.Unknown, settings.InstancesPath));
         if (settings.Format == "json")
         {
             WriteJson(settings.Conf, conf, explanation);
@@ -124,7 +120,7 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
                 console.MarkupLine(Markup.Escape($"  {c}: {f.Code} {f.SeverityText}: {f.Message}"));
             }
         }
-        foreach (var d in e.Disks.Where(d => d.Configured || d.Error is not null))
+        foreach (var d in e.Disks.Where(d => d.Configured))
         {
             console.MarkupLine($"[bold]{Markup.Escape(d.Case)}[/]: how nova decides");
             if (d.Error is not null)
