@@ -8,13 +8,17 @@ internal sealed class LoopDevice : IDisposable
     private readonly DirectoryInfo _dir;
     private readonly List<string> _mounts = [];
 
-    public LoopDevice(long sizeMiB = 64)
+    public LoopDevice(long sizeMiB = 64, byte[]? firstSector = null)
     {
         _dir = Directory.CreateTempSubdirectory("kvmtune-loop-");
         BackingFile = Path.Combine(_dir.FullName, "disk.img");
         using (var f = File.Create(BackingFile))
         {
             f.SetLength(sizeMiB * 1024 * 1024);
+            if (firstSector is not null)
+            {
+                f.Write(firstSector);
+            }
         }
         Path_ = Run("losetup", "--find", "--show", BackingFile).Trim();
     }
@@ -49,8 +53,21 @@ internal sealed class LoopDevice : IDisposable
         return output;
     }
 
+    private bool _swap;
+
+    public void SwapOn()
+    {
+        Run("mkswap", Device);
+        Run("swapon", Device);
+        _swap = true;
+    }
+
     public void Dispose()
     {
+        if (_swap)
+        {
+            Run("swapoff", Device);
+        }
         foreach (var m in _mounts)
         {
             try

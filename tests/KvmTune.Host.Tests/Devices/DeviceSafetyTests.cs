@@ -67,4 +67,33 @@ public class DeviceSafetyTests
 
         Assert.Equal(loop.Device, DeviceSafety.Inspect(link, null));
     }
+
+    [Fact]
+    public void A_loop_device_with_an_mbr_partition_table_is_refused_unless_the_path_is_repeated()
+    {
+        // One Linux partition from LBA 2048, 4096 sectors, and the 0x55AA boot signature.
+        var mbr = new byte[512];
+        mbr[446 + 4] = 0x83;
+        BitConverter.GetBytes(2048u).CopyTo(mbr, 446 + 8);
+        BitConverter.GetBytes(4096u).CopyTo(mbr, 446 + 12);
+        mbr[510] = 0x55;
+        mbr[511] = 0xAA;
+        using var loop = new LoopDevice(firstSector: mbr);
+
+        var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, null));
+
+        Assert.Contains("partition table dos", e.Message, StringComparison.Ordinal);
+        DeviceSafety.Check(loop.Device, loop.Device);
+    }
+
+    [Fact]
+    public void A_loop_device_used_as_swap_is_refused_even_with_the_confirmation()
+    {
+        using var loop = new LoopDevice();
+        loop.SwapOn();
+
+        var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, loop.Device));
+
+        Assert.Contains("used as swap", e.Message, StringComparison.Ordinal);
+    }
 }
