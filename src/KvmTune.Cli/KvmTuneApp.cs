@@ -16,6 +16,7 @@ internal static class KvmTuneApp
             config.ConfigureConsole(output.Console);
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
+            config.AddCommand<Commands.ProbeCommand>("probe").WithDescription("Show what this host can do: tool versions, KVM or TCG, io_uring, O_DIRECT, storage.");
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
         return app;
