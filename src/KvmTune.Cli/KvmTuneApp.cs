@@ -16,7 +16,9 @@ internal static class KvmTuneApp
             config.ConfigureConsole(output.Console);
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
+            config.AddCommand<Commands.HistoryCommand>("history").WithDescription("List stored runs, newest first.");
             config.AddCommand<Commands.ProbeCommand>("probe").WithDescription("Show what this host can do: tool versions, KVM or TCG, io_uring, O_DIRECT, storage.");
+            config.AddCommand<Commands.ShowCommand>("show").WithDescription("Show a stored run: host facts and results.");
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
         return app;

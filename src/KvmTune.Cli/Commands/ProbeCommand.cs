@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using KvmTune.Host;
 using KvmTune.Host.Probing;
 using Spectre.Console;
@@ -12,12 +11,6 @@ namespace KvmTune.Cli.Commands;
 /// <summary><c>kvmtune probe</c>: what this host can do, as a table or JSON.</summary>
 internal sealed class ProbeCommand(CliOutput output) : AsyncCommand<ProbeCommand.Settings>
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--dir <DIR>")]
@@ -57,7 +50,7 @@ internal sealed class ProbeCommand(CliOutput output) : AsyncCommand<ProbeCommand
         var result = await HostProbe.RunAsync(dir, settings.Device, cancellationToken).ConfigureAwait(false);
         if (settings.Format == "json")
         {
-            await output.Out.WriteLineAsync(JsonSerializer.Serialize(result, Json)).ConfigureAwait(false);
+            await output.Out.WriteLineAsync(JsonSerializer.Serialize(result, CliJson.Options)).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
         output.Console.Write(Render(result));
