@@ -246,6 +246,54 @@ public class DomainDocumentTests
     }
 
     [Fact]
+    public void Mixed_content_odd_spacing_and_multi_line_tags_survive_an_edit_elsewhere()
+    {
+        // Given hand-edited XML: text next to CDATA, a processing instruction, character references,
+        // spaces around '=', a start tag over several lines and an empty element written as a pair
+        const string Text = "<?xml version='1.0'?>\n<domain type = \"kvm\">\n  <name>a&#x41;b</name>\n" +
+            "  <description>x &lt; y <![CDATA[<raw>]]> tail<?pi data?><!-- c --></description>\n" +
+            "  <devices>\n    <disk type='file'\n          device='disk'>\n      <driver name='qemu'\n              cache='none'></driver>\n" +
+            "      <source file='/a b&amp;c'/>\n      <target dev='vda'    bus='virtio' />\n    </disk>\n  </devices>\n</domain>";
+        var doc = DomainDocument.Parse(Text);
+        Assert.Equal("aAb", doc.Name);
+
+        // When the cache changes and the target loses its bus
+        doc.Disks[0].Driver.Set("cache", "writeback");
+        doc.Disks[0].Element.Element("target")!.Attribute("bus")!.Remove();
+
+        // Then only those two spans changed
+        var expected = Text.Replace("cache='none'", "cache='writeback'", StringComparison.Ordinal)
+            .Replace("<target dev='vda'    bus='virtio' />", "<target dev='vda' />", StringComparison.Ordinal);
+        Assert.Equal(expected, doc.ToXml());
+    }
+
+    [Fact]
+    public void A_self_closed_element_that_gains_children_is_opened_and_closed()
+    {
+        var text = ReadCorpus("disk-cache.xml");
+        var doc = DomainDocument.Parse(text);
+
+        var driver = doc.Disks[0].Driver.Element!;
+        XmlLayout.Append(driver, new System.Xml.Linq.XElement("iothreads"));
+
+        var written = doc.ToXml();
+        Assert.Contains("      <driver name='qemu' type='qcow2' cache='writeback'>\n        <iothreads/>\n      </driver>\n", written, StringComparison.Ordinal);
+        Assert.Equal(text.Split('\n').Length + 2, written.Split('\n').Length);
+    }
+
+    [Fact]
+    public void Replacing_a_text_value_escapes_it()
+    {
+        var text = ReadCorpus("disk-cache.xml");
+        var doc = DomainDocument.Parse(text);
+
+        doc.Root.Element("name")!.Value = "a<b & c";
+
+        var changed = Assert.Single(ChangedLines(text, doc.ToXml()));
+        Assert.Equal("  <name>a&lt;b &amp; c</name>", changed.After);
+    }
+
+    [Fact]
     public void An_unknown_value_is_kept_verbatim_and_reported()
     {
         var doc = DomainDocument.Parse(ReadFixture("crlf-tabs.xml"));
