@@ -370,6 +370,11 @@ public class DomainDocumentTests
         Assert.Equal("4", vdc.Queues);
         Assert.Equal(["2", "3"], vdc.IoThreadMapping);
         Assert.Equal(["4", "1"], doc.Disks.Single(d => d.TargetDev == "vdd").Driver.IoThreadMapping);
+        var queues = vdc.IoThreadQueues;
+        Assert.Equal(["2", "3"], queues.Select(q => q.IoThread));
+        Assert.Equal(["1", "3"], queues[0].Queues);
+        Assert.Equal(["0", "2"], queues[1].Queues);
+        Assert.Empty(doc.Disks.Single(d => d.TargetDev == "vdd").Driver.IoThreadQueues[0].Queues);
     }
 
     [Fact]
