@@ -17,6 +17,7 @@ internal static class KvmTuneApp
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
             config.AddCommand<Commands.ExplainCommand>("explain").WithDescription("Explain each disk's cache and io settings: meaning, safety, the QEMU options they imply, findings.");
+            config.AddCommand<Commands.LintCommand>("lint").WithDescription("Check the disk settings of domain XML files against the KT rule catalog.");
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
         return app;
@@ -28,7 +29,9 @@ internal static class KvmTuneApp
         output ??= CliOutput.Process();
         try
         {
-            return await Create(output).RunAsync(args).ConfigureAwait(false);
+            // Spectre.Console.Cli reads a lone "-" as a nameless option; "-" means standard input to lint/explain.
+            var arguments = args.Select(a => a == "-" ? Host.Domains.FileDomainSource.StandardInputLabel : a).ToArray();
+            return await Create(output).RunAsync(arguments).ConfigureAwait(false);
         }
         catch (InputException e)
         {
