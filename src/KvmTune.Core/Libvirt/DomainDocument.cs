@@ -90,8 +90,7 @@ public sealed class DomainDocument
             // No DTDs: libvirt never writes one, and entity declarations are an expansion risk.
             var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
             using var reader = XmlReader.Create(new StringReader(text), settings);
-            // No SetLineInfo: it costs on every node and only the root's position is ever reported.
-            doc = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
+            doc = XDocument.Load(reader, LoadOptions.PreserveWhitespace | LoadOptions.SetLineInfo);
         }
         catch (XmlException e)
         {
@@ -101,27 +100,10 @@ public sealed class DomainDocument
         }
         if (doc.Root is null || doc.Root.Name.LocalName != "domain" || doc.Root.Name.Namespace != XNamespace.None)
         {
-            var (line, col) = RootPosition(text);
+            var (line, col) = doc.Root is IXmlLineInfo li && li.HasLineInfo() ? (li.LineNumber, li.LinePosition) : (1, 1);
             throw new DomainXmlException($"{sourceName ?? "<input>"}:{line}:{col}: root element is <{doc.Root?.Name.LocalName}>, expected <domain>", sourceName, line, col);
         }
         return new DomainDocument(text, doc, sourceName);
-    }
-
-    /// <summary>Line and column (of the name, as XmlReader reports them) of the root element's start tag.</summary>
-    private static (int Line, int Column) RootPosition(string text)
-    {
-        var i = 0;
-        while ((i = text.IndexOf('<', i)) >= 0 && i + 1 < text.Length && text[i + 1] is '?' or '!')
-        {
-            i++;
-        }
-        if (i < 0)
-        {
-            return (1, 1);
-        }
-        var line = 1 + text.AsSpan(0, i).Count('\n');
-        var lineStart = text.LastIndexOf('\n', Math.Max(0, i - 1)) + 1;
-        return (line, i - lineStart + 2);
     }
 
     /// <summary>
