@@ -430,6 +430,17 @@ public class DomainDocumentTests
     }
 
     [Fact]
+    public void Disk_elements_carry_their_line_numbers_for_lint_locations()
+    {
+        var doc = DomainDocument.Parse(ReadCorpus("disk-cache.xml"));
+
+        var info = (System.Xml.IXmlLineInfo)doc.Disks[0].Element;
+
+        Assert.True(info.HasLineInfo());
+        Assert.Equal(17, info.LineNumber);
+    }
+
+    [Fact]
     public void Malformed_xml_is_refused_with_line_and_column()
     {
         var e = Assert.Throws<DomainXmlException>(() => DomainDocument.Parse("<domain>\n  <devices>\n  </device>\n</domain>", "bad.xml"));
