@@ -294,6 +294,24 @@ public class DomainDocumentTests
     }
 
     [Fact]
+    public void Live_dumpxml_of_a_running_libvirt_9_domain_round_trips_and_edits_in_one_line()
+    {
+        // Given what libvirt 9.0 returned for a running domain (ids, aliases, seclabels, generated addresses)
+        var text = ReadFixture("libvirt-9.0-four-disks.live.xml");
+        var doc = DomainDocument.Parse(text);
+        Assert.Equal(text, doc.ToXml());
+
+        // When the sata disk, which has a bare <driver name='qemu' type='raw'/>, gets cache='none'
+        var sda = doc.Disks.Single(d => d.TargetDev == "sda");
+        Assert.Equal("sata0-0-0", sda.Alias);
+        sda.Driver.Set("cache", "none");
+
+        // Then one line changes
+        var changed = Assert.Single(ChangedLines(text, doc.ToXml()));
+        Assert.Equal("      <driver name='qemu' type='raw' cache='none'/>", changed.After);
+    }
+
+    [Fact]
     public void An_unknown_value_is_kept_verbatim_and_reported()
     {
         var doc = DomainDocument.Parse(ReadFixture("crlf-tabs.xml"));
