@@ -25,6 +25,30 @@ public class SelfBenchLintCommandTests
     }
 
     [Fact]
+    public async Task Emitted_domains_lint_end_to_end_as_a_directory()
+    {
+        using var dir = new TempDir();
+        var target = Path.Combine(dir.Path, "domains");
+
+        var emit = await CliRun.RunAsync(["selfbench", "lint", "--corpus", RepoPaths.LibvirtCorpus, "--count", "200", "--emit", target]);
+        var lint = await CliRun.RunAsync(["lint", "--format", "json", target]);
+
+        Assert.Equal(0, emit.ExitCode);
+        Assert.Equal(200, Directory.GetFiles(target, "*.xml").Length);
+        using var json = JsonDocument.Parse(lint.Out);
+        Assert.Equal(200, json.RootElement.GetProperty("summary").GetProperty("domains").GetInt32());
+    }
+
+    [Fact]
+    public async Task Emit_refuses_an_existing_directory()
+    {
+        using var dir = new TempDir();
+        var run = await CliRun.RunAsync(["selfbench", "lint", "--corpus", RepoPaths.LibvirtCorpus, "--emit", dir.Path]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
     public async Task Selfbench_is_hidden_from_help()
     {
         var run = await CliRun.RunAsync(["--help"]);

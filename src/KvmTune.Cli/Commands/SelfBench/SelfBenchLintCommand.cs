@@ -36,6 +36,10 @@ internal sealed class SelfBenchLintCommand(CliOutput output) : Command<SelfBench
         [DefaultValue(5)]
         public int Runs { get; init; } = 5;
 
+        [CommandOption("--emit <DIR>")]
+        [Description("Write the domains as DIR/domain-NNNNN.xml instead of measuring (to time `kvmtune lint DIR` end to end). DIR must not exist.")]
+        public string? Emit { get; init; }
+
         [CommandOption("--no-pin")]
         [Description("Do not pin the process to one CPU (for tests sharing the process).")]
         public bool NoPin { get; init; }
@@ -74,6 +78,10 @@ internal sealed class SelfBenchLintCommand(CliOutput output) : Command<SelfBench
             throw new InputException($"{corpus}: no such directory");
         }
         var variations = CorpusVariations.Load(corpus);
+        if (settings.Emit is { } emit)
+        {
+            return EmitFiles(variations, settings.Count, emit);
+        }
         using var process = Process.GetCurrentProcess();
         var affinity = process.ProcessorAffinity;
         var pinnedCpu = settings.NoPin ? null : PinToOneCore();
@@ -162,6 +170,22 @@ internal sealed class SelfBenchLintCommand(CliOutput output) : Command<SelfBench
         process.Refresh();
         return new RunResult(count, findings, wall.Elapsed.TotalSeconds, cpuNanoseconds / 1e9,
             (double)parseTicks / Stopwatch.Frequency, (double)ruleTicks / Stopwatch.Frequency, at1k, process.WorkingSet64);
+    }
+
+    private int EmitFiles(CorpusVariations variations, int count, string directory)
+    {
+        // A new directory only: never overwrite files that may be someone's.
+        if (Directory.Exists(directory) || File.Exists(directory))
+        {
+            throw new InputException($"{directory}: already exists; --emit writes into a new directory");
+        }
+        Directory.CreateDirectory(directory);
+        for (var i = 0; i < count; i++)
+        {
+            File.WriteAllText(Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"domain-{i:D5}.xml")), variations.Build(i));
+        }
+        output.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"selfbench lint: wrote {count} domains to {directory}"));
+        return ExitCodes.Ok;
     }
 
     // One core: the benchmark thread and the runtime's helper threads (GC) share the lowest CPU this process may use.
