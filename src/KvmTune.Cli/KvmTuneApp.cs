@@ -29,6 +29,12 @@ internal static class KvmTuneApp
             config.AddCommand<Commands.HistoryCommand>("history").WithDescription("List stored runs, newest first.");
             config.AddCommand<Commands.ProbeCommand>("probe").WithDescription("Show what this host can do: tool versions, KVM or TCG, io_uring, O_DIRECT, storage.");
             config.AddCommand<Commands.ShowCommand>("show").WithDescription("Show a stored run: host facts and results.");
+            config.AddBranch("selfbench", bench =>
+            {
+                bench.HideBranch();
+                bench.SetDescription("Measure KvmTune's own speed.");
+                bench.AddCommand<Commands.SelfBench.SelfBenchLintCommand>("lint").WithDescription("Parse and lint 10,000 domains built from the libvirt corpus on one core.");
+            });
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
         return app;
