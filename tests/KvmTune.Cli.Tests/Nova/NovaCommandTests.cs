@@ -134,6 +134,17 @@ public sealed class NovaCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Set_of_default_dot_key_means_the_DEFAULT_section_and_a_misspelt_key_gets_a_note()
+    {
+        var (code, stdout, stderr, _) = await Run("nova", "set", "--conf", _conf, "default.preallocate_images=space", "libvirt.image_type=lvm");
+
+        Assert.Equal(0, code);
+        Assert.Contains("\n #preallocate_images = none\n+preallocate_images = space\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("note: [libvirt] image_type is not a key KvmTune knows", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("preallocate_images is not a key", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Set_of_the_current_value_writes_nothing_and_makes_no_backup()
     {
         var inode = Stat(_conf, "%i");
