@@ -38,7 +38,7 @@ public sealed class NovaCommandTests : IDisposable
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(stdout);
         var disks = json.RootElement.GetProperty("disks").EnumerateArray().ToList();
-        Assert.Equal(11, disks.Count);
+        Assert.Equal(12, disks.Count);
         var configured = Assert.Single(disks, d => d.GetProperty("configured").GetBoolean());
         Assert.Equal("image:default", configured.GetProperty("case").GetString());
         Assert.Equal("<driver name=\"qemu\" type=\"qcow2\" cache=\"none\" />", configured.GetProperty("driver").GetString());
