@@ -177,4 +177,16 @@ public class NovaSimulatorTests
     {
         Assert.DoesNotContain("name=", Disk("[libvirt]\nvirt_type = parallels\n", "image:ploop").Driver, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_kolla_ceph_host_gives_rbd_disks_with_writeback_and_no_io()
+    {
+        var conf = NovaConf.Parse(NovaFixtures.Read("kolla-ceph-nova.conf"), "kolla-ceph-nova.conf");
+
+        var rbd = NovaSimulator.Explain(conf, NovaHost.Unknown).Disks.Single(d => d.Configured);
+
+        Assert.Equal("image:rbd", rbd.Case);
+        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"writeback\" discard=\"ignore\" />", rbd.Driver);
+        Assert.Contains("<source protocol=\"rbd\" name=\"vms/INSTANCE_UUID_disk\" />", rbd.DiskXml, StringComparison.Ordinal);
+    }
 }
