@@ -109,23 +109,6 @@ public sealed class BackendFactoryTests
     }
 
     [Fact]
-    public async Task Signal_clean_up_removes_every_live_backend_of_the_process()
-    {
-        // Given a live loop backend
-        using var dir = new TempDirectory();
-        using var factory = new BackendFactory(new BackendOptions { ScratchDirectory = dir.Path });
-        var loop = await factory.CreateAsync(Backend.Loop, Size);
-
-        // When the signal clean-up runs
-        SignalCleanup.CleanUpNow();
-
-        // Then the loop device is detached and its file removed
-        Assert.True(loop.IsDisposed);
-        Assert.Equal("", HostProcess.Run("losetup", ["-j", loop.File!]).StandardOutput.Trim());
-        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
-    }
-
-    [Fact]
     public async Task A_named_blank_device_becomes_a_raw_block_target_and_is_left_in_place()
     {
         // Given a blank loop device the user names with --device

@@ -3,128 +3,121 @@ using KvmTune.Host.Devices;
 
 namespace KvmTune.Host.Tests.Devices;
 
-public sealed class DeviceSafetyTests
+public class DeviceSafetyTests
 {
     [Fact]
-    public void A_blank_loop_device_is_accepted()
+    public void A_blank_loop_device_passes()
     {
-        // Given a loop device over a file of zeros
-        using var loop = TestLoopDevice.Create();
+        using var loop = new LoopDevice();
 
-        // When it is checked without confirmation, Then nothing is thrown
-        DeviceSafety.Check(loop.Device, null);
+        Assert.Equal(loop.Device, DeviceSafety.Inspect(loop.Device, null));
+        Assert.Null(DeviceSafety.Signature(loop.Device));
     }
 
     [Fact]
-    public void A_loop_device_with_an_ext4_signature_is_refused_naming_the_file_system()
+    public void A_loop_device_with_an_ext4_signature_is_refused_unless_the_path_is_repeated()
     {
-        // Given a loop device over a file formatted with mkfs.ext4
-        using var loop = TestLoopDevice.Create(prepare: file => TestLoopDevice.Run("mkfs.ext4", "-q", "-F", file));
+        using var loop = new LoopDevice();
+        loop.MakeExt4();
 
-        // When it is checked without confirmation
-        var error = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, null));
+        var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, null));
 
-        // Then the message names the device, the signature and the confirmation flag
-        Assert.Contains(loop.Device, error.Message, StringComparison.Ordinal);
-        Assert.Contains("ext4", error.Message, StringComparison.Ordinal);
-        Assert.Contains(DeviceSafety.ConfirmOption + " " + loop.Device, error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Confirmation_repeating_the_exact_path_overrides_the_signature_check()
-    {
-        // Given a loop device with an ext4 signature
-        using var loop = TestLoopDevice.Create(prepare: file => TestLoopDevice.Run("mkfs.ext4", "-q", "-F", file));
-
-        // When the confirmation repeats its path, Then it is accepted
+        Assert.Contains("ext4", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"--i-know-this-destroys {loop.Device}", e.Message, StringComparison.Ordinal);
+        Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, "/dev/some-other"));
         DeviceSafety.Check(loop.Device, loop.Device);
     }
 
     [Fact]
-    public void Confirmation_naming_another_path_is_refused()
+    public void A_mounted_loop_device_is_refused_even_with_the_confirmation()
+    {
+        using var loop = new LoopDevice();
+        loop.MakeExt4();
+        var mountPoint = loop.Mount();
+
+        var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, loop.Device));
+
+        Assert.Contains($"mounted at {mountPoint}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_regular_file_is_not_a_block_device()
+    {
+        using var loop = new LoopDevice(1);
+
+        var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.BackingFile, null));
+
+        Assert.Contains("not a block device", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_device_is_bad_input()
+    {
+        var e = Assert.Throws<InputException>(() => DeviceSafety.Check("/dev/kvmtune-no-such-device", null));
+
+        Assert.Equal("/dev/kvmtune-no-such-device: no such device", e.Message);
+    }
+
+    [Fact]
+    public void A_symlink_to_a_blank_device_resolves_to_the_device()
+    {
+        using var loop = new LoopDevice();
+        var link = Path.Combine(Path.GetDirectoryName(loop.BackingFile)!, "by-id-link");
+        File.CreateSymbolicLink(link, loop.Device);
+
+        Assert.Equal(loop.Device, DeviceSafety.Inspect(link, null));
+    }
+
+    [Fact]
+    public void A_loop_device_with_an_mbr_partition_table_is_refused_unless_the_path_is_repeated()
+    {
+        // One Linux partition from LBA 2048, 4096 sectors, and the 0x55AA boot signature.
+        var mbr = new byte[512];
+        mbr[446 + 4] = 0x83;
+        BitConverter.GetBytes(2048u).CopyTo(mbr, 446 + 8);
+        BitConverter.GetBytes(4096u).CopyTo(mbr, 446 + 12);
+        mbr[510] = 0x55;
+        mbr[511] = 0xAA;
+        using var loop = new LoopDevice(firstSector: mbr);
+
+        var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, null));
+
+        Assert.Contains("partition table dos", e.Message, StringComparison.Ordinal);
+        DeviceSafety.Check(loop.Device, loop.Device);
+    }
+
+    [Fact]
+    public void A_loop_device_used_as_swap_is_refused_even_with_the_confirmation()
+    {
+        using var loop = new LoopDevice();
+        loop.SwapOn();
+
+        var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, loop.Device));
+
+        Assert.Contains("used as swap", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gpt_partition_table_written_by_parted_is_refused()
+    {
+        // Given a loop device carrying a GPT label
+        using var loop = new LoopDevice();
+        LoopDevice.Run("parted", "-s", loop.Device, "mklabel", "gpt");
+
+        // When it is checked, Then the partition table is named with the confirmation option
+        var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, null));
+        Assert.Contains("partition table gpt", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{DeviceSafety.ConfirmOption} {loop.Device}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_confirmation_naming_another_device_is_refused_even_for_a_blank_device()
     {
         // Given a blank loop device
-        using var loop = TestLoopDevice.Create();
+        using var loop = new LoopDevice();
 
-        // When the confirmation names something else
-        var error = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, "/dev/sdz"));
-
-        // Then the message says the paths differ
-        Assert.Contains("/dev/sdz", error.Message, StringComparison.Ordinal);
-        Assert.Contains("exact path", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_gpt_partition_table_is_refused()
-    {
-        // Given a loop device carrying a GPT label written by parted
-        using var loop = TestLoopDevice.Create(prepare: file => TestLoopDevice.Run("parted", "-s", file, "mklabel", "gpt"));
-
-        // When it is checked
-        var error = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, null));
-
-        // Then the partition table is named
-        Assert.Contains("gpt partition table", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_mounted_loop_device_is_refused_even_with_confirmation()
-    {
-        // Given an ext4 loop device mounted on a temporary directory
-        using var loop = TestLoopDevice.Create(prepare: file => TestLoopDevice.Run("mkfs.ext4", "-q", "-F", file));
-        using var mountPoint = new TempDirectory();
-        TestLoopDevice.Run("mount", loop.Device, mountPoint.Path);
-        try
-        {
-            // When it is checked with the confirmation repeating its path
-            var error = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, loop.Device));
-
-            // Then it is refused as mounted, naming the mount point
-            Assert.Contains("mounted at " + mountPoint.Path, error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            TestLoopDevice.Run("umount", mountPoint.Path);
-        }
-    }
-
-    [Fact]
-    public void A_loop_device_in_use_as_swap_is_refused_even_with_confirmation()
-    {
-        // Given a loop device activated as swap
-        using var loop = TestLoopDevice.Create(megabytes: 32, prepare: file => TestLoopDevice.Run("mkswap", file));
-        TestLoopDevice.Run("swapon", loop.Device);
-        try
-        {
-            // When it is checked with confirmation
-            var error = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, loop.Device));
-
-            // Then it is refused as swap
-            Assert.Contains("in use as swap", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            TestLoopDevice.Run("swapoff", loop.Device);
-        }
-    }
-
-    [Fact]
-    public void A_regular_file_is_refused_as_not_a_block_device()
-    {
-        // Given a regular file
-        using var dir = new TempDirectory();
-        var file = Path.Combine(dir.Path, "disk.img");
-        File.WriteAllBytes(file, new byte[4096]);
-
-        // When it is named as a device, Then it is refused
-        var error = Assert.Throws<InputException>(() => DeviceSafety.Check(file, file));
-        Assert.Equal($"device {file}: not a block device", error.Message);
-    }
-
-    [Fact]
-    public void A_missing_device_is_refused()
-    {
-        var error = Assert.Throws<InputException>(() => DeviceSafety.Check("/dev/kvmtune-no-such-disk", null));
-        Assert.Equal("device /dev/kvmtune-no-such-disk: does not exist", error.Message);
+        // When the confirmation names something else, Then it is refused, naming both
+        var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, "/dev/sdz"));
+        Assert.Equal($"{loop.Device}: {DeviceSafety.ConfirmOption} names /dev/sdz, another device; it must repeat the device path", e.Message);
     }
 }
