@@ -184,7 +184,8 @@ public sealed class DomainEditPlan
             var actual = CurrentValue(disk.Driver, edit.Attribute);
             if (actual != edit.NewValue)
             {
-                problems.Add($"{edit.Disk}: {edit.Attribute}='{actual}' after defineXML, '{edit.NewValue}' asked");
+                var shown = actual is null ? $"{edit.Attribute} unset" : $"{edit.Attribute}='{actual}'";
+                problems.Add($"{edit.Disk}: {shown} after defineXML, {edit.Attribute}='{edit.NewValue}' asked");
             }
         }
         return problems;

@@ -114,6 +114,6 @@ public sealed class DomainEditPlanTests
         var partial = Fixture("qemu-two-disks.xml").Replace("type='qcow2'/>", "type='qcow2' cache='none'/>", StringComparison.Ordinal);
 
         Assert.Empty(plan.Verify(DomainDocument.Parse(good)));
-        Assert.Equal(["vda: io='' after defineXML, 'native' asked"], plan.Verify(DomainDocument.Parse(partial)));
+        Assert.Equal(["vda: io unset after defineXML, io='native' asked"], plan.Verify(DomainDocument.Parse(partial)));
     }
 }
