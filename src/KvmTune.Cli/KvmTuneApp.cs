@@ -17,6 +17,7 @@ internal static class KvmTuneApp
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
             config.AddCommand<Commands.ApplyCommand>("apply").WithDescription("Apply a tuning policy to libvirt domains (dry run unless --yes).");
+            config.AddCommand<Commands.ExplainCommand>("explain").WithDescription("Explain each disk's cache and io settings: meaning, safety, the QEMU options they imply, findings.");
             config.AddCommand<Commands.RollbackCommand>("rollback").WithDescription("Restore a domain's definition from a backup.");
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
