@@ -8,6 +8,9 @@ internal sealed record CliRun(int ExitCode, string Out, string Err)
     /// <summary>stderr's lines, without the empty last one.</summary>
     public string[] ErrLines => Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>stdout with the console's word wrapping undone (a redirected console is 80 columns wide).</summary>
+    public string Text => Out.Replace(" \n", " ", StringComparison.Ordinal);
+
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}\n--- stderr\n{Err}";
 }
 
