@@ -28,7 +28,7 @@ internal sealed class TestDomain : IDisposable
     public string DefinedXml { get; }
 
     /// <summary>One disk of a test domain: target dev, format (qcow2/raw) and extra driver attributes.</summary>
-    public sealed record DiskSpec(string Dev, string Format = "qcow2", string DriverExtra = "", string SourceType = "file");
+    public sealed record DiskSpec(string Dev, string Format = "qcow2", string DriverExtra = "", string ElementExtra = "");
 
     /// <summary>Defines a domain with the given disks (default: vda qcow2 and vdb raw, no cache/io set).</summary>
     public static TestDomain Define(IReadOnlyList<DiskSpec>? disks = null, string? metadata = null, int iothreads = 0)
@@ -48,7 +48,7 @@ internal sealed class TestDomain : IDisposable
                     <disk type='file' device='disk'>
                       <driver name='qemu' type='{d.Format}'{extra}/>
                       <source file='{SecurityElement.Escape(path)}'/>
-                      <target dev='{d.Dev}' bus='virtio'/>
+                      <target dev='{d.Dev}' bus='virtio'/>{d.ElementExtra}
                     </disk>
                 """);
         }

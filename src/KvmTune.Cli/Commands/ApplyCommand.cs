@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using KvmTune.Cli.Connect;
 using KvmTune.Core;
 using KvmTune.Core.Apply;
 using KvmTune.Core.Libvirt;
@@ -72,8 +71,8 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var policy = LoadPolicy(settings);
-        using var connection = LibvirtSource.Open(settings.Connect, readWrite: settings.Yes);
-        var domains = LibvirtSource.Select(connection, settings.Domains, settings.All);
+        using var connection = LibvirtInput.Open(settings.Connect, readWrite: settings.Yes);
+        var domains = LibvirtInput.Select(connection, settings.Domains, settings.All);
         try
         {
             var facts = connection.HostFacts();

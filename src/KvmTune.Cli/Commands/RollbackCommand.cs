@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using KvmTune.Cli.Connect;
 using KvmTune.Core;
 using KvmTune.Core.Libvirt;
 using KvmTune.Host.Libvirt;
@@ -50,8 +49,8 @@ internal sealed class RollbackCommand(CliOutput output) : Command<RollbackComman
     {
         var name = settings.Domain!;
         var store = DomainBackupStore.Default;
-        using var connection = LibvirtSource.Open(settings.Connect, readWrite: !settings.List);
-        using var domain = LibvirtSource.Lookup(connection, [name])[0];
+        using var connection = LibvirtInput.Open(settings.Connect, readWrite: !settings.List);
+        using var domain = LibvirtInput.Lookup(connection, [name])[0];
         var backups = store.List(name);
         if (settings.List)
         {

@@ -21,7 +21,7 @@ public sealed class BadInputTests : IDisposable
         return path;
     }
 
-    private static void AssertOneLine(CliRun run, string expected)
+    private static void AssertOneLine(ProcessRun run, string expected)
     {
         Assert.True(run.ExitCode == 2, run.ToString());
         var line = Assert.Single(run.ErrLines);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace KvmTune.Cli.Tests.Libvirt;
 
 /// <summary>What a kvmtune process printed and returned.</summary>
-internal sealed record CliRun(int ExitCode, string Out, string Err)
+internal sealed record ProcessRun(int ExitCode, string Out, string Err)
 {
     /// <summary>stderr's lines, without the empty last one.</summary>
     public string[] ErrLines => Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -58,9 +58,9 @@ internal sealed class KvmTuneProcess : IDisposable
         return psi;
     }
 
-    public CliRun Run(params string[] args) => Run(null, args);
+    public ProcessRun Run(params string[] args) => Run(null, args);
 
-    public CliRun Run(IReadOnlyDictionary<string, string>? env, params string[] args)
+    public ProcessRun Run(IReadOnlyDictionary<string, string>? env, params string[] args)
     {
         using var p = Process.Start(StartInfo(env, args))!;
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -70,7 +70,7 @@ internal sealed class KvmTuneProcess : IDisposable
             p.Kill(entireProcessTree: true);
             throw new TimeoutException($"kvmtune {string.Join(' ', args)} did not finish in 3 minutes");
         }
-        return new CliRun(p.ExitCode, stdout.Result, stderr.Result);
+        return new ProcessRun(p.ExitCode, stdout.Result, stderr.Result);
     }
 
     public void Dispose() => Directory.Delete(DataHome, recursive: true);

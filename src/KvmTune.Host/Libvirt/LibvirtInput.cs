@@ -1,10 +1,9 @@
 using KvmTune.Core;
-using KvmTune.Host.Libvirt;
 
-namespace KvmTune.Cli.Connect;
+namespace KvmTune.Host.Libvirt;
 
 /// <summary>Opens libvirt connections and finds domains for commands; failures become one-line bad input.</summary>
-internal static class LibvirtSource
+public static class LibvirtInput
 {
     /// <summary>The URI used without <c>--connect</c>: <c>$LIBVIRT_DEFAULT_URI</c>, else <c>qemu:///system</c>.</summary>
     public static string DefaultUri =>
@@ -27,6 +26,8 @@ internal static class LibvirtSource
     /// <summary>The named domains, in the order given; an unknown name → <see cref="InputException"/> before anything else.</summary>
     public static IReadOnlyList<LibvirtDomain> Lookup(LibvirtConnection connection, IEnumerable<string> names)
     {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(names);
         var found = new List<LibvirtDomain>();
         try
         {
@@ -52,6 +53,9 @@ internal static class LibvirtSource
     }
 
     /// <summary>The named domains, or every domain when <paramref name="all"/>.</summary>
-    public static IReadOnlyList<LibvirtDomain> Select(LibvirtConnection connection, IReadOnlyList<string>? names, bool all) =>
-        all ? connection.ListAllDomains() : Lookup(connection, names ?? []);
+    public static IReadOnlyList<LibvirtDomain> Select(LibvirtConnection connection, IReadOnlyList<string>? names, bool all)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return all ? connection.ListAllDomains() : Lookup(connection, names ?? []);
+    }
 }
