@@ -1,4 +1,5 @@
 using KvmTune.Core.Libvirt;
+using KvmTune.Core.Qemu;
 using KvmTune.Core.Rules;
 using KvmTune.Core.Tuning;
 
@@ -27,7 +28,33 @@ public sealed record DriverSettings(string? Cache, string? Io, string? Discard, 
 /// <param name="WriteCache">The guest sees a volatile write cache (device write-cache, QEMU default on).</param>
 /// <param name="Aio">aio of the host file or device (<c>threads</c> when unset); null when QEMU opens no host file (network).</param>
 /// <param name="Options">The options in QEMU's spelling, for display.</param>
-public sealed record QemuDiskSettings(bool CacheDirect, bool CacheNoFlush, bool WriteCache, string? Aio, string Options);
+public sealed record QemuDiskSettings(bool CacheDirect, bool CacheNoFlush, bool WriteCache, string? Aio, string Options)
+{
+    /// <summary>
+    /// What a QEMU command line runs for a disk of the live definition: found by libvirt's device id (the live
+    /// <c>&lt;alias&gt;</c>), else by the host path it opens; null when the command line has no such disk.
+    /// </summary>
+    public static QemuDiskSettings? From(QemuCommandLine commandLine, Disk liveDisk)
+    {
+        ArgumentNullException.ThrowIfNull(commandLine);
+        ArgumentNullException.ThrowIfNull(liveDisk);
+        var id = LibvirtDeviceIds.For(liveDisk);
+        var summary = (id is null ? null : commandLine.Summarize(id))
+            ?? (liveDisk.Source.Path is { } path ? commandLine.SummarizeBySource(path) : null);
+        if (summary is null || (summary.Chain.Count == 0 && summary.Drive is null))
+        {
+            return null;
+        }
+        // aio is a property of the node that opens a host file or device; QEMU's network clients have none.
+        var hostFile = summary.Drive is not null || summary.ProtocolNode?.IsFilePosix == true;
+        return new QemuDiskSettings(
+            summary.CacheDirect,
+            summary.CacheNoFlush,
+            WriteCache: summary.WriteCache != "off",
+            Aio: hostFile ? summary.Aio ?? "threads" : null,
+            Options: summary.Describe());
+    }
+}
 
 /// <summary>One disk of a running domain: its settings in the persistent XML, the live XML and QEMU, and the drift.</summary>
 public sealed record DiskInspection(

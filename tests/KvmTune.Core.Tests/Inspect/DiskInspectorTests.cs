@@ -42,6 +42,35 @@ public sealed class DiskInspectorTests
     }
 
     [Fact]
+    public void The_recorded_qemu_command_line_gives_each_live_disk_its_effective_settings()
+    {
+        // Given QEMU 7.2's /proc/PID/cmdline for the live definition
+        var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "inspect", "drift-qemu.cmdline"));
+        var commandLine = KvmTune.Core.Qemu.QemuCommandLine.ParseProcCmdline(bytes, "drift-qemu.cmdline");
+        var live = Fixture("drift-live.xml");
+
+        // When each live disk is looked up in it
+        var settings = live.Disks.Select(d => QemuDiskSettings.From(commandLine, d)).ToList();
+
+        // Then they are what the hand-read values say
+        Assert.Equal(RecordedQemu(live.Disks[0])! with { Options = settings[0]!.Options }, settings[0]);
+        Assert.Equal(RecordedQemu(live.Disks[1])! with { Options = settings[1]!.Options }, settings[1]);
+        Assert.Equal("cache.direct=on cache.no-flush=off aio=native write-cache=on", settings[1]!.Options);
+    }
+
+    [Fact]
+    public void Inspecting_with_the_recorded_command_line_flags_the_drift_of_the_redefined_disks()
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "inspect", "drift-qemu.cmdline"));
+        var commandLine = KvmTune.Core.Qemu.QemuCommandLine.ParseProcCmdline(bytes, "drift-qemu.cmdline");
+
+        var disks = DiskInspector.Inspect(Fixture("drift-persistent.xml"), Fixture("drift-live.xml"), d => QemuDiskSettings.From(commandLine, d), HostFacts.Unknown);
+
+        Assert.Contains("persistent cache='none' but QEMU runs cache.direct=off: cold restart needed", disks[0].Drift);
+        Assert.Contains("persistent cache='writeback' but QEMU runs cache.direct=on: cold restart needed", disks[1].Drift);
+    }
+
+    [Fact]
     public void A_domain_running_its_persistent_definition_has_no_drift()
     {
         // Given the live definition compared with itself and QEMU as recorded
