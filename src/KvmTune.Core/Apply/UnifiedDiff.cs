@@ -2,17 +2,23 @@ using System.Text;
 
 namespace KvmTune.Core.Apply;
 
-/// <summary>A unified diff (<c>diff -u</c> format) of two texts, line by line.</summary>
+/// <summary>
+/// A line-based unified diff (<c>diff -u</c> format) between two texts, for previews of nova.conf and domain XML
+/// edits. Lines are compared with their terminators, so a changed line ending is a change; a last line without a
+/// newline gets <c>\ No newline at end of file</c>. Myers' O((N+M)D) algorithm after trimming the common prefix and
+/// suffix, so a few edits in a large file stay cheap.
+/// </summary>
 public static class UnifiedDiff
 {
-    /// <summary>
-    /// The unified diff from <paramref name="oldText"/> to <paramref name="newText"/> with <paramref name="context"/>
-    /// lines of context; empty when the texts are equal.
-    /// </summary>
+    /// <summary>The diff, or an empty string when the texts are equal.</summary>
+    /// <param name="oldText">Text before.</param>
+    /// <param name="newText">Text after.</param>
+    /// <param name="oldName">Name on the <c>---</c> line.</param>
+    /// <param name="newName">Name on the <c>+++</c> line.</param>
+    /// <param name="context">Unchanged lines shown around each change.</param>
     public static string Create(string oldText, string newText, string oldName, string newName, int context = 3)
     {
-        ArgumentNullException.ThrowIfNull(oldText);
-        ArgumentNullException.ThrowIfNull(newText);
+        ArgumentOutOfRangeException.ThrowIfNegative(context);
         if (oldText == newText)
         {
             return "";
@@ -23,44 +29,80 @@ public static class UnifiedDiff
         var sb = new StringBuilder();
         sb.Append("--- ").Append(oldName).Append('\n');
         sb.Append("+++ ").Append(newName).Append('\n');
-        foreach (var hunk in Hunks(ops, context))
+
+        // Group the edit script into hunks with `context` lines around changes.
+        var i = 0;
+        while (i < ops.Count)
         {
-            WriteHunk(sb, ops, hunk.Start, hunk.End, a, b);
+            if (ops[i].Kind == ' ')
+            {
+                i++;
+                continue;
+            }
+            var start = Math.Max(0, i - context);
+            var end = i;
+            var lastChange = i;
+            while (end < ops.Count)
+            {
+                if (ops[end].Kind != ' ')
+                {
+                    lastChange = end;
+                }
+                else if (end - lastChange > 2 * context)
+                {
+                    break;
+                }
+                end++;
+            }
+            end = Math.Min(ops.Count, lastChange + context + 1);
+            var oldStart = ops[start].OldIndex;
+            var newStart = ops[start].NewIndex;
+            var oldCount = ops.Skip(start).Take(end - start).Count(o => o.Kind != '+');
+            var newCount = ops.Skip(start).Take(end - start).Count(o => o.Kind != '-');
+            sb.Append("@@ -").Append(Range(oldStart, oldCount)).Append(" +").Append(Range(newStart, newCount)).Append(" @@\n");
+            for (var k = start; k < end; k++)
+            {
+                var line = ops[k].Kind == '+' ? b[ops[k].NewIndex] : a[ops[k].OldIndex];
+                sb.Append(ops[k].Kind);
+                if (line.EndsWith('\n'))
+                {
+                    sb.Append(line);
+                }
+                else
+                {
+                    sb.Append(line).Append("\n\\ No newline at end of file\n");
+                }
+            }
+            i = end;
         }
         return sb.ToString();
     }
 
-    private enum Kind
+    // diff -u numbering: 1-based start; an empty range starts at the line before it.
+    private static string Range(int start, int count) => count switch
     {
-        Same,
-        Delete,
-        Insert,
-    }
+        0 => $"{start},0",
+        1 => $"{start + 1}",
+        _ => $"{start + 1},{count}",
+    };
 
-    private readonly record struct Op(Kind Kind, int A, int B);
-
-    private readonly record struct Line(string Text, bool HasNewline);
-
-    private static List<Line> SplitLines(string text)
+    private static List<string> SplitLines(string text)
     {
-        var lines = new List<Line>();
+        var lines = new List<string>();
         var start = 0;
         while (start < text.Length)
         {
             var nl = text.IndexOf('\n', start);
-            if (nl < 0)
-            {
-                lines.Add(new Line(text[start..], false));
-                break;
-            }
-            lines.Add(new Line(text[start..nl], true));
-            start = nl + 1;
+            var end = nl < 0 ? text.Length : nl + 1;
+            lines.Add(text[start..end]);
+            start = end;
         }
         return lines;
     }
 
-    /// <summary>An edit script: common prefix and suffix trimmed, the middle by longest common subsequence.</summary>
-    private static List<Op> Diff(List<Line> a, List<Line> b)
+    private readonly record struct Op(char Kind, int OldIndex, int NewIndex);
+
+    private static List<Op> Diff(List<string> a, List<string> b)
     {
         var prefix = 0;
         while (prefix < a.Count && prefix < b.Count && a[prefix] == b[prefix])
@@ -72,113 +114,121 @@ public static class UnifiedDiff
         {
             suffix++;
         }
-        var n = a.Count - prefix - suffix;
-        var m = b.Count - prefix - suffix;
         var ops = new List<Op>(a.Count + b.Count);
-        for (var i = 0; i < prefix; i++)
+        for (var k = 0; k < prefix; k++)
         {
-            ops.Add(new Op(Kind.Same, i, i));
+            ops.Add(new Op(' ', k, k));
         }
-        // lcs[i, j] = length of the LCS of a[prefix+i..] and b[prefix+j..] (the middle is small: a few edited lines).
-        var lcs = new int[n + 1, m + 1];
-        for (var i = n - 1; i >= 0; i--)
+        ops.AddRange(Myers(a, b, prefix, a.Count - suffix, prefix, b.Count - suffix));
+        for (var k = 0; k < suffix; k++)
         {
-            for (var j = m - 1; j >= 0; j--)
-            {
-                lcs[i, j] = a[prefix + i] == b[prefix + j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
-            }
-        }
-        int x = 0, y = 0;
-        while (x < n || y < m)
-        {
-            if (x < n && y < m && a[prefix + x] == b[prefix + y])
-            {
-                ops.Add(new Op(Kind.Same, prefix + x, prefix + y));
-                x++;
-                y++;
-            }
-            else if (x < n && (y >= m || lcs[x + 1, y] >= lcs[x, y + 1]))
-            {
-                ops.Add(new Op(Kind.Delete, prefix + x, prefix + y));
-                x++;
-            }
-            else
-            {
-                ops.Add(new Op(Kind.Insert, prefix + x, prefix + y));
-                y++;
-            }
-        }
-        for (var i = 0; i < suffix; i++)
-        {
-            ops.Add(new Op(Kind.Same, a.Count - suffix + i, b.Count - suffix + i));
+            ops.Add(new Op(' ', a.Count - suffix + k, b.Count - suffix + k));
         }
         return ops;
     }
 
-    /// <summary>Ranges of the edit script [Start, End) around changes, merged when their contexts touch.</summary>
-    private static List<(int Start, int End)> Hunks(List<Op> ops, int context)
+    // Myers 1986, greedy forward search keeping each round's V for the backtrack. Deletions come before insertions
+    // within a change, as diff -u prints them.
+    private static List<Op> Myers(List<string> a, List<string> b, int aStart, int aEnd, int bStart, int bEnd)
     {
-        var hunks = new List<(int Start, int End)>();
-        for (var i = 0; i < ops.Count; i++)
+        var n = aEnd - aStart;
+        var m = bEnd - bStart;
+        var max = n + m;
+        var offset = max + 1;
+        var v = new int[2 * max + 3];
+        var trace = new List<int[]>();
+        var found = false;
+        for (var d = 0; d <= max && !found; d++)
         {
-            if (ops[i].Kind == Kind.Same)
+            trace.Add((int[])v.Clone());
+            for (var k = -d; k <= d; k += 2)
             {
-                continue;
+                int x;
+                if (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]))
+                {
+                    x = v[offset + k + 1];
+                }
+                else
+                {
+                    x = v[offset + k - 1] + 1;
+                }
+                var y = x - k;
+                while (x < n && y < m && a[aStart + x] == b[bStart + y])
+                {
+                    x++;
+                    y++;
+                }
+                v[offset + k] = x;
+                if (x >= n && y >= m)
+                {
+                    found = true;
+                    break;
+                }
             }
-            var start = Math.Max(0, i - context);
-            var j = i;
-            while (j < ops.Count && ops[j].Kind != Kind.Same)
+        }
+
+        var ops = new List<Op>();
+        var cx = n;
+        var cy = m;
+        for (var d = trace.Count - 1; d >= 0; d--)
+        {
+            var vd = trace[d];
+            var k = cx - cy;
+            int prevK;
+            if (k == -d || (k != d && vd[offset + k - 1] < vd[offset + k + 1]))
             {
-                j++;
-            }
-            var end = Math.Min(ops.Count, j + context);
-            if (hunks.Count > 0 && start <= hunks[^1].End)
-            {
-                hunks[^1] = (hunks[^1].Start, end);
+                prevK = k + 1;
             }
             else
             {
-                hunks.Add((start, end));
+                prevK = k - 1;
             }
-            i = j - 1;
+            var prevX = vd[offset + prevK];
+            var prevY = prevX - prevK;
+            while (cx > prevX && cy > prevY)
+            {
+                ops.Add(new Op(' ', aStart + cx - 1, bStart + cy - 1));
+                cx--;
+                cy--;
+            }
+            if (d > 0)
+            {
+                if (cx == prevX)
+                {
+                    ops.Add(new Op('+', aStart + cx, bStart + cy - 1));
+                }
+                else
+                {
+                    ops.Add(new Op('-', aStart + cx - 1, bStart + cy));
+                }
+            }
+            cx = prevX;
+            cy = prevY;
         }
-        return hunks;
+        ops.Reverse();
+        return ReorderDeletionsFirst(ops);
     }
 
-    private static void WriteHunk(StringBuilder sb, List<Op> ops, int start, int end, List<Line> a, List<Line> b)
+    private static List<Op> ReorderDeletionsFirst(List<Op> ops)
     {
-        int oldCount = 0, newCount = 0;
-        for (var i = start; i < end; i++)
+        var result = new List<Op>(ops.Count);
+        var i = 0;
+        while (i < ops.Count)
         {
-            if (ops[i].Kind != Kind.Insert)
+            if (ops[i].Kind == ' ')
             {
-                oldCount++;
+                result.Add(ops[i++]);
+                continue;
             }
-            if (ops[i].Kind != Kind.Delete)
+            var j = i;
+            while (j < ops.Count && ops[j].Kind != ' ')
             {
-                newCount++;
+                j++;
             }
+            result.AddRange(ops.Skip(i).Take(j - i).Where(o => o.Kind == '-'));
+            result.AddRange(ops.Skip(i).Take(j - i).Where(o => o.Kind == '+'));
+            i = j;
         }
-        // diff -u numbers an empty range by the line before it.
-        var oldStart = oldCount == 0 ? ops[start].A : ops[start].A + 1;
-        var newStart = newCount == 0 ? ops[start].B : ops[start].B + 1;
-        sb.Append("@@ -").Append(Range(oldStart, oldCount)).Append(" +").Append(Range(newStart, newCount)).Append(" @@\n");
-        for (var i = start; i < end; i++)
-        {
-            var op = ops[i];
-            var (prefix, line) = op.Kind switch
-            {
-                Kind.Same => (' ', a[op.A]),
-                Kind.Delete => ('-', a[op.A]),
-                _ => ('+', b[op.B]),
-            };
-            sb.Append(prefix).Append(line.Text).Append('\n');
-            if (!line.HasNewline)
-            {
-                sb.Append("\\ No newline at end of file\n");
-            }
-        }
+        return result;
     }
-
-    private static string Range(int start, int count) => count == 1 ? $"{start}" : $"{start},{count}";
 }

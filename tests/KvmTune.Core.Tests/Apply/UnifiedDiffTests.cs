@@ -1,93 +1,179 @@
 using System.Diagnostics;
+using System.Text;
 using KvmTune.Core.Apply;
 
 namespace KvmTune.Core.Tests.Apply;
 
-/// <summary>The unified diff, checked against GNU diff -u on the same texts.</summary>
-public sealed class UnifiedDiffTests
+public class UnifiedDiffTests
 {
-    private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "apply", name));
-
     [Fact]
-    public void Equal_texts_have_an_empty_diff()
+    public void Equal_texts_give_an_empty_diff()
     {
-        var xml = Fixture("qemu-two-disks.xml");
-        Assert.Equal("", UnifiedDiff.Create(xml, xml, "a", "b"));
+        Assert.Equal("", UnifiedDiff.Create("a\nb\n", "a\nb\n", "x", "y"));
     }
 
     [Fact]
-    public void One_changed_attribute_gives_a_one_line_change_with_three_lines_of_context()
+    public void One_changed_line_gives_one_hunk_with_three_lines_of_context_like_diff_u()
     {
-        var before = Fixture("qemu-two-disks.xml");
-        var after = before.Replace("type='qcow2'/>", "type='qcow2' cache='none'/>", StringComparison.Ordinal);
+        var old = string.Concat(Enumerable.Range(1, 10).Select(i => $"line {i}\n"));
+        var @new = old.Replace("line 5\n", "line five\n", StringComparison.Ordinal);
 
-        var diff = UnifiedDiff.Create(before, after, "old", "new");
+        var diff = UnifiedDiff.Create(old, @new, "a/f", "b/f");
 
-        Assert.Equal(
-            """
-            --- old
-            +++ new
-            @@ -18,7 +18,7 @@
-               <devices>
-                 <emulator>/usr/bin/qemu-system-x86_64</emulator>
-                 <disk type='file' device='disk'>
-            -      <driver name='qemu' type='qcow2'/>
-            +      <driver name='qemu' type='qcow2' cache='none'/>
-                   <source file='/var/lib/libvirt/images/vda.qcow2'/>
-                   <target dev='vda' bus='virtio'/>
-                   <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>
-
-            """.ReplaceLineEndings("\n"),
-            diff);
+        Assert.Equal("--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n line 2\n line 3\n line 4\n-line 5\n+line five\n line 6\n line 7\n line 8\n", diff);
+        Assert.Equal(GnuDiff(old, @new), diff);
     }
 
-    public static TheoryData<string, string, string> Edits => new()
+    [Fact]
+    public void A_missing_final_newline_is_marked()
     {
-        { "qemu-two-disks.xml", "type='qcow2'/>", "type='qcow2' cache='none' io='native'/>" },
-        { "qemu-two-disks.xml", "cache='none' io='native'/>", "cache='writeback' io='threads'/>" },
-        { "nova-mixed-disks.xml", "<driver name='qemu' type='raw'/>", "<driver name='qemu' type='raw' cache='none'/>" },
-        { "nova-mixed-disks.xml", "      <readonly/>\n", "" },
-        { "nova-mixed-disks.xml", "  <iothreads>2</iothreads>\n", "  <iothreads>2</iothreads>\n  <iothreadids>\n    <iothread id='1'/>\n  </iothreadids>\n" },
-        { "nova-mixed-disks.xml", "</domain>\n", "</domain>" },
-    };
+        var diff = UnifiedDiff.Create("a\nb", "a\nc", "a/f", "b/f");
+
+        Assert.Equal("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n", diff);
+        Assert.Equal(GnuDiff("a\nb", "a\nc"), diff);
+    }
 
     [Theory]
-    [MemberData(nameof(Edits))]
-    public void The_diff_is_what_gnu_diff_u_prints(string fixture, string find, string replace)
+    [InlineData("", "a\n")]
+    [InlineData("a\n", "")]
+    [InlineData("a\nb\nc\n", "x\na\nb\nc\ny\n")]
+    public void Insertions_and_deletions_at_the_edges_match_diff_u(string old, string @new)
     {
-        // Given a recorded domain and an edited copy (every occurrence replaced)
-        var before = Fixture(fixture);
-        var after = before.Replace(find, replace, StringComparison.Ordinal);
-        Assert.NotEqual(before, after);
-
-        // When both KvmTune and diff -u compare them
-        var ours = UnifiedDiff.Create(before, after, "a.xml", "b.xml");
-        var gnu = GnuDiff(before, after);
-
-        // Then the outputs are identical
-        Assert.Equal(gnu, ours);
+        Assert.Equal(GnuDiff(old, @new), UnifiedDiff.Create(old, @new, "a/f", "b/f"));
     }
 
-    private static string GnuDiff(string before, string after)
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void Random_edits_are_minimal_and_the_patch_rebuilds_the_new_text(int seed)
     {
-        var dir = Directory.CreateTempSubdirectory("kvmtune-diff-").FullName;
+        var random = new Random(seed);
+        var lines = Enumerable.Range(0, 200).Select(_ => $"l{random.Next(20)}\n").ToList();
+        var old = string.Concat(lines);
+        for (var k = 0; k < 15; k++)
+        {
+            var at = random.Next(lines.Count);
+            switch (random.Next(3))
+            {
+                case 0: lines.RemoveAt(at); break;
+                case 1: lines.Insert(at, $"new{k}\n"); break;
+                default: lines[at] = $"changed{k}\n"; break;
+            }
+        }
+        var @new = string.Concat(lines);
+
+        var diff = UnifiedDiff.Create(old, @new, "a/f", "b/f");
+
+        Assert.Equal(@new, Apply(old, diff));
+        Assert.Equal(ChangedLines(GnuDiff(old, @new, "--minimal")), ChangedLines(diff));
+    }
+
+    [Fact]
+    public void A_few_edits_in_a_large_file_are_fast()
+    {
+        var old = string.Concat(Enumerable.Range(0, 20000).Select(i => $"# comment {i}\n"));
+        var @new = old.Replace("# comment 100\n", "key = 1\n", StringComparison.Ordinal).Replace("# comment 19000\n", "", StringComparison.Ordinal);
+
+        var watch = Stopwatch.StartNew();
+        var diff = UnifiedDiff.Create(old, @new, "a/f", "b/f");
+
+        Assert.True(watch.ElapsedMilliseconds < 2000, $"{watch.ElapsedMilliseconds} ms");
+        Assert.Equal(@new, Apply(old, diff));
+    }
+
+    private static int ChangedLines(string diff) =>
+        diff.Split('\n').Count(l => (l.StartsWith('+') && !l.StartsWith("+++", StringComparison.Ordinal)) || (l.StartsWith('-') && !l.StartsWith("---", StringComparison.Ordinal)));
+
+    // Applies a unified diff strictly: context and deletions must match.
+    private static string Apply(string old, string diff)
+    {
+        var oldLines = Split(old);
+        var result = new StringBuilder();
+        var diffLines = diff.Split('\n');
+        var pos = 0;
+        for (var i = 2; i < diffLines.Length; i++)
+        {
+            var line = diffLines[i];
+            if (line.StartsWith("@@", StringComparison.Ordinal))
+            {
+                var start = int.Parse(line.Split(' ')[1].TrimStart('-').Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+                var count = line.Split(' ')[1].Contains(',', StringComparison.Ordinal) ? int.Parse(line.Split(' ')[1].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+                var target = count == 0 ? start : start - 1;
+                while (pos < target)
+                {
+                    result.Append(oldLines[pos++]);
+                }
+                continue;
+            }
+            if (line.Length == 0)
+            {
+                continue;
+            }
+            var text = line[1..] + (i + 1 < diffLines.Length && diffLines[i + 1].StartsWith('\\') ? "" : "\n");
+            switch (line[0])
+            {
+                case ' ':
+                    Assert.Equal(oldLines[pos++], text);
+                    result.Append(text);
+                    break;
+                case '-':
+                    Assert.Equal(oldLines[pos++], text);
+                    break;
+                case '+':
+                    result.Append(text);
+                    break;
+            }
+        }
+        while (pos < oldLines.Count)
+        {
+            result.Append(oldLines[pos++]);
+        }
+        return result.ToString();
+    }
+
+    private static List<string> Split(string text)
+    {
+        var lines = new List<string>();
+        var start = 0;
+        while (start < text.Length)
+        {
+            var nl = text.IndexOf('\n', start);
+            var end = nl < 0 ? text.Length : nl + 1;
+            lines.Add(text[start..end]);
+            start = end;
+        }
+        return lines;
+    }
+
+    // GNU diffutils, the reference for the format.
+    private static string GnuDiff(string old, string @new, string extra = "")
+    {
+        var dir = Directory.CreateTempSubdirectory("kvmtune-diff-");
         try
         {
-            File.WriteAllText(Path.Combine(dir, "a"), before);
-            File.WriteAllText(Path.Combine(dir, "b"), after);
-            var psi = new ProcessStartInfo("diff") { RedirectStandardOutput = true, WorkingDirectory = dir };
-            foreach (var arg in new[] { "-u", "--label", "a.xml", "--label", "b.xml", "a", "b" })
+            File.WriteAllText(Path.Combine(dir.FullName, "old"), old);
+            File.WriteAllText(Path.Combine(dir.FullName, "new"), @new);
+            var args = new List<string> { "-u", "--label", "a/f", "--label", "b/f" };
+            if (extra.Length > 0)
             {
-                psi.ArgumentList.Add(arg);
+                args.Add(extra);
             }
-            using var p = Process.Start(psi)!;
-            var text = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            return text;
+            args.Add(Path.Combine(dir.FullName, "old"));
+            args.Add(Path.Combine(dir.FullName, "new"));
+            using var process = Process.Start(new ProcessStartInfo("diff", args) { RedirectStandardOutput = true })!;
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return output;
         }
         finally
         {
-            Directory.Delete(dir, true);
+            dir.Delete(recursive: true);
         }
     }
 }
