@@ -1,0 +1,69 @@
+using System.Text.Json;
+
+namespace KvmTune.Host.Guest;
+
+/// <summary>
+/// The figures a <see cref="Core.Measurement.Sample"/> needs, read from fio's <c>--output-format=json</c>:
+/// IOPS and MB/s summed over every job and direction, p50/p99 completion latency (µs) of the direction that
+/// issued the most IOs, and the job runtime.
+/// </summary>
+/// <remarks>A minimal reader for the guest engine; the host engine's fio parser reads the same document.</remarks>
+public sealed record GuestFioResult(double Iops, double MBps, double? LatencyP50Us, double? LatencyP99Us, double RuntimeSeconds)
+{
+    public static GuestFioResult Parse(string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new GuestException($"the guest's fio output is not JSON: {e.Message}", e);
+        }
+        using (document)
+        {
+            if (!document.RootElement.TryGetProperty("jobs", out var jobs) || jobs.ValueKind != JsonValueKind.Array || jobs.GetArrayLength() == 0)
+            {
+                throw new GuestException("the guest's fio output has no jobs");
+            }
+            double iops = 0, bytes = 0, runtimeMs = 0;
+            long bestIos = -1;
+            double? p50 = null, p99 = null;
+            foreach (var job in jobs.EnumerateArray())
+            {
+                if (job.TryGetProperty("error", out var error) && error.GetInt32() != 0)
+                {
+                    throw new GuestException($"fio job {job.GetProperty("jobname").GetString()} failed with error {error.GetInt32()}");
+                }
+                foreach (var direction in new[] { "read", "write", "trim" })
+                {
+                    if (!job.TryGetProperty(direction, out var d))
+                    {
+                        continue;
+                    }
+                    iops += d.GetProperty("iops").GetDouble();
+                    bytes += d.GetProperty("bw_bytes").GetDouble();
+                    runtimeMs = Math.Max(runtimeMs, d.GetProperty("runtime").GetDouble());
+                    var ios = d.GetProperty("total_ios").GetInt64();
+                    if (ios > bestIos)
+                    {
+                        bestIos = ios;
+                        (p50, p99) = Percentiles(d);
+                    }
+                }
+            }
+            return new GuestFioResult(iops, bytes / 1e6, p50, p99, runtimeMs / 1000);
+        }
+    }
+
+    private static (double?, double?) Percentiles(JsonElement direction)
+    {
+        if (!direction.TryGetProperty("clat_ns", out var clat) || !clat.TryGetProperty("percentile", out var percentiles))
+        {
+            return (null, null);
+        }
+        double? Get(string key) => percentiles.TryGetProperty(key, out var v) ? v.GetDouble() / 1000 : null;
+        return (Get("50.000000"), Get("99.000000"));
+    }
+}
