@@ -16,6 +16,7 @@ internal static class KvmTuneApp
             config.ConfigureConsole(output.Console);
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
+            config.AddCommand<Commands.GuestCheckCommand>("guest-check").IsHidden().WithDescription("Boot one micro-VM of the guest engine and print its fio result.");
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
         return app;

@@ -99,8 +99,7 @@ public sealed class GuestEngine(GuestEngineOptions options) : IMeasurementEngine
             var cache = Options.CacheDirectory ?? DataDirectory.Sub("cache");
             var kernel = await new GuestKernelLocator(Path.Combine(cache, "kernel"))
                 .LocateAsync(Options.KernelFile, Options.ModulesDirectory, Options.Progress, cancellationToken).ConfigureAwait(false);
-            Options.Progress?.Invoke("building the micro-VM initramfs");
-            var initramfs = await new InitramfsBuilder().BuildCachedAsync(kernel, Path.Combine(cache, "initramfs"), cancellationToken).ConfigureAwait(false);
+            var initramfs = await new InitramfsBuilder().BuildCachedAsync(kernel, Path.Combine(cache, "initramfs"), cancellationToken, Options.Progress).ConfigureAwait(false);
             var launcher = await ChooseLauncherAsync(cancellationToken).ConfigureAwait(false);
             (_kernel, _baseInitramfs, _launcher) = (kernel, initramfs, launcher);
         }

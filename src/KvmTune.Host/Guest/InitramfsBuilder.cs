@@ -206,7 +206,7 @@ public sealed class InitramfsBuilder(string busybox = "/bin/busybox", string fio
     /// The base initramfs for <paramref name="kernel"/>, built once and cached under <paramref name="cacheDirectory"/>
     /// by a key over every input file (path, size, mtime) and the init script.
     /// </summary>
-    public async Task<string> BuildCachedAsync(GuestKernel kernel, string cacheDirectory, CancellationToken cancellationToken)
+    public async Task<string> BuildCachedAsync(GuestKernel kernel, string cacheDirectory, CancellationToken cancellationToken, Action<string>? progress = null)
     {
         var plan = await PlanAsync(kernel, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(cacheDirectory);
@@ -215,6 +215,7 @@ public sealed class InitramfsBuilder(string busybox = "/bin/busybox", string fio
         {
             return path;
         }
+        progress?.Invoke($"building the micro-VM initramfs ({plan.Files.Count} files)");
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
