@@ -46,12 +46,13 @@ public sealed record GuestEngineOptions
 }
 
 /// <summary>What the last boot did, for reports and the guest-check command.</summary>
+/// <param name="Name">The VM's name (libvirt domain, QEMU <c>-name</c>).</param>
 /// <param name="Launcher"><c>libvirt</c> or <c>qemu</c>.</param>
 /// <param name="Accelerator">kvm or tcg.</param>
 /// <param name="Kernel">The kernel booted and where it came from.</param>
 /// <param name="Elapsed">Wall clock from start to power-off.</param>
 /// <param name="ReadyUptime">Guest uptime (s) when /dev/vda was ready and fio started.</param>
-public sealed record GuestBoot(string Launcher, GuestAccelerator Accelerator, GuestKernel Kernel, TimeSpan Elapsed, double? ReadyUptime);
+public sealed record GuestBoot(string Name, string Launcher, GuestAccelerator Accelerator, GuestKernel Kernel, TimeSpan Elapsed, double? ReadyUptime);
 
 /// <summary>
 /// The <c>guest</c> engine: fio inside a throw-away micro-VM (distribution kernel and a generated initramfs)
@@ -130,7 +131,7 @@ public sealed class GuestEngine(GuestEngineOptions options) : IMeasurementEngine
             var watchdog = Options.Watchdog ?? (TimeSpan.FromSeconds(Accelerator == GuestAccelerator.Tcg ? 180 : 60) + options.Duration);
             var started = DateTimeOffset.UtcNow;
             var run = await _launcher!.RunAsync(spec, watchdog, cancellationToken).ConfigureAwait(false);
-            LastBoot = new GuestBoot(run.Launcher, Accelerator, _kernel, run.Elapsed, run.Console.ReadyUptime);
+            LastBoot = new GuestBoot(name, run.Launcher, Accelerator, _kernel, run.Elapsed, run.Console.ReadyUptime);
             var json = run.Console.FioJson;
             if (run.TimedOut || json is null)
             {

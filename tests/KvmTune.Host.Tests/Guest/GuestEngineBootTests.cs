@@ -84,6 +84,39 @@ public sealed class GuestEngineBootTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain("kvmtune-guest-", await VirshListAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Watchdog_kills_a_plain_qemu_micro_vm_that_outlives_it()
+    {
+        // Given plain QEMU and a watchdog far shorter than the boot and fio run
+        var target = ScratchImage("raw");
+        using var engine = new GuestEngine(new GuestEngineOptions { Launcher = GuestLauncherKind.Qemu, Accelerator = GuestAccelerator.Tcg, Watchdog = TimeSpan.FromSeconds(6) });
+        var candidate = new Candidate(Backend.RawPrealloc, CacheMode.Writeback, IoMode.Threads);
+
+        // When the repeat runs
+        var failure = await Assert.ThrowsAsync<GuestException>(() =>
+            engine.RunAsync(target, candidate, SmallRandRead, new MeasureOptions(TimeSpan.FromSeconds(600), 64L << 20), 1, CancellationToken.None));
+
+        // Then it failed on the watchdog and no QEMU of that name is left running
+        Assert.Contains("micro-VM (qemu) for raw-prealloc/writeback/threads timed out after 6 s and was destroyed; last console lines: ", failure.Message, StringComparison.Ordinal);
+        var name = engine.LastBoot!.Name;
+        await Task.Delay(500);
+        Assert.DoesNotContain(Directory.GetDirectories("/proc"), dir =>
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(name, StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
+    }
+
     private void Report(GuestEngine engine, Sample sample)
     {
         var boot = engine.LastBoot!;

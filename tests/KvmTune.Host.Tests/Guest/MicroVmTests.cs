@@ -58,6 +58,13 @@ public sealed partial class MicroVmTests
         Assert.Contains("pc,accel=kvm", QemuMicroVm.Arguments(spec));
     }
 
+    [Fact]
+    public void A_comma_in_the_image_path_is_doubled_for_qemus_option_parser()
+    {
+        var spec = Spec(CacheMode.None, IoMode.Threads) with { Disk = new MeasureTarget("/tmp/a,b.img", "raw", false, "/tmp/a,b.img") };
+        Assert.Contains(QemuMicroVm.Arguments(spec), a => a.StartsWith("driver=file,filename=/tmp/a,,b.img,node-name=", StringComparison.Ordinal));
+    }
+
     public static TheoryData<CacheMode, IoMode> Candidates()
     {
         var data = new TheoryData<CacheMode, IoMode>();
