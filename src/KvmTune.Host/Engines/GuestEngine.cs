@@ -135,7 +135,7 @@ public sealed class GuestEngine(GuestEngineOptions options) : IMeasurementEngine
             var json = run.Console.FioJson;
             if (run.TimedOut || json is null)
             {
-                throw new GuestException(Failure(candidate, run, watchdog));
+                throw new GuestException(DescribeFailure(candidate, run, watchdog));
             }
             var result = GuestFioResult.Parse(json);
             return new Sample(Engine.Guest, candidate.Id, profile.Name, repeat, result.Iops, result.MBps, result.LatencyP50Us, result.LatencyP99Us,
@@ -152,8 +152,11 @@ public sealed class GuestEngine(GuestEngineOptions options) : IMeasurementEngine
 
     public void Dispose() => _prepareLock.Dispose();
 
-    private static string Failure(Candidate candidate, MicroVmRun run, TimeSpan watchdog)
+    /// <summary>The one-line failure of a boot that gave no fio result: why, and the console's last lines.</summary>
+    public static string DescribeFailure(Candidate candidate, MicroVmRun run, TimeSpan watchdog)
     {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(run);
         var what = run.TimedOut
             ? $"timed out after {watchdog.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s and was destroyed"
             : run.Console.Error is { } error ? $"failed: {error}" : "powered off without a fio result";

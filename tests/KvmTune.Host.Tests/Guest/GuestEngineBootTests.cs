@@ -78,9 +78,9 @@ public sealed class GuestEngineBootTests(ITestOutputHelper output) : IDisposable
 
         // Then the VM was destroyed at the watchdog, the failure says so with the console's tail, nothing is left
         output.WriteLine(failure.Message);
-        Assert.InRange(clock.Elapsed.TotalSeconds, 25, 60);
-        Assert.Contains("timed out after 25 s and was destroyed", failure.Message, StringComparison.Ordinal);
-        Assert.Contains(InitramfsBuilder.ReadyMarker, failure.Message, StringComparison.Ordinal);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 25, 90);
+        // (what the console holds by then depends on the host's speed; GuestEngineFailureTests checks the tail's form)
+        Assert.StartsWith("micro-VM (libvirt) for raw-prealloc/none/threads timed out after 25 s and was destroyed; last console lines: ", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("kvmtune-guest-", await VirshListAsync(), StringComparison.Ordinal);
     }
 
