@@ -4,8 +4,9 @@ namespace KvmTune.Host.Guest;
 
 /// <summary>
 /// The figures a <see cref="Core.Measurement.Sample"/> needs, read from fio's <c>--output-format=json</c>:
-/// IOPS and MB/s summed over every job and direction, p50/p99 completion latency (µs) of the direction that
-/// issued the most IOs, and the job runtime.
+/// IOPS and MB/s summed over every job and direction; p50 completion latency (µs) as the request-weighted mean
+/// of the directions' medians and p99 as the worst direction's (the host engine's fio parser does the same);
+/// and the longest job runtime.
 /// </summary>
 /// <remarks>A minimal reader for the guest engine; the host engine's fio parser reads the same document.</remarks>
 public sealed record GuestFioResult(double Iops, double MBps, double? LatencyP50Us, double? LatencyP99Us, double RuntimeSeconds)
@@ -27,9 +28,8 @@ public sealed record GuestFioResult(double Iops, double MBps, double? LatencyP50
             {
                 throw new GuestException("the guest's fio output has no jobs");
             }
-            double iops = 0, bytes = 0, runtimeMs = 0;
-            long bestIos = -1;
-            double? p50 = null, p99 = null;
+            double iops = 0, bytes = 0, runtimeMs = 0, weightedP50 = 0, weight = 0;
+            double? p99 = null;
             foreach (var job in jobs.EnumerateArray())
             {
                 if (job.TryGetProperty("error", out var error) && error.GetInt32() != 0)
@@ -42,18 +42,27 @@ public sealed record GuestFioResult(double Iops, double MBps, double? LatencyP50
                     {
                         continue;
                     }
+                    var ios = d.GetProperty("total_ios").GetDouble();
+                    if (ios <= 0)
+                    {
+                        continue;
+                    }
                     iops += d.GetProperty("iops").GetDouble();
                     bytes += d.GetProperty("bw_bytes").GetDouble();
                     runtimeMs = Math.Max(runtimeMs, d.GetProperty("runtime").GetDouble());
-                    var ios = d.GetProperty("total_ios").GetInt64();
-                    if (ios > bestIos)
+                    var (median, high) = Percentiles(d);
+                    if (median is { } m)
                     {
-                        bestIos = ios;
-                        (p50, p99) = Percentiles(d);
+                        weightedP50 += m * ios;
+                        weight += ios;
+                    }
+                    if (high is { } h)
+                    {
+                        p99 = Math.Max(p99 ?? 0, h);
                     }
                 }
             }
-            return new GuestFioResult(iops, bytes / 1e6, p50, p99, runtimeMs / 1000);
+            return new GuestFioResult(iops, bytes / 1e6, weight > 0 ? weightedP50 / weight : null, p99, runtimeMs / 1000);
         }
     }
 

@@ -208,7 +208,7 @@ public sealed class LibvirtMicroVm(string uri = "qemu:///system") : IMicroVmLaun
                     destroyed = true;
                     return new MicroVmRun(GuestConsole.Read(spec.ConsoleLog), clock.Elapsed, TimedOut: false, Name);
                 }
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             }
         }
         finally

@@ -8,7 +8,7 @@ public sealed class GuestFioResultTests
     private static string MixedJson => GuestConsole.Read(GuestFixtures.Path("console-mixed-4k-70r-qd16.log")).FioJson!;
 
     [Fact]
-    public void Mixed_job_sums_both_directions_and_takes_latency_from_the_busier_one()
+    public void Mixed_job_sums_both_directions_weights_the_medians_and_keeps_the_worst_p99()
     {
         // Given the real fio JSON of a 70% read mixed job run in the guest
         using var document = JsonDocument.Parse(MixedJson);
@@ -19,12 +19,15 @@ public sealed class GuestFioResultTests
         // When it is parsed
         var result = GuestFioResult.Parse(MixedJson);
 
-        // Then IOPS and MB/s add reads and writes, and p50/p99 are the reads' (most IOs) in microseconds
+        // Then IOPS and MB/s add reads and writes; p50 is the IO-weighted mean of the medians, p99 the worse one (µs)
         Assert.Equal(read.GetProperty("iops").GetDouble() + write.GetProperty("iops").GetDouble(), result.Iops, 6);
         Assert.Equal((read.GetProperty("bw_bytes").GetDouble() + write.GetProperty("bw_bytes").GetDouble()) / 1e6, result.MBps, 6);
-        var percentiles = read.GetProperty("clat_ns").GetProperty("percentile");
-        Assert.Equal(percentiles.GetProperty("50.000000").GetDouble() / 1000, result.LatencyP50Us);
-        Assert.Equal(percentiles.GetProperty("99.000000").GetDouble() / 1000, result.LatencyP99Us);
+        double Percentile(System.Text.Json.JsonElement d, string key) => d.GetProperty("clat_ns").GetProperty("percentile").GetProperty(key).GetDouble() / 1000;
+        double Ios(System.Text.Json.JsonElement d) => d.GetProperty("total_ios").GetDouble();
+        var p50 = ((Percentile(read, "50.000000") * Ios(read)) + (Percentile(write, "50.000000") * Ios(write))) / (Ios(read) + Ios(write));
+        Assert.Equal(p50, result.LatencyP50Us!.Value, 6);
+        Assert.Equal(Math.Max(Percentile(read, "99.000000"), Percentile(write, "99.000000")), result.LatencyP99Us);
+        Assert.True(Ios(read) > Ios(write) && Ios(write) > 0);
         Assert.True(result.LatencyP99Us > result.LatencyP50Us);
         Assert.InRange(result.RuntimeSeconds, 1.9, 2.5);
     }
