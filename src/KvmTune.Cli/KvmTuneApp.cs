@@ -17,7 +17,18 @@ internal static class KvmTuneApp
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
             config.AddCommand<Commands.ExplainCommand>("explain").WithDescription("Explain each disk's cache and io settings: meaning, safety, the QEMU options they imply, findings.");
+            config.AddCommand<Commands.HistoryCommand>("history").WithDescription("List stored runs, newest first.");
             config.AddCommand<Commands.LintCommand>("lint").WithDescription("Check the disk settings of domain XML files against the KT rule catalog.");
+            config.AddBranch("nova", nova =>
+            {
+                nova.SetDescription("Explain and edit nova.conf's disk settings.");
+                nova.AddCommand<Commands.Nova.NovaApplyCommand>("apply").WithDescription("Write a tuning policy into nova.conf (dry run unless --yes).");
+                nova.AddCommand<Commands.Nova.NovaExplainCommand>("explain").WithDescription("Show the <driver/> nova generates per image backend and volume type, with findings.");
+                nova.AddCommand<Commands.Nova.NovaLvmSetupCommand>("lvm-setup").WithDescription("Create an LVM volume group on a device and point nova's images at it.");
+                nova.AddCommand<Commands.Nova.NovaSetCommand>("set").WithDescription("Set nova.conf keys losslessly (dry run unless --yes).");
+            });
+            config.AddCommand<Commands.ProbeCommand>("probe").WithDescription("Show what this host can do: tool versions, KVM or TCG, io_uring, O_DIRECT, storage.");
+            config.AddCommand<Commands.ShowCommand>("show").WithDescription("Show a stored run: host facts and results.");
             config.AddBranch("selfbench", bench =>
             {
                 bench.HideBranch();
