@@ -29,7 +29,17 @@ public sealed class LibvirtDomainSource(string? uri, IReadOnlyList<string> names
             foreach (var domain in domains)
             {
                 var label = $"{Uri.TrimEnd('/')}/{domain.Name}";
-                var xml = domain.IsPersistent ? domain.PersistentXml : domain.LiveXml;
+                string xml;
+                try
+                {
+                    xml = domain.IsPersistent ? domain.PersistentXml : domain.LiveXml;
+                }
+                catch (LibvirtNoDomainException) when (all)
+                {
+                    // A transient domain that stopped (or one undefined) between listing and reading is simply gone;
+                    // with --all that is not an error. A domain the user named is.
+                    continue;
+                }
                 try
                 {
                     inputs.Add(new DomainInput(label, DomainDocument.Parse(xml, label)));
