@@ -1,0 +1,46 @@
+using KvmTune.Core.Tuning;
+using KvmTune.Host.Engines;
+using KvmTune.Host.Measurement;
+
+namespace KvmTune.Host.Backends;
+
+/// <summary>
+/// The bench runner's <see cref="IScratchTargets"/> over <see cref="BackendFactory"/>: one backend per kind, created
+/// on first use with KvmTune's names and owner marker (so a killed run's leftovers are found), every backend
+/// including <c>--device</c> and <c>--vg</c>, and all of them removed on dispose or on a signal.
+/// </summary>
+public sealed class BackendScratchTargets(BackendOptions options) : IScratchTargets
+{
+    private readonly Dictionary<Backend, ScratchBackend> _created = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>The factory behind the targets (validation, scratch directory).</summary>
+    public BackendFactory Factory { get; } = new(options);
+
+    /// <summary>The backends created so far.</summary>
+    public IReadOnlyDictionary<Backend, ScratchBackend> Created => _created;
+
+    public async Task<MeasureTarget> CreateAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_created.TryGetValue(backend, out var created))
+            {
+                created = await Factory.CreateAsync(backend, sizeBytes, cancellationToken).ConfigureAwait(false);
+                _created[backend] = created;
+            }
+            return created.Target;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
+}
