@@ -240,9 +240,18 @@ public sealed class BackendScratchTargetsTests
     [Fact]
     public async Task Each_backend_is_created_once_and_everything_is_removed_on_dispose()
     {
-        // Given the bench runner's scratch targets over a temporary directory
+        // Given a leftover of a killed run in a temporary directory
         using var dir = new TempDirectory();
+        using (var finished = System.Diagnostics.Process.Start("true")!)
+        {
+            finished.WaitForExit();
+            File.WriteAllBytes(Path.Combine(dir.Path, ScratchNames.ImageFile("raw-sparse", finished.Id, 1)), new byte[512]);
+        }
+
+        // When the bench runner's scratch targets open over it, Then the leftover is removed first
         var targets = new BackendScratchTargets(new BackendOptions { ScratchDirectory = dir.Path });
+        Assert.Single(targets.LeftoversRemoved, line => line.StartsWith($"removed {dir.Path}/kvmtune-raw-sparse-", StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
 
         // When qcow2-metadata is asked for twice and loop once
         var first = await targets.CreateAsync(Backend.Qcow2Metadata, 16L << 20, CancellationToken.None);
