@@ -24,6 +24,8 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
     private readonly BackendOptions _options;
     private readonly List<ScratchBackend> _created = [];
     private readonly Lock _gate = new();
+    private readonly Dictionary<long, string> _hostFiles = [];
+    private readonly SemaphoreSlim _hostGate = new(1, 1);
     private string? _marker;
     private bool _disposed;
 
@@ -142,20 +144,55 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
     private async Task<ScratchBackend> CreateImageAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
     {
         var file = await CreateImageFileAsync(backend, sizeBytes, cancellationToken).ConfigureAwait(false);
-        return new ScratchBackend(backend, new MeasureTarget(file, backend.Format(), IsBlock: false, file), sizeBytes, file, null, null, directIo: false);
+        try
+        {
+            // fio must never write into a qcow2 image (it would destroy the format): the host engine measures a
+            // preallocated raw file of the same size in the same directory instead.
+            var backing = backend.Format() == "qcow2" ? await HostCeilingFileAsync(sizeBytes, cancellationToken).ConfigureAwait(false) : file;
+            return new ScratchBackend(backend, new MeasureTarget(file, backend.Format(), IsBlock: false, backing), sizeBytes, file, null, null, directIo: false);
+        }
+        catch
+        {
+            File.Delete(file);
+            throw;
+        }
     }
 
-    private async Task<string> CreateImageFileAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
+    /// <summary>One preallocated raw file per size, shared by the qcow2 backends as their host-engine target.</summary>
+    private async Task<string> HostCeilingFileAsync(long sizeBytes, CancellationToken cancellationToken)
     {
-        var dir = PrepareScratchDirectory();
-        var file = Path.Combine(dir, ScratchNames.ImageFile(backend.ToName(), Environment.ProcessId, Interlocked.Increment(ref _sequence)));
+        await _hostGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_hostFiles.TryGetValue(sizeBytes, out var file))
+            {
+                file = await CreateFileAsync("host", "raw", "falloc", sizeBytes, cancellationToken).ConfigureAwait(false);
+                _hostFiles[sizeBytes] = file;
+            }
+            return file;
+        }
+        finally
+        {
+            _hostGate.Release();
+        }
+    }
+
+    private Task<string> CreateImageFileAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
+    {
         var preallocation = backend switch
         {
             Backend.Qcow2Metadata => "metadata",
             Backend.Qcow2Falloc or Backend.RawPrealloc or Backend.Loop => "falloc",
             _ => null,
         };
-        List<string> arguments = ["create", "-q", "-f", backend.Format()];
+        return CreateFileAsync(backend.ToName(), backend.Format(), preallocation, sizeBytes, cancellationToken);
+    }
+
+    private async Task<string> CreateFileAsync(string name, string format, string? preallocation, long sizeBytes, CancellationToken cancellationToken)
+    {
+        var dir = PrepareScratchDirectory();
+        var file = Path.Combine(dir, ScratchNames.ImageFile(name, Environment.ProcessId, Interlocked.Increment(ref _sequence)));
+        List<string> arguments = ["create", "-q", "-f", format];
         if (preallocation is not null)
         {
             arguments.AddRange(["-o", $"preallocation={preallocation}"]);
@@ -174,7 +211,7 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         if (!result.Succeeded)
         {
             File.Delete(file);
-            throw new BackendException($"qemu-img create {backend.ToName()} in {dir}: {result.Message}");
+            throw new BackendException($"qemu-img create {name} in {dir}: {result.Message}");
         }
         return file;
     }
@@ -263,6 +300,11 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         {
             backend.Dispose();
         }
+        foreach (var file in _hostFiles.Values)
+        {
+            File.Delete(file);
+        }
+        _hostGate.Dispose();
         if (_marker is not null)
         {
             File.Delete(_marker);

@@ -55,26 +55,36 @@ public sealed class ScratchBackend : IAsyncDisposable, IDisposable
     public async Task FillAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        await FillPathAsync(Target.Path, Target.Format, SizeBytes, cancellationToken).ConfigureAwait(false);
+        if (Target.BackingPath != Target.Path)
+        {
+            // The host engine's raw file for a qcow2 image: filled alike, so the ceiling reads real data too.
+            await FillPathAsync(Target.BackingPath, "raw", SizeBytes, cancellationToken).ConfigureAwait(false);
+        }
+        IsFilled = true;
+    }
+
+    private static async Task FillPathAsync(string path, string format, long sizeBytes, CancellationToken cancellationToken)
+    {
         // The largest power-of-two request up to 1 MiB that divides the size (a multiple of 512).
         var chunk = 1L << 20;
-        while (SizeBytes % chunk != 0)
+        while (sizeBytes % chunk != 0)
         {
             chunk /= 2;
         }
-        var count = (SizeBytes / chunk).ToString(CultureInfo.InvariantCulture);
+        var count = (sizeBytes / chunk).ToString(CultureInfo.InvariantCulture);
         var size = chunk.ToString(CultureInfo.InvariantCulture);
-        List<string> common = ["bench", "-w", "-q", "-c", count, "-d", "4", "-s", size, "-S", size, "--pattern=90", "-f", Target.Format];
-        var result = await HostProcess.RunAsync("qemu-img", [.. common, "-t", "none", "-i", "native", Target.Path], cancellationToken).ConfigureAwait(false);
+        List<string> common = ["bench", "-w", "-q", "-c", count, "-d", "4", "-s", size, "-S", size, "--pattern=90", "-f", format];
+        var result = await HostProcess.RunAsync("qemu-img", [.. common, "-t", "none", "-i", "native", path], cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             // Without O_DIRECT on the scratch file system: through the page cache, then flushed by qemu-img.
-            result = await HostProcess.RunAsync("qemu-img", [.. common, "-t", "writeback", "-i", "threads", Target.Path], cancellationToken).ConfigureAwait(false);
+            result = await HostProcess.RunAsync("qemu-img", [.. common, "-t", "writeback", "-i", "threads", path], cancellationToken).ConfigureAwait(false);
         }
         if (!result.Succeeded)
         {
-            throw new BackendException($"qemu-img bench (fill) {Target.Path}: {result.Message}");
+            throw new BackendException($"qemu-img bench (fill) {path}: {result.Message}");
         }
-        IsFilled = true;
     }
 
     /// <summary>True after <see cref="FillAsync"/>.</summary>

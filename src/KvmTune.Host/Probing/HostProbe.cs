@@ -71,12 +71,12 @@ public static class HostProbe
                 var virsh = inputs.ToolOutputs.GetValueOrDefault("virsh");
                 var daemon = inputs.ToolOutputs.GetValueOrDefault("libvirtd");
                 var version = ProbeParsers.ToolVersion(daemon) ?? ProbeParsers.ToolVersion(virsh) ?? ProbeParsers.LibvirtLibraryVersion(inputs.LibvirtLibrary);
-                tools.Add(new ToolVersion(tool, version, version ?? HostTools.Missing("libvirtd")));
+                tools.Add(new ToolVersion(tool, version, version ?? ToolPackages.Missing("libvirtd")));
                 continue;
             }
             var output = inputs.ToolOutputs.GetValueOrDefault(tool);
             var parsed = ProbeParsers.ToolVersion(output);
-            tools.Add(new ToolVersion(tool, parsed, parsed ?? (output is null ? HostTools.Missing(tool) : "unknown version")));
+            tools.Add(new ToolVersion(tool, parsed, parsed ?? (output is null ? ToolPackages.Missing(tool) : "unknown version")));
         }
 
         var (accelerator, reason) = DecideAccelerator(inputs.KvmDevicePresent, inputs.KvmDeviceAccessible, ProbeParsers.CpuFlags(inputs.CpuInfo), inputs.KvmPvmModule);

@@ -35,7 +35,21 @@ public sealed class BackendFactoryTests
             using var json = JsonDocument.Parse(info.StandardOutput);
             Assert.Equal(format, json.RootElement.GetProperty("format").GetString());
             Assert.Equal(Size, json.RootElement.GetProperty("virtual-size").GetInt64());
-            Assert.Equal(new KvmTune.Host.Engines.MeasureTarget(file, format, false, file), created.Target);
+            Assert.Equal(file, created.Target.Path);
+            Assert.Equal(format, created.Target.Format);
+            Assert.False(created.Target.IsBlock);
+            if (format == "qcow2")
+            {
+                // fio never writes into a qcow2 image: the host engine gets a preallocated raw sibling
+                Assert.NotEqual(file, created.Target.BackingPath);
+                Assert.Equal(dir.Path, Path.GetDirectoryName(created.Target.BackingPath));
+                Assert.Matches($@"^kvmtune-host-{Environment.ProcessId}-\d+\.img$", Path.GetFileName(created.Target.BackingPath));
+                Assert.True(LinuxFile.Stat(created.Target.BackingPath)!.Blocks * 512 >= Size);
+            }
+            else
+            {
+                Assert.Equal(file, created.Target.BackingPath);
+            }
             Assert.Matches($@"^kvmtune-{name}-{Environment.ProcessId}-\d+\.img$", Path.GetFileName(file));
             Assert.True(File.Exists(Path.Combine(dir.Path, ScratchNames.OwnerMarker(Environment.ProcessId))));
 
@@ -56,7 +70,7 @@ public sealed class BackendFactoryTests
             Assert.Empty(created.CleanupErrors);
         }
 
-        // And disposing the factory removes the owner marker: the directory is empty
+        // And disposing the factory removes the host file and the owner marker: the directory is empty
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }
 
@@ -197,7 +211,7 @@ public sealed class ScratchBackendFillTests
     [InlineData(Backend.Qcow2Sparse)]
     [InlineData(Backend.RawPrealloc)]
     [InlineData(Backend.Loop)]
-    public async Task Fill_writes_the_pattern_over_the_whole_image(Backend backend)
+    public async Task Fill_writes_the_pattern_over_the_whole_image_and_its_host_file(Backend backend)
     {
         // Given a fresh backend
         using var dir = new TempDirectory();
@@ -214,7 +228,45 @@ public sealed class ScratchBackendFillTests
             var check = await HostProcess.RunAsync("qemu-io", ["-f", created.Target.Format, "-r", "-c", $"read -P 0x5a {offset} 4096", created.Target.Path]);
             Assert.True(check.Succeeded && !check.StandardOutput.Contains("Pattern verification failed", StringComparison.Ordinal), check.StandardOutput + check.StandardError);
         }
-        // And the file's blocks are allocated
+        // And the file's blocks are allocated, and the host engine's file carries the same pattern
         Assert.True(LinuxFile.Stat(created.File!)!.Blocks * 512 >= Size);
+        var hostCheck = await HostProcess.RunAsync("qemu-io", ["-f", "raw", "-r", "-c", $"read -P 0x5a {Size - 4096} 4096", created.Target.BackingPath]);
+        Assert.True(hostCheck.Succeeded, hostCheck.StandardOutput + hostCheck.StandardError);
+    }
+}
+
+public sealed class BackendScratchTargetsTests
+{
+    [Fact]
+    public async Task Each_backend_is_created_once_and_everything_is_removed_on_dispose()
+    {
+        // Given a leftover of a killed run in a temporary directory
+        using var dir = new TempDirectory();
+        using (var finished = System.Diagnostics.Process.Start("true")!)
+        {
+            finished.WaitForExit();
+            File.WriteAllBytes(Path.Combine(dir.Path, ScratchNames.ImageFile("raw-sparse", finished.Id, 1)), new byte[512]);
+        }
+
+        // When the bench runner's scratch targets open over it, Then the leftover is removed first
+        var targets = new BackendScratchTargets(new BackendOptions { ScratchDirectory = dir.Path });
+        Assert.Single(targets.LeftoversRemoved, line => line.StartsWith($"removed {dir.Path}/kvmtune-raw-sparse-", StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
+
+        // When qcow2-metadata is asked for twice and loop once
+        var first = await targets.CreateAsync(Backend.Qcow2Metadata, 16L << 20, CancellationToken.None);
+        var again = await targets.CreateAsync(Backend.Qcow2Metadata, 16L << 20, CancellationToken.None);
+        var loop = await targets.CreateAsync(Backend.Loop, 16L << 20, CancellationToken.None);
+
+        // Then the same image comes back, and the loop device is attached
+        Assert.Equal(first, again);
+        Assert.Equal(2, targets.Created.Count);
+        var loopFile = targets.Created[Backend.Loop].File!;
+        Assert.Contains(loop.Path + ":", HostProcess.Run("losetup", ["-j", loopFile]).StandardOutput, StringComparison.Ordinal);
+
+        // When disposed, Then no file and no loop device is left
+        await targets.DisposeAsync();
+        Assert.Equal("", HostProcess.Run("losetup", ["-j", loopFile]).StandardOutput.Trim());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }
 }

@@ -80,10 +80,10 @@ public sealed class HostProbeTests
     [Fact]
     public void Require_tools_names_the_debian_package_of_a_missing_tool()
     {
-        var error = Assert.Throws<InputException>(() => HostTools.RequireTools("qemu-img", "kvmtune-no-such-tool"));
+        var error = Assert.Throws<InputException>(() => ToolPackages.RequireTools("qemu-img", "kvmtune-no-such-tool"));
         Assert.Equal("kvmtune-no-such-tool is not installed", error.Message);
-        HostTools.RequireTools("qemu-img", "fio");
-        Assert.Equal("qemu-utils", HostTools.DebianPackage("qemu-img"));
+        ToolPackages.RequireTools("qemu-img", "fio");
+        Assert.Equal("qemu-utils", ToolPackages.DebianPackage("qemu-img"));
     }
 
     [Fact]

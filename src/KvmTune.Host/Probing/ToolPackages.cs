@@ -4,7 +4,7 @@ using KvmTune.Host.Processes;
 namespace KvmTune.Host.Probing;
 
 /// <summary>The host tools KvmTune runs and the Debian packages that provide them.</summary>
-public static class HostTools
+public static class ToolPackages
 {
     private static readonly Dictionary<string, string> Packages = new(StringComparer.Ordinal)
     {
