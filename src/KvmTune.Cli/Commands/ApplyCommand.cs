@@ -144,7 +144,14 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
                     {
                         var graceful = domain.ShutdownOrDestroy(TimeSpan.FromSeconds(settings.ShutdownTimeout));
                         domain.Start();
-                        output.Console.MarkupLineInterpolated($"{domain.Name}: cold-restarted ({(graceful ? "shut down" : $"destroyed after {settings.ShutdownTimeout}s without shutting down")}, started): the new settings are live");
+                        var how = graceful ? "shut down" : $"destroyed after {settings.ShutdownTimeout}s without shutting down";
+                        var notLive = plan.Verify(DomainDocument.Parse(domain.LiveXml, $"{domain.Name} (live)"));
+                        if (notLive.Count > 0)
+                        {
+                            output.Error.WriteLine($"kvmtune: {domain.Name}: cold-restarted ({how}, started), but the live definition differs: {string.Join("; ", notLive)}");
+                            return ExitCodes.Failure;
+                        }
+                        output.Console.MarkupLineInterpolated($"{domain.Name}: cold-restarted ({how}, started): the new settings are live");
                     }
                     else
                     {
