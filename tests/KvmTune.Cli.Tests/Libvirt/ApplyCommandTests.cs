@@ -251,4 +251,34 @@ public sealed class ApplyCommandTests : IDisposable
         Assert.Contains("nova cannot express: io per source type", run.Text, StringComparison.Ordinal);
         Assert.Contains("nova cannot express: iothread binding", run.Text, StringComparison.Ordinal);
     }
+    [Fact]
+    public void Rollback_to_a_named_backup_restores_that_one_and_list_shows_every_backup()
+    {
+        // Given two applies: original → cache='none' → cache='directsync'
+        using var domain = TestDomain.Define();
+        var original = domain.PersistentXml();
+        Assert.Equal(0, _cli.Run("apply", "--policy", PolicyFile(NoneNative), "--domain", domain.Name, "--yes").ExitCode);
+        var first = domain.PersistentXml();
+        Assert.Equal(0, _cli.Run("apply", "--policy", PolicyFile("""{"version":1,"disks":{"file":{"cache":"directsync"}}}"""), "--domain", domain.Name, "--yes").ExitCode);
+        Assert.Equal("directsync", Vda(domain.PersistentXml()).Driver.Cache);
+        var backups = _cli.Backups(domain.Name);
+        Assert.Equal([original, first], backups.Select(File.ReadAllText));
+
+        // When --list runs, then rollback --to the oldest backup (by file name)
+        var list = _cli.Run("rollback", "--domain", domain.Name, "--list");
+        var rollback = _cli.Run("rollback", "--domain", domain.Name, "--to", Path.GetFileName(backups[0]));
+
+        // Then the list names both, and the definition is the original byte for byte
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.All(backups, b => Assert.Contains(Path.GetFileName(b), list.Out, StringComparison.Ordinal));
+        Assert.True(rollback.ExitCode == 0, rollback.ToString());
+        Assert.Equal(original, domain.PersistentXml());
+        Assert.Equal(3, _cli.Backups(domain.Name).Length);
+
+        // And a second rollback to the same backup writes nothing
+        var again = _cli.Run("rollback", "--domain", domain.Name, "--to", Path.GetFileName(backups[0]));
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("nothing written", again.Text, StringComparison.Ordinal);
+        Assert.Equal(3, _cli.Backups(domain.Name).Length);
+    }
 }
