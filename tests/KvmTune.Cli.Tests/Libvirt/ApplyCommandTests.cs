@@ -281,4 +281,26 @@ public sealed class ApplyCommandTests : IDisposable
         Assert.Contains("nothing written", again.Text, StringComparison.Ordinal);
         Assert.Equal(3, _cli.Backups(domain.Name).Length);
     }
+    [Fact]
+    public void Json_output_carries_the_plan_and_the_outcome_and_nothing_else_on_stdout()
+    {
+        using var domain = TestDomain.Define();
+
+        // When a dry run and then a real run print JSON
+        var dry = _cli.Run("apply", "--policy", PolicyFile(NoneNative), "--domain", domain.Name, "--format", "json");
+        var real = _cli.Run("apply", "--policy", PolicyFile(NoneNative), "--domain", domain.Name, "--yes", "--format", "json");
+
+        // Then stdout is one JSON document each: planned edits with the diff, then written with the backup
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        using var planned = System.Text.Json.JsonDocument.Parse(dry.Out);
+        var p = Assert.Single(planned.RootElement.GetProperty("results").EnumerateArray());
+        Assert.Equal("planned", p.GetProperty("status").GetString());
+        Assert.Equal(4, p.GetProperty("edits").GetArrayLength());
+        Assert.Contains("+      <driver name='qemu' type='qcow2' cache='none' io='native'/>", p.GetProperty("diff").GetString(), StringComparison.Ordinal);
+        Assert.True(real.ExitCode == 0, real.ToString());
+        using var written = System.Text.Json.JsonDocument.Parse(real.Out);
+        var w = Assert.Single(written.RootElement.GetProperty("results").EnumerateArray());
+        Assert.Equal("written", w.GetProperty("status").GetString());
+        Assert.Equal(Assert.Single(_cli.Backups(domain.Name)), w.GetProperty("backup").GetString());
+    }
 }
