@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using KvmTune.Core;
 using KvmTune.Core.Apply;
 using KvmTune.Core.Libvirt;
@@ -15,6 +17,10 @@ namespace KvmTune.Cli.Commands;
 /// </summary>
 internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Settings>
 {
+    private IAnsiConsole _console = output.Console;
+    private bool _json;
+    private readonly List<JsonObject> _results = [];
+
     internal sealed class Settings : CommandSettings
     {
         [CommandOption("--policy <FILE>")]
@@ -50,8 +56,17 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
         [DefaultValue(120)]
         public int ShutdownTimeout { get; init; } = 120;
 
+        [CommandOption("--format <FORMAT>")]
+        [Description("table (default) or json (the plan and outcome per domain on stdout).")]
+        [DefaultValue("table")]
+        public string Format { get; init; } = "table";
+
         public override ValidationResult Validate()
         {
+            if (Format is not ("table" or "json"))
+            {
+                return ValidationResult.Error($"--format '{Format}': expected table or json");
+            }
             if ((Policy is null) == (FromRun is null))
             {
                 return ValidationResult.Error("apply: give exactly one of --policy FILE or --from-run RUN");
@@ -70,6 +85,25 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        _json = settings.Format == "json";
+        // In JSON mode stdout carries one JSON document: the human-readable lines are not written.
+        _console = _json ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }) : output.Console;
+        var code = Run(settings);
+        if (_json)
+        {
+            output.Out.WriteLine(new JsonObject { ["results"] = new JsonArray([.. _results]) }.ToJsonString(new JsonSerializerOptions
+            {
+                WriteIndented = true,
+                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            }));
+        }
+        return code;
+    }
+
+    private JsonObject Result(string domain) => _results.First(r => (string?)r["domain"] == domain);
+
+    private int Run(Settings settings)
+    {
         var policy = LoadPolicy(settings);
         using var connection = LibvirtInput.Open(settings.Connect, readWrite: settings.Yes);
         var domains = LibvirtInput.Select(connection, settings.Domains, settings.All);
@@ -81,7 +115,7 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
             {
                 if (!domain.IsPersistent)
                 {
-                    output.Console.MarkupLineInterpolated($"[bold]{domain.Name}[/]: transient (no persistent definition): not changed");
+                    _console.MarkupLineInterpolated($"[bold]{domain.Name}[/]: transient (no persistent definition): not changed");
                     continue;
                 }
                 var xml = domain.PersistentXml;
@@ -100,6 +134,7 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
             foreach (var (domain, plan, running) in plans)
             {
                 Describe(domain.Name, plan, running, policy, settings);
+                _results.Add(PlanJson(domain.Name, plan, running, policy));
             }
 
             var refused = plans.Where(p => p.Plan.IsRefused).ToList();
@@ -114,12 +149,12 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
             var changing = plans.Where(p => p.Plan.HasChanges).ToList();
             if (changing.Count == 0)
             {
-                output.Console.MarkupLine("Nothing to change: every selected domain already has these settings.");
+                _console.MarkupLine("Nothing to change: every selected domain already has these settings.");
                 return ExitCodes.Ok;
             }
             if (!settings.Yes)
             {
-                output.Console.MarkupLineInterpolated($"Dry run: nothing written. Run again with --yes to change {changing.Count} domain(s).");
+                _console.MarkupLineInterpolated($"Dry run: nothing written. Run again with --yes to change {changing.Count} domain(s).");
                 return ExitCodes.Ok;
             }
 
@@ -135,20 +170,34 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
                         output.Error.WriteLine($"kvmtune: {problem}");
                     }
                     output.Error.WriteLine($"kvmtune: {domain.Name}: {StatusText(outcome)}");
+                    Result(domain.Name)["status"] = outcome.Status == ReplaceStatus.Refused ? "refused-by-libvirt" : outcome.Status == ReplaceStatus.NotStarted ? "not-written" : outcome.Status == ReplaceStatus.Restored ? "restored" : "restore-failed";
+                    Result(domain.Name)["backup"] = outcome.Backup?.Path;
+                    Result(domain.Name)["problems"] = new JsonArray([.. outcome.Problems.Select(p => (JsonNode)JsonValue.Create(p))]);
                     return ExitCodes.Failure;
                 }
-                output.Console.MarkupLineInterpolated($"[green]{domain.Name}[/]: new definition written and verified; backup {outcome.Backup!.Path}");
+                _console.MarkupLineInterpolated($"[green]{domain.Name}[/]: new definition written and verified; backup {outcome.Backup!.Path}");
+                Result(domain.Name)["status"] = "written";
+                Result(domain.Name)["backup"] = outcome.Backup.Path;
                 if (running)
                 {
                     if (settings.Restart)
                     {
                         var graceful = domain.ShutdownOrDestroy(TimeSpan.FromSeconds(settings.ShutdownTimeout));
                         domain.Start();
-                        output.Console.MarkupLineInterpolated($"{domain.Name}: cold-restarted ({(graceful ? "shut down" : $"destroyed after {settings.ShutdownTimeout}s without shutting down")}, started): the new settings are live");
+                        var how = graceful ? "shut down" : $"destroyed after {settings.ShutdownTimeout}s without shutting down";
+                        var notLive = plan.Verify(DomainDocument.Parse(domain.LiveXml, $"{domain.Name} (live)"));
+                        if (notLive.Count > 0)
+                        {
+                            output.Error.WriteLine($"kvmtune: {domain.Name}: cold-restarted ({how}, started), but the live definition differs: {string.Join("; ", notLive)}");
+                            return ExitCodes.Failure;
+                        }
+                        _console.MarkupLineInterpolated($"{domain.Name}: cold-restarted ({how}, started): the new settings are live");
+                        Result(domain.Name)["restarted"] = true;
+                        Result(domain.Name)["coldRestartNeeded"] = false;
                     }
                     else
                     {
-                        output.Console.MarkupLineInterpolated($"[yellow]{domain.Name}[/]: running: keeps the old settings until a cold restart (shut down and start; a reboot inside the guest is not enough), or use --restart");
+                        _console.MarkupLineInterpolated($"[yellow]{domain.Name}[/]: running: keeps the old settings until a cold restart (shut down and start; a reboot inside the guest is not enough), or use --restart");
                     }
                 }
             }
@@ -162,6 +211,46 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
             }
         }
     }
+
+    private static JsonObject PlanJson(string name, DomainEditPlan plan, bool running, TuningPolicy policy)
+    {
+        var result = new JsonObject
+        {
+            ["domain"] = name,
+            ["running"] = running,
+            ["status"] = plan.IsRefused ? "refused" : plan.HasChanges ? "planned" : "unchanged",
+            ["edits"] = new JsonArray([.. plan.Edits.Select(e => (JsonNode)new JsonObject
+            {
+                ["disk"] = e.Disk,
+                ["sourceType"] = e.SourceType,
+                ["attribute"] = e.Attribute,
+                ["old"] = e.OldValue,
+                ["new"] = e.NewValue,
+            })]),
+            ["skipped"] = new JsonArray([.. plan.Skipped.Select(k => (JsonNode)new JsonObject { ["disk"] = k.Disk, ["reason"] = k.Reason })]),
+            ["refusals"] = Findings(plan.Refusals),
+            ["findings"] = Findings(plan.Findings),
+            ["diff"] = plan.HasChanges && !plan.IsRefused ? UnifiedDiff.Create(plan.OriginalXml, plan.EditedXml, $"{name} (persistent)", $"{name} (after apply)") : "",
+            ["coldRestartNeeded"] = running && plan.HasChanges,
+            ["novaManaged"] = plan.Document.IsNovaManaged,
+        };
+        if (plan.Document.IsNovaManaged)
+        {
+            var advice = NovaAdvice.For(policy, plan.Document);
+            result["novaConf"] = new JsonArray([.. advice.ConfLines.Select(l => (JsonNode)JsonValue.Create(l))]);
+            result["novaCannotExpress"] = new JsonArray([.. advice.NotExpressible.Select(l => (JsonNode)JsonValue.Create(l))]);
+        }
+        return result;
+    }
+
+    private static JsonArray Findings(IEnumerable<Finding> findings) =>
+        new([.. findings.Select(f => (JsonNode)new JsonObject
+        {
+            ["code"] = f.Code,
+            ["severity"] = f.SeverityText,
+            ["disk"] = f.Disk,
+            ["message"] = f.Message,
+        })]);
 
     private static string StatusText(ReplaceOutcome outcome) => outcome.Status switch
     {
@@ -193,7 +282,7 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
 
     private void Describe(string name, DomainEditPlan plan, bool running, TuningPolicy policy, Settings settings)
     {
-        var console = output.Console;
+        var console = _console;
         console.WriteLine();
         console.MarkupLineInterpolated($"[bold]{name}[/]{(running ? " (running)" : "")}");
         if (plan.HasChanges)
@@ -223,8 +312,11 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
         }
         if (plan.HasChanges && !plan.IsRefused)
         {
-            output.Out.Write(UnifiedDiff.Create(plan.OriginalXml, plan.EditedXml, $"{name} (persistent)", $"{name} (after apply)"));
-            output.Out.Flush();
+            if (!_json)
+            {
+                output.Out.Write(UnifiedDiff.Create(plan.OriginalXml, plan.EditedXml, $"{name} (persistent)", $"{name} (after apply)"));
+                output.Out.Flush();
+            }
             if (running)
             {
                 console.MarkupLineInterpolated($"  running: the change takes effect at the next cold restart{(settings.Restart ? " (--restart does it)" : "")}");

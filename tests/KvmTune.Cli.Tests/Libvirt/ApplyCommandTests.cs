@@ -251,4 +251,56 @@ public sealed class ApplyCommandTests : IDisposable
         Assert.Contains("nova cannot express: io per source type", run.Text, StringComparison.Ordinal);
         Assert.Contains("nova cannot express: iothread binding", run.Text, StringComparison.Ordinal);
     }
+    [Fact]
+    public void Rollback_to_a_named_backup_restores_that_one_and_list_shows_every_backup()
+    {
+        // Given two applies: original → cache='none' → cache='directsync'
+        using var domain = TestDomain.Define();
+        var original = domain.PersistentXml();
+        Assert.Equal(0, _cli.Run("apply", "--policy", PolicyFile(NoneNative), "--domain", domain.Name, "--yes").ExitCode);
+        var first = domain.PersistentXml();
+        Assert.Equal(0, _cli.Run("apply", "--policy", PolicyFile("""{"version":1,"disks":{"file":{"cache":"directsync"}}}"""), "--domain", domain.Name, "--yes").ExitCode);
+        Assert.Equal("directsync", Vda(domain.PersistentXml()).Driver.Cache);
+        var backups = _cli.Backups(domain.Name);
+        Assert.Equal([original, first], backups.Select(File.ReadAllText));
+
+        // When --list runs, then rollback --to the oldest backup (by file name)
+        var list = _cli.Run("rollback", "--domain", domain.Name, "--list");
+        var rollback = _cli.Run("rollback", "--domain", domain.Name, "--to", Path.GetFileName(backups[0]));
+
+        // Then the list names both, and the definition is the original byte for byte
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.All(backups, b => Assert.Contains(Path.GetFileName(b), list.Out, StringComparison.Ordinal));
+        Assert.True(rollback.ExitCode == 0, rollback.ToString());
+        Assert.Equal(original, domain.PersistentXml());
+        Assert.Equal(3, _cli.Backups(domain.Name).Length);
+
+        // And a second rollback to the same backup writes nothing
+        var again = _cli.Run("rollback", "--domain", domain.Name, "--to", Path.GetFileName(backups[0]));
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("nothing written", again.Text, StringComparison.Ordinal);
+        Assert.Equal(3, _cli.Backups(domain.Name).Length);
+    }
+    [Fact]
+    public void Json_output_carries_the_plan_and_the_outcome_and_nothing_else_on_stdout()
+    {
+        using var domain = TestDomain.Define();
+
+        // When a dry run and then a real run print JSON
+        var dry = _cli.Run("apply", "--policy", PolicyFile(NoneNative), "--domain", domain.Name, "--format", "json");
+        var real = _cli.Run("apply", "--policy", PolicyFile(NoneNative), "--domain", domain.Name, "--yes", "--format", "json");
+
+        // Then stdout is one JSON document each: planned edits with the diff, then written with the backup
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        using var planned = System.Text.Json.JsonDocument.Parse(dry.Out);
+        var p = Assert.Single(planned.RootElement.GetProperty("results").EnumerateArray());
+        Assert.Equal("planned", p.GetProperty("status").GetString());
+        Assert.Equal(4, p.GetProperty("edits").GetArrayLength());
+        Assert.Contains("+      <driver name='qemu' type='qcow2' cache='none' io='native'/>", p.GetProperty("diff").GetString(), StringComparison.Ordinal);
+        Assert.True(real.ExitCode == 0, real.ToString());
+        using var written = System.Text.Json.JsonDocument.Parse(real.Out);
+        var w = Assert.Single(written.RootElement.GetProperty("results").EnumerateArray());
+        Assert.Equal("written", w.GetProperty("status").GetString());
+        Assert.Equal(Assert.Single(_cli.Backups(domain.Name)), w.GetProperty("backup").GetString());
+    }
 }
