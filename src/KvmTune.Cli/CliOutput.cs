@@ -7,11 +7,18 @@ namespace KvmTune.Cli;
 /// machine-readable output (JSON, SARIF, diffs) written verbatim, <see cref="Error"/> for the one-line errors.
 /// Commands take it in their constructor; tests pass a test console and string writers.
 /// </summary>
-internal sealed class CliOutput(IAnsiConsole console, TextWriter @out, TextWriter error)
+internal sealed class CliOutput(IAnsiConsole console, TextWriter @out, TextWriter error, IAnsiConsole? status = null)
 {
     public IAnsiConsole Console { get; } = console;
+
+    /// <summary>Where progress bars go: stderr for the process (stdout stays clean for JSON); <see cref="Console"/> in tests.</summary>
+    public IAnsiConsole Status { get; } = status ?? console;
     public TextWriter Out { get; } = @out;
     public TextWriter Error { get; } = error;
 
-    public static CliOutput Process() => new(AnsiConsole.Console, System.Console.Out, System.Console.Error);
+    public static CliOutput Process() => new(
+        AnsiConsole.Console,
+        System.Console.Out,
+        System.Console.Error,
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) }));
 }

@@ -16,6 +16,7 @@ internal static class KvmTuneApp
             config.ConfigureConsole(output.Console);
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
+            config.AddCommand<Commands.BenchCommand>("bench").WithDescription("Measure cache/aio/backend candidates on scratch images (host, qemu, guest engines).");
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
         return app;
