@@ -60,6 +60,21 @@ public static class QemuImgBenchArguments
         return blockSize;
     }
 
+    /// <summary>
+    /// What QEMU makes of <c>-t MODE</c> (block.c bdrv_parse_cache_mode): <c>cache.direct</c>, <c>cache.no-flush</c>
+    /// and whether the device has a volatile write cache (not writethrough). The same triple libvirt sets on
+    /// <c>-blockdev</c> and <c>-device write-cache=</c> for <c>&lt;driver cache='MODE'/&gt;</c>.
+    /// </summary>
+    public static (bool Direct, bool NoFlush, bool WriteCache) QemuCacheOptions(string mode) => mode switch
+    {
+        "off" or "none" => (true, false, true),
+        "directsync" => (true, false, false),
+        "writeback" => (false, false, true),
+        "unsafe" => (false, true, true),
+        "writethrough" => (false, false, false),
+        _ => throw new ArgumentException($"QEMU knows no cache mode '{mode}'", nameof(mode)),
+    };
+
     public static bool IsPrime(long n)
     {
         if (n < 2)
