@@ -16,6 +16,9 @@ public sealed class MemoryCgroup : IDisposable
 
     private MemoryCgroup(string path) => Path = path;
 
+    /// <summary>The limit in bytes.</summary>
+    public long LimitBytes { get; private init; }
+
     /// <summary>The cgroup directory.</summary>
     public string Path { get; }
 
@@ -31,12 +34,27 @@ public sealed class MemoryCgroup : IDisposable
             var controllers = System.IO.Path.Combine(Root, "cgroup.controllers");
             if (File.Exists(controllers) && File.ReadAllText(controllers).Split(' ', '\n').Contains("memory"))
             {
+                // Children of the root get memory.max only when the root delegates the controller; systemd does this,
+                // a systemd-less host may not.
+                var subtree = System.IO.Path.Combine(Root, "cgroup.subtree_control");
+                if (!File.ReadAllText(subtree).Split(' ', '\n').Contains("memory"))
+                {
+                    TryWrite(subtree, "+memory");
+                }
                 var dir = System.IO.Path.Combine(Root, name);
                 Directory.CreateDirectory(dir);
-                File.WriteAllText(System.IO.Path.Combine(dir, "memory.max"), limitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                try
+                {
+                    File.WriteAllText(System.IO.Path.Combine(dir, "memory.max"), limitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    TryRemove(dir);
+                    return null;
+                }
                 // No swap: anonymous memory of qemu-img must not be what gets reclaimed.
                 TryWrite(System.IO.Path.Combine(dir, "memory.swap.max"), "0");
-                return new MemoryCgroup(dir);
+                return new MemoryCgroup(dir) { LimitBytes = limitBytes };
             }
             var v1 = System.IO.Path.Combine(Root, "memory");
             if (File.Exists(System.IO.Path.Combine(v1, "memory.limit_in_bytes")))
@@ -44,7 +62,7 @@ public sealed class MemoryCgroup : IDisposable
                 var dir = System.IO.Path.Combine(v1, name);
                 Directory.CreateDirectory(dir);
                 File.WriteAllText(System.IO.Path.Combine(dir, "memory.limit_in_bytes"), limitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                return new MemoryCgroup(dir);
+                return new MemoryCgroup(dir) { LimitBytes = limitBytes };
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -99,7 +117,7 @@ public sealed class MemoryCgroup : IDisposable
         {
             File.WriteAllText(file, value);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
     }
