@@ -6,6 +6,7 @@
 #   * the null-co harness ceiling is at least twice the best qemu candidate (randread-4k-qd32);
 #   * the kvmtune process stays under 200 MB RSS (peak VmHWM, sampled).
 # Usage: scripts/bench-targets.sh [extra bench options]   (root, for the loop backend)
+# KVMTUNE_TARGETS_JSON=FILE keeps a copy of the bench JSON.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 out="$(mktemp -d /tmp/kvmtune-targets-XXXXXX)"
@@ -22,6 +23,7 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid" || { echo "bench failed:"; tail -5 "$out/progress.txt"; exit 3; }
 end=$(date +%s.%N)
+if [ -n "${KVMTUNE_TARGETS_JSON:-}" ]; then cp "$out/bench.json" "$KVMTUNE_TARGETS_JSON"; fi
 python3 - "$out/bench.json" "$start" "$end" "$peak" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
