@@ -16,8 +16,11 @@ internal static class KvmTuneApp
             config.ConfigureConsole(output.Console);
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
+            config.AddCommand<Commands.ApplyCommand>("apply").WithDescription("Apply a tuning policy to libvirt domains (dry run unless --yes).");
             config.AddCommand<Commands.BenchCommand>("bench").WithDescription("Measure cache/aio/backend candidates on scratch images (host, qemu, guest engines).");
             config.AddCommand<Commands.ExplainCommand>("explain").WithDescription("Explain each disk's cache and io settings: meaning, safety, the QEMU options they imply, findings.");
+            config.AddCommand<Commands.HistoryCommand>("history").WithDescription("List stored runs, newest first.");
+            config.AddCommand<Commands.InspectCommand>("inspect").WithDescription("Compare running domains' persistent XML, live XML and QEMU process, disk by disk.");
             config.AddCommand<Commands.LintCommand>("lint").WithDescription("Check the disk settings of domain XML files against the KT rule catalog.");
             config.AddBranch("nova", nova =>
             {
@@ -26,6 +29,15 @@ internal static class KvmTuneApp
                 nova.AddCommand<Commands.Nova.NovaExplainCommand>("explain").WithDescription("Show the <driver/> nova generates per image backend and volume type, with findings.");
                 nova.AddCommand<Commands.Nova.NovaLvmSetupCommand>("lvm-setup").WithDescription("Create an LVM volume group on a device and point nova's images at it.");
                 nova.AddCommand<Commands.Nova.NovaSetCommand>("set").WithDescription("Set nova.conf keys losslessly (dry run unless --yes).");
+            });
+            config.AddCommand<Commands.ProbeCommand>("probe").WithDescription("Show what this host can do: tool versions, KVM or TCG, io_uring, O_DIRECT, storage.");
+            config.AddCommand<Commands.RollbackCommand>("rollback").WithDescription("Restore a domain's definition from a backup.");
+            config.AddCommand<Commands.ShowCommand>("show").WithDescription("Show a stored run: host facts and results.");
+            config.AddBranch("selfbench", bench =>
+            {
+                bench.HideBranch();
+                bench.SetDescription("Measure KvmTune's own speed.");
+                bench.AddCommand<Commands.SelfBench.SelfBenchLintCommand>("lint").WithDescription("Parse and lint 10,000 domains built from the libvirt corpus on one core.");
             });
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });

@@ -23,6 +23,7 @@ public class NovaSimulatorTests
     [InlineData("volume:fc", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
     [InlineData("volume:nfs", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
     [InlineData("volume:rbd", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" />")]
+    [InlineData("volume:iscsi-multiattach", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
     public void Novas_defaults_give_cache_none_and_native_only_for_preallocated_lvm_and_block_or_nfs_volumes(string @case, string driver)
     {
         var disk = Disk("[DEFAULT]\n[libvirt]\nimages_volume_group = vg\n", @case);
@@ -60,6 +61,19 @@ public class NovaSimulatorTests
 
         Assert.Equal("<driver name=\"qemu\" type=\"qcow2\" cache=\"writeback\" io=\"threads\" />", disk.Driver);
         Assert.Contains(disk.Steps, s => s.Contains("silently downgrades", StringComparison.Ordinal));
+        Assert.Equal(("KN009", "instances_path"), (disk.ConfigFindings.Single().Code, disk.ConfigFindings.Single().Key));
+    }
+
+    [Fact]
+    public void A_cached_block_type_in_disk_cachemodes_is_a_warning_on_its_line_because_native_is_lost()
+    {
+        var conf = NovaConf.Parse("[libvirt]\nimages_volume_group = vg\ndisk_cachemodes = file=none,\n  block=writeback\n", "nova.conf");
+
+        var findings = NovaSimulator.Validate(conf, new NovaHost(true, HostFacts.Unknown));
+
+        var f = Assert.Single(findings);
+        Assert.Equal(("KN009", Severity.Warning, 4), (f.Code, f.Severity, f.Line!.Value));
+        Assert.Contains("block=writeback", f.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,6 +91,15 @@ public class NovaSimulatorTests
         Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"writeback\" io=\"threads\" />", Disk(conf, "volume:iscsi").Driver);
         Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"writeback\" />", Disk(conf, "volume:rbd").Driver);
         Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"directsync\" io=\"native\" />", Disk(conf, "volume:nfs").Driver);
+    }
+
+    [Fact]
+    public void A_multiattach_volume_keeps_cache_none_whatever_disk_cachemodes_says()
+    {
+        var disk = Disk("[libvirt]\ndisk_cachemodes = block=writeback\n", "volume:iscsi-multiattach");
+
+        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />", disk.Driver);
+        Assert.Contains("<shareable />", disk.DiskXml, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -129,8 +152,10 @@ public class NovaSimulatorTests
 
         var explanation = NovaSimulator.Explain(conf, new NovaHost(true, HostFacts.Unknown));
 
-        var f = Assert.Single(explanation.ConfigFindings);
+        var f = Assert.Single(explanation.ConfigFindings, f => f.Code == "KT001");
         Assert.Equal(("KT001", Severity.Error, 4), (f.Code, f.Severity, f.Line!.Value));
+        // nova's own native for NFS volumes is lost to file=writeback too.
+        Assert.Equal(("KN009", 2), explanation.ConfigFindings.Where(f => f.Code != "KT001").Select(f => (f.Code, f.Line!.Value)).Single());
         Assert.True(explanation.HasErrors);
         Assert.Equal("<driver name=\"qemu\" type=\"qcow2\" cache=\"writeback\" io=\"native\" />", explanation.Disks.Single(d => d.Case == "image:qcow2").Driver);
     }
@@ -141,7 +166,10 @@ public class NovaSimulatorTests
         var conf = NovaConf.Parse("[libvirt]\ndisk_io_modes = file=native\n", "nova.conf");
 
         Assert.Empty(NovaSimulator.Validate(conf, new NovaHost(true, HostFacts.Unknown)));
-        Assert.Equal("KT001", Assert.Single(NovaSimulator.Validate(conf, new NovaHost(false, HostFacts.Unknown))).Code);
+        var findings = NovaSimulator.Validate(conf, new NovaHost(false, HostFacts.Unknown));
+        Assert.Equal(2, Assert.Single(findings, f => f.Code == "KT001").Line);
+        // Without O_DIRECT the LVM backend loses its native too (the writeback fallback covers every image disk).
+        Assert.Contains(findings, f => f.Code == "KN009" && f.Message.Contains("block image disks", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -159,12 +187,24 @@ public class NovaSimulatorTests
 
         Assert.Equal(["image:default"], explanation.Disks.Where(d => d.Configured).Select(d => d.Case));
         Assert.Equal("flat", explanation.Disks.Single(d => d.Case == "image:default").Backend);
-        Assert.Equal(11, explanation.Disks.Count);
+        Assert.Equal(12, explanation.Disks.Count);
     }
 
     [Fact]
     public void Non_kvm_virt_types_get_no_driver_name()
     {
         Assert.DoesNotContain("name=", Disk("[libvirt]\nvirt_type = parallels\n", "image:ploop").Driver, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_kolla_ceph_host_gives_rbd_disks_with_writeback_and_no_io()
+    {
+        var conf = NovaConf.Parse(NovaFixtures.Read("kolla-ceph-nova.conf"), "kolla-ceph-nova.conf");
+
+        var rbd = NovaSimulator.Explain(conf, NovaHost.Unknown).Disks.Single(d => d.Configured);
+
+        Assert.Equal("image:rbd", rbd.Case);
+        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"writeback\" discard=\"ignore\" />", rbd.Driver);
+        Assert.Contains("<source protocol=\"rbd\" name=\"vms/INSTANCE_UUID_disk\" />", rbd.DiskXml, StringComparison.Ordinal);
     }
 }
