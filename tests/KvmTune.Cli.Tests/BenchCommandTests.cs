@@ -58,11 +58,13 @@ public class BenchCommandTests
     {
         // Given a small explicit matrix with one pair that cannot start
         var dir = UnusedDir();
+        var db = dir + ".db";
+        Directory.CreateDirectory(dir);
         try
         {
             var (code, stdout, stderr) = await RunAsync(
-                "bench", "--quick", "--engine", "host,qemu", "--backend", "raw-prealloc,loop", "--cache", "none,writeback", "--aio", "native,threads",
-                "--profile", "randwrite-4k-qd32", "--size", "64M", "--repeats", "1", "--duration", "0.3", "--dir", dir, "--format", "json");
+                "bench", "--quick", "--engine", "host,qemu", "--backend", "raw-prealloc,loop,qcow2-sparse", "--cache", "none,writeback", "--aio", "native,threads",
+                "--profile", "randwrite-4k-qd32", "--size", "64M", "--repeats", "1", "--duration", "0.3", "--dir", dir, "--db", db, "--format", "json");
 
             // Then the run succeeds and stdout is one JSON document
             Assert.True(code == 0, stderr);
@@ -90,14 +92,31 @@ public class BenchCommandTests
 
             // writeback + native cannot start: shown as skipped with its rule code
             Assert.Equal("KT001", Find("qemu", "raw-prealloc/writeback/native").GetProperty("skipped").GetString());
+
+            // qcow2: the host engine ran on a raw file beside the image, the qemu engine on the image
+            Assert.True(Find("host", "qcow2-sparse").GetProperty("iops_median").GetDouble() > 0);
+            Assert.True(Find("qemu", "qcow2-sparse/none/threads").GetProperty("iops_median").GetDouble() > 0);
+
+            // And the run is stored with its results
+            var runId = doc.RootElement.GetProperty("run_id").GetInt64();
+            using var store = new KvmTune.Storage.SqliteRunStore(db);
+            var run = store.LoadRun(runId);
+            Assert.NotNull(run);
+            Assert.Equal("completed", run.Info.Status);
+            Assert.Equal(results.Count, run.Results.Count);
+            Assert.NotEmpty(run.Samples);
         }
         finally
         {
             // And the scratch images (and loop devices) are gone
-            Assert.Empty(Directory.Exists(dir) ? Directory.EnumerateFileSystemEntries(dir) : []);
+            Assert.Empty(Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories));
             if (Directory.Exists(dir))
             {
                 Directory.Delete(dir, recursive: true);
+            }
+            foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(db)!, Path.GetFileName(db) + "*"))
+            {
+                File.Delete(file);
             }
         }
     }

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using KvmTune.Core;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
-using KvmTune.Host;
+using KvmTune.Host.Backends;
 using KvmTune.Host.Engines;
 using KvmTune.Host.Measurement;
 using Spectre.Console;
@@ -54,6 +54,14 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
         [Description("A block device to measure (destroys its content; safety checks apply).")]
         public string? Device { get; init; }
 
+        [CommandOption("--confirm-device <DEVICE>")]
+        [Description("Repeat the --device path to allow writing to a device that carries a partition table or signature.")]
+        public string? ConfirmDevice { get; init; }
+
+        [CommandOption("--db <FILE>")]
+        [Description("The results store (default: kvmtune.db in the data directory).")]
+        public string? Db { get; init; }
+
         [CommandOption("--vg <VG>")]
         [Description("A volume group to create kvmtune-* logical volumes in.")]
         public string? Vg { get; init; }
@@ -88,31 +96,28 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
                 ?? throw new InputException($"--engine {kind.ToName()}: the {kind.ToName()} engine is not available in this build");
             HostTools.Require(EngineRegistry.Program(kind));
         }
-        if (request.Backends.Contains(Backend.Loop))
+        var backendOptions = new BackendOptions
         {
-            HostTools.Require("losetup");
-            if (Environment.UserName != "root")
-            {
-                throw new InputException("--backend loop: creating a loop device needs root");
-            }
-        }
+            ScratchDirectory = settings.Dir,
+            Device = settings.Device,
+            ConfirmDevice = settings.ConfirmDevice,
+            VolumeGroup = settings.Vg,
+        };
+        await using var factory = new BackendFactory(backendOptions);
+        // Device safety checks and tool checks, before anything is created.
+        factory.Validate(request.Backends, options.Measure.SizeBytes);
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        void OnCancel(object? sender, ConsoleCancelEventArgs e)
-        {
-            // Ctrl-C: stop measuring, then clean up scratch images and loop devices below.
-            e.Cancel = true;
-            cancel.Cancel();
-        }
-        Console.CancelKeyPress += OnCancel;
+        using var signals = SignalCleanup.Install(cancel);
+        BackendJanitor.CleanLeftovers(settings.Dir is null ? null : [settings.Dir]);
         MemoryCgroup.RemoveLeftovers();
-        var scratchParent = settings.Dir ?? DataDirectory.Sub("scratch");
         BenchOutcome outcome;
         try
         {
-            await using var targets = ScratchImages.Create(scratchParent);
-            var runner = new BenchRunner(engines, targets);
-            var facts = HostFactsNow(scratchParent);
+            using var store = RunStores.OpenForWriting(settings.Db);
+            await using var targets = new BackendTargets(factory);
+            var runner = new BenchRunner(engines, targets, store);
+            var facts = HostFactsNow(factory.ScratchDirectory);
             var commandLine = "kvmtune " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             outcome = await output.Status.Progress()
                 .AutoClear(true)
@@ -134,14 +139,10 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
             await output.Error.WriteLineAsync("kvmtune: bench interrupted; scratch images removed").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or BackendException)
         {
             await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= OnCancel;
         }
 
         if (settings.Format == "json")
@@ -161,17 +162,13 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
         {
             throw new InputException($"--format {settings.Format}: unknown format (table, json)");
         }
-        if (settings.Device is not null || settings.Vg is not null)
-        {
-            throw new InputException($"{(settings.Device is not null ? "--device" : "--vg")}: not available in this build");
-        }
         if (settings.Dir is not null && File.Exists(settings.Dir))
         {
             throw new InputException($"--dir {settings.Dir}: is a file, not a directory");
         }
         var engines = ParseList(settings.Engines, "--engine", Core.Measurement.Engines.Parse, "host, qemu, guest") ?? [Engine.Host, Engine.Qemu];
         var backends = ParseList(settings.Backends, "--backend", Core.Tuning.Backends.Parse, string.Join(", ", Core.Tuning.Backends.All.Select(b => b.ToName())))
-            ?? BenchRequest.Quick.Backends;
+            ?? (settings.Device is not null ? [Backend.Device] : settings.Vg is not null ? [Backend.Lvm] : BenchRequest.Quick.Backends);
         var caches = ParseList(settings.Caches, "--cache", CacheModes.Parse, "none, writeback, writethrough, directsync, unsafe");
         var ios = ParseList(settings.Aios, "--aio", IoModes.Parse, "threads, native, io_uring");
         IReadOnlyList<WorkloadProfile> profiles;

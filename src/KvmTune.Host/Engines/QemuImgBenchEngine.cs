@@ -15,7 +15,7 @@ namespace KvmTune.Host.Engines;
 /// </summary>
 /// <remarks>
 /// qemu-img bench takes a request count, not a duration. The count for a target duration is calibrated: a first short
-/// run (grown tenfold until it lasts at least 20 ms) gives a rate, and count = rate × duration; every measured run
+/// run (from 8 MB of requests, grown tenfold until it lasts at least 20 ms) gives a rate, and count = rate × duration; every measured run
 /// updates the rate, so later repeats track the candidate's real speed.
 /// qemu-img bench cannot mix reads and writes in one run. A mixed profile (randrw, rwmixread=R) is measured as a read
 /// run of R% of the requests followed by a write run of the rest, and reported as all requests over the sum of both
@@ -45,7 +45,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         return MeasureAsync(
             candidate.Id, profile, options, repeat, null,
             (write, count) => QemuImgBenchArguments.ForCandidate(target, candidate, profile, write, count, options.SizeBytes),
-            cancellationToken);
+            cancellationToken, syncedWrites: !candidate.Cache.Semantics().Writeback);
     }
 
     /// <summary>The harness's own ceiling: the same profile on QEMU's null-co driver.</summary>
@@ -102,7 +102,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
 
     private async Task<Sample> MeasureAsync(
         string id, WorkloadProfile profile, MeasureOptions options, int repeat, MemoryCgroup? cgroup,
-        Func<bool, long, IReadOnlyList<string>> arguments, CancellationToken cancellationToken)
+        Func<bool, long, IReadOnlyList<string>> arguments, CancellationToken cancellationToken, bool syncedWrites = false)
     {
         var qemuImg = HostTools.Require("qemu-img");
         var parts = profile.ReadWrite is "randrw" or "rw"
@@ -117,7 +117,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
             var key = $"{id.Replace("#sustained", "", StringComparison.Ordinal)}|{profile.Name}|{write}|{(cgroup is null ? "" : "cg")}";
             if (!_rates.TryGetValue(key, out var rate))
             {
-                rate = await CalibrateAsync(qemuImg, arguments, write, profile, cgroup, cancellationToken).ConfigureAwait(false);
+                rate = await CalibrateAsync(qemuImg, arguments, write, profile, write && syncedWrites, cgroup, cancellationToken).ConfigureAwait(false);
             }
             var count = Math.Max(profile.IoDepth * 4L, (long)(rate * options.Duration.TotalSeconds * share));
             var output = await RunAsync(qemuImg, arguments(write, count), cgroup, Watchdog(options.Duration), cancellationToken).ConfigureAwait(false);
@@ -131,11 +131,12 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         return new Sample(Engine.Qemu, id, profile.Name, repeat, requests / seconds, bytes / seconds / 1e6, null, null, started, seconds, raw.ToString());
     }
 
-    private static async Task<double> CalibrateAsync(string qemuImg, Func<bool, long, IReadOnlyList<string>> arguments, bool write, WorkloadProfile profile, MemoryCgroup? cgroup, CancellationToken cancellationToken)
+    private static async Task<double> CalibrateAsync(string qemuImg, Func<bool, long, IReadOnlyList<string>> arguments, bool write, WorkloadProfile profile, bool synced, MemoryCgroup? cgroup, CancellationToken cancellationToken)
     {
-        // One process in the usual case: 80 MB of requests (20 000 × 4 KiB) lasts 20 ms to a few hundred ms on anything
-        // from a RAM-backed file to a slow disk; the commit pattern (a flush per write) starts at 200 requests.
-        long count = Math.Max(profile.IoDepth * 4L, profile.SyncEveryWrite ? 200 : (80L << 20) / profile.BlockSize);
+        // Usually one or two processes: 8 MB of requests (2 000 × 4 KiB) first, tenfold until the run lasts 20 ms.
+        // Writes that are synced one by one (the commit pattern, writethrough, directsync) start at 200 requests: on a
+        // busy disk they can run at a few hundred per second.
+        long count = Math.Max(profile.IoDepth * 4L, profile.SyncEveryWrite || synced ? 200 : (8L << 20) / profile.BlockSize);
         while (true)
         {
             var result = QemuImgBenchParser.Parse(await RunAsync(qemuImg, arguments(write, count), cgroup, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false));
