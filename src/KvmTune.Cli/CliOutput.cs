@@ -8,12 +8,21 @@ namespace KvmTune.Cli;
 /// Commands take it in their constructor; tests pass a test console and string writers.
 /// <see cref="In"/> is standard input (<c>-</c> arguments); tests pass a string reader.
 /// </summary>
-internal sealed class CliOutput(IAnsiConsole console, TextWriter @out, TextWriter error, TextReader? input = null)
+internal sealed class CliOutput(IAnsiConsole console, TextWriter @out, TextWriter error, TextReader? input = null, IAnsiConsole? status = null)
 {
     public IAnsiConsole Console { get; } = console;
+
     public TextWriter Out { get; } = @out;
     public TextWriter Error { get; } = error;
     public TextReader In { get; } = input ?? TextReader.Null;
 
-    public static CliOutput Process() => new(AnsiConsole.Console, System.Console.Out, System.Console.Error, System.Console.In);
+    /// <summary>Where progress bars go: stderr for the process (stdout stays clean for JSON); <see cref="Console"/> in tests.</summary>
+    public IAnsiConsole Status { get; } = status ?? console;
+
+    public static CliOutput Process() => new(
+        AnsiConsole.Console,
+        System.Console.Out,
+        System.Console.Error,
+        System.Console.In,
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) }));
 }

@@ -1,0 +1,261 @@
+using KvmTune.Core.Measurement;
+using KvmTune.Core.Tuning;
+using KvmTune.Host.Engines;
+
+namespace KvmTune.Host.Measurement;
+
+/// <summary>How long, how often and how big a bench run measures.</summary>
+/// <param name="Measure">Duration of one repeat and image size.</param>
+/// <param name="MinimumRepeats">Repeats every measurement gets (interleaved).</param>
+/// <param name="MaximumRepeats">Cap of repeats while the 95% interval is wider than ±5% of the median.</param>
+/// <param name="SustainedSlice">Length of one slice of the sustained (memory-limited) measurement.</param>
+/// <param name="SustainedSlices">Slices of the sustained measurement (the first is not counted).</param>
+/// <param name="SustainedMemoryBytes">memory.max of the cgroup the sustained measurement runs in.</param>
+public sealed record BenchOptions(
+    MeasureOptions Measure,
+    int MinimumRepeats,
+    int MaximumRepeats,
+    TimeSpan SustainedSlice,
+    int SustainedSlices,
+    long SustainedMemoryBytes = 64L << 20)
+{
+    /// <summary>The quick preset: short repeats, three of them, a short sustained check.</summary>
+    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.5), 1L << 30), 3, 3, TimeSpan.FromSeconds(0.5), 3);
+
+    /// <summary>The thorough default: 2 s repeats, 3 to 10 of them, a 1 s-per-slice sustained measurement.</summary>
+    public static BenchOptions Default { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(2), 1L << 30), 3, 10, TimeSpan.FromSeconds(1), 5);
+}
+
+/// <summary>Progress of a bench run: what runs now, measurements done, measurements planned (may grow).</summary>
+public sealed record BenchProgress(string Description, int Done, int Total);
+
+/// <summary>What a bench run produced.</summary>
+/// <param name="RunId">The stored run id, or null without a store.</param>
+/// <param name="Results">One per engine, candidate (or backend, for the host engine) and profile; skipped candidates included.</param>
+/// <param name="Samples">Every repeat.</param>
+/// <param name="SustainedAvailable">False when no memory cgroup could be created (no sustained figures).</param>
+public sealed record BenchOutcome(long? RunId, IReadOnlyList<CandidateResult> Results, IReadOnlyList<Sample> Samples, bool SustainedAvailable);
+
+/// <summary>
+/// Runs a <see cref="BenchPlan"/>: creates the scratch images, measures every engine × candidate × profile with
+/// repeats interleaved across them (A B C A B C), measures the qemu harness ceiling on null-co with them, adds a
+/// sustained measurement for cache modes that use the host page cache, summarises, and stores everything.
+/// The <c>bench</c> and <c>tune</c> commands both call it.
+/// </summary>
+public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> engines, IScratchTargets targets, IRunStore? store = null)
+{
+    /// <summary>A candidate within this fraction of the null-co ceiling is harness-bound.</summary>
+    public const double HarnessBoundFraction = 0.8;
+
+    public async Task<BenchOutcome> RunAsync(BenchPlan plan, BenchOptions options, string command, IReadOnlyList<KeyValuePair<string, string>> hostFacts, IProgress<BenchProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        var runId = store?.BeginRun(command, hostFacts, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            engines = plan.Request.Engines.Select(e => e.ToName()),
+            backends = plan.Request.Backends.Select(b => b.ToName()),
+            candidates = plan.Candidates.Select(c => c.Id),
+            skipped = plan.Skipped.Select(c => c.Id),
+            profiles = plan.Request.Profiles.Select(p => p.Name),
+            seconds = options.Measure.Duration.TotalSeconds,
+            size = options.Measure.SizeBytes,
+            repeats = new[] { options.MinimumRepeats, options.MaximumRepeats },
+        }));
+        try
+        {
+            var outcome = await MeasureAsync(plan, options, runId, progress, cancellationToken).ConfigureAwait(false);
+            if (runId is { } id)
+            {
+                foreach (var result in outcome.Results)
+                {
+                    store!.AddResult(id, result);
+                }
+                store!.FinishRun(id, "completed");
+            }
+            return outcome;
+        }
+        catch (OperationCanceledException)
+        {
+            if (runId is { } id)
+            {
+                store!.FinishRun(id, "interrupted");
+            }
+            throw;
+        }
+        catch
+        {
+            if (runId is { } id)
+            {
+                store!.FinishRun(id, "failed");
+            }
+            throw;
+        }
+    }
+
+    private async Task<BenchOutcome> MeasureAsync(BenchPlan plan, BenchOptions options, long? runId, IProgress<BenchProgress>? progress, CancellationToken cancellationToken)
+    {
+        var request = plan.Request;
+        var targetsByBackend = new Dictionary<Backend, MeasureTarget>();
+        foreach (var backend in request.Backends)
+        {
+            progress?.Report(new BenchProgress($"creating {backend.ToName()}", 0, 1));
+            targetsByBackend[backend] = await targets.CreateAsync(backend, options.Measure.SizeBytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        var units = new List<Unit>();
+        foreach (var profile in request.Profiles)
+        {
+            foreach (var engine in request.Engines)
+            {
+                if (engine == Engine.Host)
+                {
+                    units.AddRange(request.Backends.Select(b => new Unit(Engine.Host, b, null, profile)));
+                    continue;
+                }
+                if (engine == Engine.Qemu && profile.FioJobFile is not null)
+                {
+                    // A fio job file cannot run on qemu-img bench.
+                    continue;
+                }
+                units.AddRange(plan.Candidates.Select(c => new Unit(engine, c.Backend, c, profile)));
+            }
+            if (request.Engines.Contains(Engine.Qemu) && profile.FioJobFile is null)
+            {
+                units.Add(new Unit(Engine.Qemu, null, null, profile));
+            }
+        }
+
+        var qemu = engines.GetValueOrDefault(Engine.Qemu) as QemuImgBenchEngine;
+        var samples = new List<Sample>();
+        var done = 0;
+        var total = units.Count * options.MinimumRepeats;
+        for (var round = 0; ; round++)
+        {
+            var pending = units.Where(u => round < options.MinimumRepeats || RepeatStatistics.NeedsMore(u.Iops, options.MaximumRepeats)).ToList();
+            if (pending.Count == 0 || round >= Math.Max(options.MinimumRepeats, options.MaximumRepeats))
+            {
+                break;
+            }
+            if (round >= options.MinimumRepeats)
+            {
+                total += pending.Count;
+            }
+            foreach (var unit in pending)
+            {
+                progress?.Report(new BenchProgress($"{unit.Engine.ToName()} {unit.Label} {unit.Profile.Name} #{round + 1}", done, total));
+                Sample sample;
+                if (unit.Backend is null)
+                {
+                    sample = await qemu!.RunNullCoAsync(unit.Profile, options.Measure, round, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    var engine = engines[unit.Engine];
+                    sample = await engine.RunAsync(targetsByBackend[unit.Backend.Value], unit.Candidate, unit.Profile, options.Measure, round, cancellationToken).ConfigureAwait(false);
+                    sample = sample with { CandidateId = unit.Label };
+                }
+                unit.Samples.Add(sample);
+                samples.Add(sample);
+                if (runId is { } id)
+                {
+                    store!.AddSample(id, sample);
+                }
+                done++;
+            }
+        }
+
+        // Burst and sustained: only cache modes that keep writes in the host page cache, only profiles that write.
+        var sustainedAvailable = true;
+        var sustainedUnits = units.Where(u => u.Engine == Engine.Qemu && u.Candidate is { } c && c.Cache.Semantics().UsesHostPageCache && u.Profile.Writes).ToList();
+        if (sustainedUnits.Count > 0 && qemu is not null)
+        {
+            total += sustainedUnits.Count;
+            foreach (var unit in sustainedUnits)
+            {
+                progress?.Report(new BenchProgress($"qemu {unit.Label} {unit.Profile.Name} sustained", done, total));
+                using var cgroup = MemoryCgroup.TryCreate(options.SustainedMemoryBytes);
+                if (cgroup is null)
+                {
+                    sustainedAvailable = false;
+                    break;
+                }
+                var sample = await qemu.RunSustainedAsync(targetsByBackend[unit.Backend!.Value], unit.Candidate!, unit.Profile, options.Measure, cgroup, options.SustainedSlice, options.SustainedSlices, cancellationToken).ConfigureAwait(false);
+                unit.Sustained = sample;
+                var stored = sample with { CandidateId = unit.Label + "#sustained", Repeat = 0 };
+                samples.Add(stored);
+                if (runId is { } id)
+                {
+                    store!.AddSample(id, stored);
+                }
+                done++;
+            }
+        }
+        progress?.Report(new BenchProgress("done", total, total));
+        return new BenchOutcome(runId, Summarise(plan, units), samples, sustainedAvailable);
+    }
+
+    private static List<CandidateResult> Summarise(BenchPlan plan, List<Unit> units)
+    {
+        var results = new List<CandidateResult>();
+        foreach (var unit in units)
+        {
+            var iops = RepeatStatistics.Summarise(unit.Iops);
+            var mbps = RepeatStatistics.Summarise(unit.Samples.Select(s => s.MBps).ToList());
+            var p50 = MedianOrNull(unit.Samples.Select(s => s.LatencyP50Us));
+            var p99 = MedianOrNull(unit.Samples.Select(s => s.LatencyP99Us));
+            var host = unit.Backend is null ? null : units.FirstOrDefault(u => u.Engine == Engine.Host && u.Backend == unit.Backend && u.Profile == unit.Profile);
+            var ceiling = units.FirstOrDefault(u => u.Engine == Engine.Qemu && u.Backend is null && u.Profile == unit.Profile);
+            var hostMedian = host is null ? 0 : RepeatStatistics.Median(host.Iops);
+            var ceilingMedian = ceiling is null ? 0 : RepeatStatistics.Median(ceiling.Iops);
+            results.Add(new CandidateResult(unit.Engine, unit.Label, unit.Profile.Name, iops, mbps, p50, p99)
+            {
+                RatioToHost = unit.Engine != Engine.Host && hostMedian > 0 ? iops.Median / hostMedian : null,
+                // The ceiling itself is the harness, never a candidate.
+                HarnessBound = unit.Backend is null || (unit.Engine == Engine.Qemu && ceilingMedian > 0 && iops.Median >= HarnessBoundFraction * ceilingMedian),
+                BurstIops = unit.Sustained is null ? null : iops.Median,
+                SustainedIops = unit.Sustained?.Iops,
+            });
+        }
+        foreach (var profile in plan.Request.Profiles)
+        {
+            foreach (var engine in plan.Request.Engines.Where(e => e != Engine.Host))
+            {
+                foreach (var skipped in plan.Skipped)
+                {
+                    results.Add(new CandidateResult(engine, skipped.Id, profile.Name, Empty, Empty, null, null) { SkippedCode = skipped.CannotStartCode });
+                }
+            }
+        }
+        return results;
+    }
+
+    private static readonly Statistic Empty = new(0, 0, 0, 0, 0);
+
+    private static double? MedianOrNull(IEnumerable<double?> values)
+    {
+        var present = values.Where(v => v.HasValue).Select(v => v!.Value).ToList();
+        return present.Count == 0 ? null : RepeatStatistics.Median(present);
+    }
+
+    private sealed class Unit(Engine engine, Backend? backend, Candidate? candidate, WorkloadProfile profile)
+    {
+        public Engine Engine { get; } = engine;
+
+        /// <summary>Null for the null-co harness ceiling.</summary>
+        public Backend? Backend { get; } = backend;
+
+        public Candidate? Candidate { get; } = candidate;
+
+        public WorkloadProfile Profile { get; } = profile;
+
+        public List<Sample> Samples { get; } = [];
+
+        public Sample? Sustained { get; set; }
+
+        public List<double> Iops => Samples.Select(s => s.Iops).ToList();
+
+        /// <summary>The candidate id; the backend name for the host engine; null-co for the ceiling.</summary>
+        public string Label => Candidate?.Id ?? Backend?.ToName() ?? QemuImgBenchEngine.NullCoId;
+    }
+}

@@ -1,0 +1,49 @@
+using KvmTune.Core.Measurement;
+using KvmTune.Core.Tuning;
+
+namespace KvmTune.Core.Tests.Tuning;
+
+public class BenchPlannerTests
+{
+    [Fact]
+    public void Quick_matrix_has_every_valid_cache_aio_pair_on_four_backends_and_skips_native_with_host_cache()
+    {
+        var plan = BenchPlanner.Plan(BenchRequest.Quick);
+
+        // 5 cache × 3 aio = 15 pairs, of which native with writeback/writethrough/unsafe cannot start
+        Assert.Equal(4 * 12, plan.Candidates.Count);
+        Assert.Equal(4 * 3, plan.Skipped.Count);
+        Assert.All(plan.Skipped, c => Assert.Equal(("KT001", IoMode.Native), (c.CannotStartCode, c.Io)));
+        Assert.Contains(plan.Candidates, c => c.Id == "raw-prealloc/none/native");
+        Assert.Contains(plan.Candidates, c => c.Id == "loop/unsafe/io_uring");
+        // Host: 4 backends × 2 profiles; qemu: 48 candidates × 2 profiles
+        Assert.Equal(8 + 96, plan.MeasurementsPerRound);
+    }
+
+    [Fact]
+    public void An_explicit_request_that_cannot_start_at_all_is_bad_input_naming_KT001()
+    {
+        var request = BenchRequest.Quick with { Caches = [CacheMode.Writeback], Ios = [IoMode.Native] };
+        var e = Assert.Throws<InputException>(() => BenchPlanner.Plan(request));
+        Assert.StartsWith("KT001", e.Message, StringComparison.Ordinal);
+        Assert.Contains("cache='writeback'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_explicit_request_with_some_startable_pairs_shows_the_others_as_skipped()
+    {
+        var request = BenchRequest.Quick with { Backends = [Backend.RawPrealloc], Caches = [CacheMode.None, CacheMode.Writeback], Ios = [IoMode.Native] };
+        var plan = BenchPlanner.Plan(request);
+        Assert.Equal(["raw-prealloc/none/native"], plan.Candidates.Select(c => c.Id));
+        Assert.Equal(["raw-prealloc/writeback/native"], plan.Skipped.Select(c => c.Id));
+    }
+
+    [Fact]
+    public void Host_engine_alone_needs_no_startable_candidate()
+    {
+        var request = BenchRequest.Quick with { Engines = [Engine.Host], Caches = [CacheMode.Writeback], Ios = [IoMode.Native] };
+        var plan = BenchPlanner.Plan(request);
+        Assert.Empty(plan.Candidates);
+        Assert.Equal(4 * 2, plan.MeasurementsPerRound);
+    }
+}
