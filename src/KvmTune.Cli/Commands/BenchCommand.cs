@@ -144,6 +144,14 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
             await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
+        finally
+        {
+            // The guest engine owns a working directory (kernel, initramfs pieces) it removes on dispose.
+            foreach (var engine in engines.Values.OfType<IDisposable>())
+            {
+                engine.Dispose();
+            }
+        }
 
         if (settings.Format == "json")
         {

@@ -10,7 +10,7 @@ public static class EngineRegistry
     {
         Engine.Host => new FioEngine(),
         Engine.Qemu => new QemuImgBenchEngine(),
-        // TODO(#3): the guest (micro-VM) engine registers here.
+        Engine.Guest => new GuestEngine(),
         _ => null,
     };
 

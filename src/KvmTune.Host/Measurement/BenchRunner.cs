@@ -213,6 +213,8 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 RatioToHost = unit.Engine != Engine.Host && hostMedian > 0 ? iops.Median / hostMedian : null,
                 // The ceiling itself is the harness, never a candidate.
                 HarnessBound = unit.Backend is null || (unit.Engine == Engine.Qemu && ceilingMedian > 0 && iops.Median >= HarnessBoundFraction * ceilingMedian),
+                // Guest numbers under TCG prove the configuration works, never how fast it is.
+                FunctionalOnly = unit.Samples.Any(s => s.FunctionalOnly),
                 BurstIops = unit.Sustained is null ? null : iops.Median,
                 SustainedIops = unit.Sustained?.Iops,
             });
