@@ -22,6 +22,9 @@ public sealed record TuningPolicy
     /// <summary>nova.conf keys to set: section → key → value (e.g. <c>libvirt</c> → <c>disk_cachemodes</c>).</summary>
     public Dictionary<string, Dictionary<string, string>> Nova { get; init; } = [];
 
+    /// <summary>Flavor extra specs sharing the measured capacity among VMs (<c>quota:disk_total_iops_sec</c> …), or null.</summary>
+    public Dictionary<string, string>? FlavorExtraSpecs { get; init; }
+
     /// <summary>Human-readable rationale lines.</summary>
     public List<string> Rationale { get; init; } = [];
 
