@@ -15,9 +15,9 @@ public static class Figures
         _ => value.ToString("0.#", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>2.1× (one decimal; two below 1.1 so near-equal ratios stay visible).</summary>
+    /// <summary>2.1× (one decimal; two below 1.1 so fractions of the ceiling and near-equal ratios stay visible).</summary>
     public static string Ratio(double ratio) =>
-        ratio.ToString(ratio is > 0.9 and < 1.1 ? "0.00" : "0.0", CultureInfo.InvariantCulture) + "×";
+        ratio.ToString(ratio < 1.1 ? "0.00" : "0.0", CultureInfo.InvariantCulture) + "×";
 
     /// <summary>A plain number with up to two decimals.</summary>
     public static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
