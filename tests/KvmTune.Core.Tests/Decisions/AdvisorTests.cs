@@ -306,3 +306,24 @@ public class AdvisorTests
         Assert.Equal("raw-sparse/none/threads", d.WinnerBySourceType["file"]);
     }
 }
+
+public class RunHostFactsTests
+{
+    [Theory]
+    [InlineData("7.2.0", "7.2.0")]
+    [InlineData("QEMU emulator version 7.2.15 (Debian 1:7.2+dfsg-7+deb12u12)", "7.2.15")]
+    [InlineData("unknown", null)]
+    public void Versions_are_read_from_tool_output(string text, string? expected)
+    {
+        Assert.Equal(expected is null ? null : Version.Parse(expected), RunHostFacts.ParseVersion(text));
+    }
+
+    [Fact]
+    public void A_runs_qemu_version_decides_migration_safety()
+    {
+        var facts = RunHostFacts.From([new(KvmTune.Core.Measurement.HostFactKeys.QemuVersion, "3.1.0"), new(KvmTune.Core.Measurement.HostFactKeys.LibvirtVersion, "9.0.0")]);
+
+        Assert.False(facts.MigrationDropsCache);
+        Assert.Equal(new Version(9, 0, 0), facts.LibvirtVersion);
+    }
+}
