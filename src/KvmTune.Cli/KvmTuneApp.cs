@@ -16,6 +16,7 @@ internal static class KvmTuneApp
             config.ConfigureConsole(output.Console);
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
+            config.AddCommand<Commands.ExplainCommand>("explain").WithDescription("Explain each disk's cache and io settings: meaning, safety, the QEMU options they imply, findings.");
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
         return app;

@@ -117,6 +117,10 @@ public sealed class BackingStore
 
     public XElement Element { get; }
     public string? Type => (string?)Element.Attribute("type");
+
+    /// <summary>libvirt's layer index (<c>index='3'</c>), when the XML states it.</summary>
+    public string? Index => (string?)Element.Attribute("index");
+
     public string? Format => (string?)Element.Element("format")?.Attribute("type");
     public DiskSource Source => new(Element.Element("source"), Type);
 }

@@ -76,7 +76,17 @@ public sealed class DiskDriver
         driver.SetAttributeValue(attribute, value);
     }
 
-    private string? Get(string attribute) => (string?)Element?.Attribute(attribute);
+    /// <summary>Removes the whole <c>&lt;driver&gt;</c> element (and its line), if present.</summary>
+    public void Remove()
+    {
+        if (Element is { } driver)
+        {
+            XmlLayout.Remove(driver);
+        }
+    }
+
+    /// <summary>The raw value of any <c>&lt;driver&gt;</c> attribute, or null.</summary>
+    public string? Get(string attribute) => (string?)Element?.Attribute(attribute);
 }
 
 /// <summary>Where a new <c>&lt;driver&gt;</c> goes: libvirt writes it first among a disk's children.</summary>
@@ -84,15 +94,6 @@ internal static class DiskElementOrder
 {
     public static void InsertDriver(XElement disk, XElement driver)
     {
-        // TODO #2: copy the indentation of the sibling elements so the diff is one line.
-        var first = disk.Elements().FirstOrDefault();
-        if (first is null)
-        {
-            disk.Add(driver);
-        }
-        else
-        {
-            first.AddBeforeSelf(driver);
-        }
+        XmlLayout.InsertFirst(disk, driver);
     }
 }

@@ -10,13 +10,30 @@ namespace KvmTune.Core.Libvirt;
 public sealed class DomainDocument
 {
     private readonly string _originalText;
+    private bool _annotated;
+    private bool _aligned;
+    private bool _edited;
 
     private DomainDocument(string originalText, XDocument document, string? sourceName)
     {
         _originalText = originalText;
         Document = document;
         SourceName = sourceName;
+        // The source map is built lazily, just before the first edit, while the tree still matches the text:
+        // read-only use (lint, explain) never pays for it.
+        document.Changing += (_, _) =>
+        {
+            if (!_annotated)
+            {
+                _annotated = true;
+                _aligned = XmlSourceMap.Annotate(document, originalText);
+            }
+        };
+        document.Changed += (_, _) => _edited = true;
     }
+
+    /// <summary>True once a view (or the tree) has been edited.</summary>
+    public bool IsEdited => _edited;
 
     /// <summary>Where the document came from (a path, a domain name, or null).</summary>
     public string? SourceName { get; }
@@ -70,11 +87,16 @@ public sealed class DomainDocument
         XDocument doc;
         try
         {
-            doc = XDocument.Parse(text, LoadOptions.PreserveWhitespace | LoadOptions.SetLineInfo);
+            // No DTDs: libvirt never writes one, and entity declarations are an expansion risk.
+            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+            using var reader = XmlReader.Create(new StringReader(text), settings);
+            doc = XDocument.Load(reader, LoadOptions.PreserveWhitespace | LoadOptions.SetLineInfo);
         }
         catch (XmlException e)
         {
-            throw new DomainXmlException($"{sourceName ?? "<input>"}:{e.LineNumber}:{e.LinePosition}: malformed XML: {e.Message}", sourceName, e.LineNumber, e.LinePosition);
+            // Some reader errors (a prohibited DTD) carry no position; point at the start then.
+            var (line, col) = e.LineNumber > 0 ? (e.LineNumber, e.LinePosition) : (1, 1);
+            throw new DomainXmlException($"{sourceName ?? "<input>"}:{line}:{col}: malformed XML: {e.Message}", sourceName, line, col);
         }
         if (doc.Root is null || doc.Root.Name.LocalName != "domain" || doc.Root.Name.Namespace != XNamespace.None)
         {
@@ -84,12 +106,28 @@ public sealed class DomainDocument
         return new DomainDocument(text, doc, sourceName);
     }
 
-    /// <summary>Writes the document back. Unedited, this is the original text byte for byte.</summary>
-    public string ToXml() => _originalText; // TODO #2: lossless writer for edited documents.
+    /// <summary>
+    /// Writes the document back. Unedited, this is the original text byte for byte; edited, only the changed
+    /// attributes, elements and text differ from the original, in the file's own quote and indentation style.
+    /// </summary>
+    public string ToXml()
+    {
+        if (!_edited)
+        {
+            return _originalText;
+        }
+        if (_aligned)
+        {
+            return LosslessXmlWriter.Write(Document, _originalText);
+        }
+        // Only reached for text the source map cannot follow (e.g. a DOCTYPE with entity declarations).
+        var declaration = Document.Declaration is null ? "" : Document.Declaration + "\n";
+        return declaration + Document.ToString(SaveOptions.DisableFormatting);
+    }
 }
 
 /// <summary>Malformed or non-domain XML, with its position.</summary>
-public sealed class DomainXmlException(string message, string? sourceName, int line, int column) : Exception(message)
+public sealed class DomainXmlException(string message, string? sourceName, int line, int column) : InputException(message)
 {
     public string? SourceName { get; } = sourceName;
     public int Line { get; } = line;
