@@ -16,9 +16,9 @@ public class RecommendationTests
     public void A_preallocated_raw_winner_becomes_nova_lines_a_driver_element_and_a_policy()
     {
         var d = Decide(
-            Qemu("raw-prealloc/none/native", "randread-4k-qd32", 100_000, 2_000),
-            Qemu("qcow2-sparse/writeback/threads", "randread-4k-qd32", 40_000, 2_000),
-            Qemu("loop/directsync/native", "randread-4k-qd32", 80_000, 2_000));
+            QemuResult("raw-prealloc/none/native", "randread-4k-qd32", 100_000, 2_000),
+            QemuResult("qcow2-sparse/writeback/threads", "randread-4k-qd32", 40_000, 2_000),
+            QemuResult("loop/directsync/native", "randread-4k-qd32", 80_000, 2_000));
 
         var r = Recommendation.From(d, new RecommendationOptions(RunId: 7));
 
@@ -41,7 +41,7 @@ public class RecommendationTests
     [Fact]
     public void A_sparse_qcow2_winner_keeps_preallocation_off()
     {
-        var r = Recommendation.From(Decide(Qemu("qcow2-sparse/none/threads", "randread-4k-qd32", 50_000, 2_000)));
+        var r = Recommendation.From(Decide(QemuResult("qcow2-sparse/none/threads", "randread-4k-qd32", 50_000, 2_000)));
 
         Assert.Contains(r.Nova, l => l is { Key: "images_type", Value: "qcow2" });
         Assert.Contains(r.Nova, l => l is { Section: "DEFAULT", Key: "preallocate_images", Value: "none" });
@@ -51,7 +51,7 @@ public class RecommendationTests
     [Fact]
     public void An_lvm_winner_names_the_volume_group()
     {
-        var r = Recommendation.From(Decide(Qemu("lvm/none/native", "randread-4k-qd32", 50_000, 2_000)), new RecommendationOptions(VolumeGroup: "vg0"));
+        var r = Recommendation.From(Decide(QemuResult("lvm/none/native", "randread-4k-qd32", 50_000, 2_000)), new RecommendationOptions(VolumeGroup: "vg0"));
 
         Assert.Contains(r.Nova, l => l is { Key: "images_type", Value: "lvm" });
         Assert.Contains(r.Nova, l => l is { Key: "images_volume_group", Value: "vg0" });
@@ -63,9 +63,9 @@ public class RecommendationTests
     {
         // Given the winner at 80k IOPS in random reads, 60k in random writes (sustained) and 1000 MB/s sequential
         var d = Decide(
-            Qemu("raw-prealloc/none/native", "randread-4k-qd32", 80_000, 2_000),
-            Qemu("raw-prealloc/none/native", "randwrite-4k-qd32", 90_000, 2_000) with { BurstIops = 90_000, SustainedIops = 60_000 },
-            Qemu("raw-prealloc/none/native", "seqread-1m-qd8", 1_000, 20, blockSize: 1_000_000));
+            QemuResult("raw-prealloc/none/native", "randread-4k-qd32", 80_000, 2_000),
+            QemuResult("raw-prealloc/none/native", "randwrite-4k-qd32", 90_000, 2_000) with { BurstIops = 90_000, SustainedIops = 60_000 },
+            QemuResult("raw-prealloc/none/native", "seqread-1m-qd8", 1_000, 20, blockSize: 1_000_000));
 
         var r = Recommendation.From(d, new RecommendationOptions(VmsPerHost: 8));
 
@@ -79,7 +79,7 @@ public class RecommendationTests
     [Fact]
     public void Zero_vms_per_host_is_bad_input()
     {
-        var d = Decide(Qemu("raw-prealloc/none/native", "randread-4k-qd32", 80_000, 2_000));
+        var d = Decide(QemuResult("raw-prealloc/none/native", "randread-4k-qd32", 80_000, 2_000));
 
         Assert.Equal("--vms-per-host: 0 is not a positive number of VMs",
             Assert.Throws<InputException>(() => Recommendation.From(d, new RecommendationOptions(VmsPerHost: 0))).Message);
@@ -88,7 +88,7 @@ public class RecommendationTests
     [Fact]
     public void Nothing_rankable_recommends_nothing()
     {
-        var r = Recommendation.From(Decide(Guest("raw-prealloc/none/native", "randread-4k-qd32", 1000, tcg: true)));
+        var r = Recommendation.From(Decide(GuestResult("raw-prealloc/none/native", "randread-4k-qd32", 1000, tcg: true)));
 
         Assert.Null(r.Winner);
         Assert.Empty(r.Nova);

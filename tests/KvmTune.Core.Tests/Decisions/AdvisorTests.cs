@@ -17,10 +17,10 @@ public class AdvisorTests
         // Given three candidates whose intervals are far apart, and the host ceiling of their backend
         CandidateResult[] results =
         [
-            Host("raw-prealloc", RandRead, 110_000, 2_000),
-            Qemu("raw-prealloc/none/native", RandRead, 100_000, 2_000),
-            Qemu("raw-prealloc/none/threads", RandRead, 41_000, 1_500),
-            Qemu("raw-prealloc/none/io_uring", RandRead, 70_000, 2_500),
+            HostResult("raw-prealloc", RandRead, 110_000, 2_000),
+            QemuResult("raw-prealloc/none/native", RandRead, 100_000, 2_000),
+            QemuResult("raw-prealloc/none/threads", RandRead, 41_000, 1_500),
+            QemuResult("raw-prealloc/none/io_uring", RandRead, 70_000, 2_500),
         ];
 
         // When the advisor decides
@@ -45,9 +45,9 @@ public class AdvisorTests
         // Given writeback slightly ahead of none, with overlapping intervals
         CandidateResult[] results =
         [
-            Qemu("qcow2-sparse/writeback/threads", RandWrite, 52_000, 3_000),
-            Qemu("qcow2-sparse/none/threads", RandWrite, 50_000, 3_000),
-            Qemu("qcow2-sparse/writethrough/threads", RandWrite, 9_000, 500),
+            QemuResult("qcow2-sparse/writeback/threads", RandWrite, 52_000, 3_000),
+            QemuResult("qcow2-sparse/none/threads", RandWrite, 50_000, 3_000),
+            QemuResult("qcow2-sparse/writethrough/threads", RandWrite, 9_000, 500),
         ];
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
@@ -69,9 +69,9 @@ public class AdvisorTests
         // Given native and threads on the same backend, intervals overlapping
         CandidateResult[] results =
         [
-            Qemu("raw-prealloc/none/native", RandRead, 60_500, 4_000),
-            Qemu("raw-prealloc/none/threads", RandRead, 58_000, 4_000),
-            Qemu("qcow2-sparse/none/threads", RandRead, 59_000, 4_000),
+            QemuResult("raw-prealloc/none/native", RandRead, 60_500, 4_000),
+            QemuResult("raw-prealloc/none/threads", RandRead, 58_000, 4_000),
+            QemuResult("qcow2-sparse/none/threads", RandRead, 59_000, 4_000),
         ];
 
         var p = Assert.Single(Advisor.Decide(results, Qemu72, AdvisorConstraints.Default).Profiles);
@@ -87,8 +87,8 @@ public class AdvisorTests
     {
         CandidateResult[] results =
         [
-            Qemu("raw-prealloc/unsafe/threads", RandWrite, 300_000, 10_000),
-            Qemu("raw-prealloc/none/native", RandWrite, 90_000, 3_000),
+            QemuResult("raw-prealloc/unsafe/threads", RandWrite, 300_000, 10_000),
+            QemuResult("raw-prealloc/none/native", RandWrite, 90_000, 3_000),
         ];
 
         var flush = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
@@ -108,10 +108,10 @@ public class AdvisorTests
     {
         CandidateResult[] results =
         [
-            Qemu("raw-prealloc/none/native", RandWrite, 90_000, 3_000),
-            Qemu("raw-prealloc/writeback/threads", RandWrite, 95_000, 3_000),
-            Qemu("raw-prealloc/writethrough/threads", RandWrite, 7_000, 300),
-            Qemu("raw-prealloc/directsync/native", RandWrite, 8_000, 300),
+            QemuResult("raw-prealloc/none/native", RandWrite, 90_000, 3_000),
+            QemuResult("raw-prealloc/writeback/threads", RandWrite, 95_000, 3_000),
+            QemuResult("raw-prealloc/writethrough/threads", RandWrite, 7_000, 300),
+            QemuResult("raw-prealloc/directsync/native", RandWrite, 8_000, 300),
         ];
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Safety = SafetyLevel.Sync });
@@ -131,9 +131,9 @@ public class AdvisorTests
     {
         CandidateResult[] results =
         [
-            Qemu("raw-prealloc/writeback/threads", RandRead, 120_000, 3_000),
-            Qemu("raw-prealloc/none/native", RandRead, 90_000, 3_000),
-            Qemu("raw-prealloc/unsafe/threads", RandRead, 130_000, 3_000),
+            QemuResult("raw-prealloc/writeback/threads", RandRead, 120_000, 3_000),
+            QemuResult("raw-prealloc/none/native", RandRead, 90_000, 3_000),
+            QemuResult("raw-prealloc/unsafe/threads", RandRead, 130_000, 3_000),
         ];
         var host = new HostFacts { QemuVersion = qemu is null ? null : Version.Parse(qemu) };
 
@@ -150,9 +150,9 @@ public class AdvisorTests
     {
         CandidateResult[] results =
         [
-            Qemu("raw-prealloc/none/native", RandRead, 100_000, 3_000),
-            Qemu("loop/none/native", RandRead, 105_000, 3_000),
-            Qemu("qcow2-metadata/none/native", RandRead, 80_000, 3_000),
+            QemuResult("raw-prealloc/none/native", RandRead, 100_000, 3_000),
+            QemuResult("loop/none/native", RandRead, 105_000, 3_000),
+            QemuResult("qcow2-metadata/none/native", RandRead, 80_000, 3_000),
         ];
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Snapshots = true });
@@ -167,9 +167,9 @@ public class AdvisorTests
     {
         CandidateResult[] results =
         [
-            Guest("raw-prealloc/none/native", RandRead, 1_000_000, tcg: true),
-            Guest("raw-prealloc/none/threads", RandRead, 900_000, tcg: true),
-            Qemu("raw-prealloc/none/threads", RandRead, 40_000, 1_000),
+            GuestResult("raw-prealloc/none/native", RandRead, 1_000_000, tcg: true),
+            GuestResult("raw-prealloc/none/threads", RandRead, 900_000, tcg: true),
+            QemuResult("raw-prealloc/none/threads", RandRead, 40_000, 1_000),
         ];
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
@@ -186,9 +186,9 @@ public class AdvisorTests
     {
         CandidateResult[] results =
         [
-            Qemu("raw-prealloc/unsafe/threads", RandRead, 700_000, 5_000) with { HarnessBound = true },
-            Qemu("raw-prealloc/writeback/native", RandRead, 0, 0) with { SkippedCode = "KT001", Iops = new Statistic(0, 0, 0, 0, 0) },
-            Qemu("raw-prealloc/none/native", RandRead, 100_000, 3_000),
+            QemuResult("raw-prealloc/unsafe/threads", RandRead, 700_000, 5_000) with { HarnessBound = true },
+            QemuResult("raw-prealloc/writeback/native", RandRead, 0, 0) with { SkippedCode = "KT001", Iops = new Statistic(0, 0, 0, 0, 0) },
+            QemuResult("raw-prealloc/none/native", RandRead, 100_000, 3_000),
         ];
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Safety = SafetyLevel.Any });
@@ -205,10 +205,10 @@ public class AdvisorTests
         // Given A best at random reads and B best at random writes
         CandidateResult[] results =
         [
-            Qemu("raw-prealloc/none/native", RandRead, 100_000, 2_000),
-            Qemu("qcow2-sparse/none/threads", RandRead, 50_000, 2_000),
-            Qemu("raw-prealloc/none/native", RandWrite, 40_000, 1_000),
-            Qemu("qcow2-sparse/none/threads", RandWrite, 80_000, 2_000),
+            QemuResult("raw-prealloc/none/native", RandRead, 100_000, 2_000),
+            QemuResult("qcow2-sparse/none/threads", RandRead, 50_000, 2_000),
+            QemuResult("raw-prealloc/none/native", RandWrite, 40_000, 1_000),
+            QemuResult("qcow2-sparse/none/threads", RandWrite, 80_000, 2_000),
         ];
 
         var reads = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Workload = AdvisorConstraints.ParseWorkload("randread-4k-qd32=3,randwrite-4k-qd32") });
@@ -226,10 +226,10 @@ public class AdvisorTests
     {
         CandidateResult[] results =
         [
-            Qemu("raw-prealloc/none/native", RandRead, 100_000, 8_000),
-            Qemu("raw-prealloc/none/threads", RandRead, 90_000, 8_000),
-            Qemu("raw-prealloc/none/native", RandWrite, 80_000, 6_000),
-            Qemu("raw-prealloc/none/threads", RandWrite, 84_000, 6_000),
+            QemuResult("raw-prealloc/none/native", RandRead, 100_000, 8_000),
+            QemuResult("raw-prealloc/none/threads", RandRead, 90_000, 8_000),
+            QemuResult("raw-prealloc/none/native", RandWrite, 80_000, 6_000),
+            QemuResult("raw-prealloc/none/threads", RandWrite, 84_000, 6_000),
         ];
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
@@ -245,8 +245,8 @@ public class AdvisorTests
         // Given writeback 2.1x faster than none in burst but equal once the page cache is full
         CandidateResult[] results =
         [
-            Qemu("raw-prealloc/writeback/threads", RandWrite, 105_000, 5_000) with { BurstIops = 105_000, SustainedIops = 50_500 },
-            Qemu("raw-prealloc/none/native", RandWrite, 50_000, 2_000),
+            QemuResult("raw-prealloc/writeback/threads", RandWrite, 105_000, 5_000) with { BurstIops = 105_000, SustainedIops = 50_500 },
+            QemuResult("raw-prealloc/none/native", RandWrite, 50_000, 2_000),
         ];
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
@@ -261,7 +261,7 @@ public class AdvisorTests
     [Fact]
     public void A_workload_profile_that_was_not_measured_is_bad_input()
     {
-        CandidateResult[] results = [Qemu("raw-prealloc/none/native", RandRead, 100_000, 3_000)];
+        CandidateResult[] results = [QemuResult("raw-prealloc/none/native", RandRead, 100_000, 3_000)];
 
         var e = Assert.Throws<InputException>(() =>
             Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Workload = [new ProfileWeight("seqread-1m-qd8", 1)] }));
@@ -293,10 +293,10 @@ public class AdvisorTests
     {
         CandidateResult[] results =
         [
-            Qemu("loop/none/native", RandRead, 120_000, 3_000),
-            Qemu("loop/none/threads", RandRead, 60_000, 3_000),
-            Qemu("qcow2-sparse/none/threads", RandRead, 50_000, 3_000),
-            Qemu("raw-sparse/none/threads", RandRead, 70_000, 3_000),
+            QemuResult("loop/none/native", RandRead, 120_000, 3_000),
+            QemuResult("loop/none/threads", RandRead, 60_000, 3_000),
+            QemuResult("qcow2-sparse/none/threads", RandRead, 50_000, 3_000),
+            QemuResult("raw-sparse/none/threads", RandRead, 70_000, 3_000),
         ];
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
