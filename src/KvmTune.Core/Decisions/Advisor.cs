@@ -201,6 +201,10 @@ public static class Advisor
         {
             return new(r.CandidateId, r.Engine, code, $"cannot start ({code}): skipped");
         }
+        if (r.HarnessBound && IsHarnessCeiling(r))
+        {
+            return new(r.CandidateId, r.Engine, "harness-ceiling", "the harness's own ceiling (qemu-img bench on QEMU's null-co driver), the yardstick for harness-bound");
+        }
         if (r.HarnessBound)
         {
             return new(r.CandidateId, r.Engine, "harness-bound", "within 20% of the harness's own null-co ceiling: the harness, not the storage, limits it");
@@ -218,6 +222,16 @@ public static class Advisor
             return new(r.CandidateId, r.Engine, "unknown", "not a backend/cache/io candidate id");
         }
         return null;
+    }
+
+    /// <summary>
+    /// True for the qemu engine's measurement of its own ceiling (<c>qemu-img bench</c> on the null-co driver): a qemu
+    /// result whose id is not a candidate.
+    /// </summary>
+    public static bool IsHarnessCeiling(CandidateResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Engine == Engine.Qemu && Candidate.Parse(result.CandidateId) is null;
     }
 
     private static List<OverallScore> RankOverall(IReadOnlyList<ProfileDecision> profiles, Func<Candidate, bool> filter)
@@ -301,7 +315,7 @@ public static class Advisor
             var ids = group.Select(e => e.CandidateId).Distinct().ToList();
             lines.Add($"excluded, {group.Key.Code}: {group.Key.Reason}: {Names(ids)}");
         }
-        foreach (var group in d.Profiles.SelectMany(p => p.NotRanked).GroupBy(e => e.Code))
+        foreach (var group in d.Profiles.SelectMany(p => p.NotRanked).Where(e => e.Code != "harness-ceiling").GroupBy(e => e.Code))
         {
             var ids = group.Select(e => e.CandidateId).Distinct().ToList();
             lines.Add($"not ranked, {group.Key}: {group.First().Reason}: {Names(ids)}");

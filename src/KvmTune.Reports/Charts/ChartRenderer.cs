@@ -25,6 +25,7 @@ public static class ChartRenderer
     private static readonly Color Excluded = Color.FromHex("#bdbdbd");
     private static readonly Color NotRanked = Color.FromHex("#ffb74d");
     private static readonly Color Ceiling = Color.FromHex("#d32f2f");
+    private static readonly Color Harness = Color.FromHex("#7b1fa2");
     private static readonly Color Whisker = Color.FromHex("#212121");
 
     /// <summary>Colour of a candidate's status, shared by the charts and the HTML legend.</summary>
@@ -78,6 +79,14 @@ public static class ChartRenderer
                     ceilingShown = true;
                 }
             }
+        }
+        var harness = metric == ThroughputMetric.Iops ? profile.HarnessCeilingIops : profile.HarnessCeilingMBps;
+        if (harness is { } h && h <= 3 * bars.Max(b => Math.Max(b.Value, 1)))
+        {
+            // Drawn only when it is within the chart's scale; far above the candidates it only says the harness is not the limit.
+            var line = AddSegment(plot, h, -0.5, h, n - 0.5, Harness, 2f, LinePattern.Dotted);
+            line.LegendText = "harness ceiling (null-co)";
+            ceilingShown = true;
         }
         var barPlot = plot.Add.Bars(bars);
         barPlot.Horizontal = true;

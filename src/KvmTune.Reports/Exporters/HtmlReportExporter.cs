@@ -165,6 +165,11 @@ public sealed class HtmlReportExporter : IReportExporter
             }
             h.Append("</table>\n");
         }
+        if (p.HarnessCeilingIops is { } harness)
+        {
+            h.Append("<p class=\"note\">Harness ceiling (qemu-img bench on null-co): ").Append(E(Cells.Count(harness)))
+             .Append(" IOPS; a candidate within 20% of it is harness-bound and not ranked.</p>\n");
+        }
         h.Append("</section>\n");
     }
 

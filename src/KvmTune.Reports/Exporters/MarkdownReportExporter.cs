@@ -115,6 +115,10 @@ public sealed class MarkdownReportExporter : IReportExporter
                               $"{Cells.Latency(c.LatencyP50Us)} | {Cells.Latency(c.LatencyP99Us)} |\n");
                 }
             }
+            if (p.HarnessCeilingIops is { } harness)
+            {
+                md.Append($"\nHarness ceiling (qemu-img bench on null-co): {Cells.Count(harness)} IOPS; a candidate within 20% of it is harness-bound and not ranked.\n");
+            }
             if (p.Series.Count > 0)
             {
                 md.Append("\nBurst vs sustained (IOPS per second, mean of the first and the last three seconds):\n\n");

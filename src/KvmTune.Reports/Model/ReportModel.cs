@@ -57,7 +57,7 @@ public sealed record ReportModel(
     {
         var rows = new List<CandidateRow>();
         var results = run.Results.Where(r => r.Profile == p.Profile).ToList();
-        foreach (var r in results.Where(r => r.Engine != Engine.Host)
+        foreach (var r in results.Where(r => r.Engine != Engine.Host && !Advisor.IsHarnessCeiling(r))
                      .OrderBy(r => r.Engine)
                      .ThenBy(r => p.Ranking.FirstOrDefault(k => k.CandidateId == r.CandidateId && r.Engine == Engine.Qemu)?.Rank ?? int.MaxValue)
                      .ThenByDescending(r => r.Iops.Median)
@@ -89,7 +89,12 @@ public sealed record ReportModel(
             .Select(r => new CeilingRow(Advisor.BackendName(r.CandidateId), r.Iops.Median, r.Iops.CiLow, r.Iops.CiHigh,
                 r.MBps.Median, r.MBps.CiLow, r.MBps.CiHigh, r.LatencyP50Us, r.LatencyP99Us))
             .ToList();
-        return new ProfileSection(p.Profile, p.Weight, p.Winner, p.Tie, p.TieBreak, rows, ceilings, Series(p, run));
+        var harness = results.FirstOrDefault(r => Advisor.IsHarnessCeiling(r) && r.Iops.N > 0);
+        return new ProfileSection(p.Profile, p.Weight, p.Winner, p.Tie, p.TieBreak, rows, ceilings, Series(p, run))
+        {
+            HarnessCeilingIops = harness?.Iops.Median,
+            HarnessCeilingMBps = harness?.MBps.Median,
+        };
     }
 
     // Per-second IOPS of the cached modes (the host page cache makes burst and sustained differ) and of the
@@ -128,7 +133,14 @@ public sealed record ProfileSection(
     string? TieBreak,
     IReadOnlyList<CandidateRow> Candidates,
     IReadOnlyList<CeilingRow> HostCeilings,
-    IReadOnlyList<SeriesRow> Series);
+    IReadOnlyList<SeriesRow> Series)
+{
+    /// <summary>The qemu engine's own ceiling (<c>qemu-img bench</c> on null-co), when measured.</summary>
+    public double? HarnessCeilingIops { get; init; }
+
+    /// <summary>The same in MB/s.</summary>
+    public double? HarnessCeilingMBps { get; init; }
+}
 
 /// <summary>
 /// One result of the qemu or guest engine with its status in the decision (<c>Status</c>: winner, winner (tie), tie,

@@ -327,3 +327,23 @@ public class RunHostFactsTests
         Assert.Equal(new Version(9, 0, 0), facts.LibvirtVersion);
     }
 }
+
+public class HarnessCeilingTests
+{
+    [Fact]
+    public void The_null_co_ceiling_is_neither_ranked_nor_listed_as_a_harness_bound_candidate()
+    {
+        CandidateResult[] results =
+        [
+            Synthetic.QemuResult("null-co", "randread-4k-qd32", 800_000, 10_000) with { HarnessBound = true },
+            Synthetic.QemuResult("raw-prealloc/none/native", "randread-4k-qd32", 100_000, 3_000),
+        ];
+
+        var d = Advisor.Decide(results, HostFacts.Unknown, AdvisorConstraints.Default);
+
+        var aside = Assert.Single(d.Profiles[0].NotRanked);
+        Assert.Equal(("null-co", "harness-ceiling"), (aside.CandidateId, aside.Code));
+        Assert.DoesNotContain(d.Rationale, l => l.Contains("null-co"));
+        Assert.Equal("raw-prealloc/none/native", d.Winner);
+    }
+}
