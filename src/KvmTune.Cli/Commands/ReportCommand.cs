@@ -42,7 +42,11 @@ internal sealed class ReportCommand(CliOutput output, RunStoreFactory stores) : 
         {
             throw new InputException($"RUN '{settings.Run}': not a run number");
         }
-        var store = stores.Open();
+        if (settings.Store is not null && !File.Exists(settings.Store))
+        {
+            throw new InputException($"--store {settings.Store}: no such file");
+        }
+        var store = stores.Open(settings.Store);
         try
         {
             var run = store.LoadRun(runId) ?? throw new InputException($"run {runId}: no such run in the results store");
