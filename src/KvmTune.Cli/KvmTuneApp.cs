@@ -17,6 +17,15 @@ internal static class KvmTuneApp
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
             config.AddCommand<Commands.ExplainCommand>("explain").WithDescription("Explain each disk's cache and io settings: meaning, safety, the QEMU options they imply, findings.");
+            config.AddCommand<Commands.LintCommand>("lint").WithDescription("Check the disk settings of domain XML files against the KT rule catalog.");
+            config.AddBranch("nova", nova =>
+            {
+                nova.SetDescription("Explain and edit nova.conf's disk settings.");
+                nova.AddCommand<Commands.Nova.NovaApplyCommand>("apply").WithDescription("Write a tuning policy into nova.conf (dry run unless --yes).");
+                nova.AddCommand<Commands.Nova.NovaExplainCommand>("explain").WithDescription("Show the <driver/> nova generates per image backend and volume type, with findings.");
+                nova.AddCommand<Commands.Nova.NovaLvmSetupCommand>("lvm-setup").WithDescription("Create an LVM volume group on a device and point nova's images at it.");
+                nova.AddCommand<Commands.Nova.NovaSetCommand>("set").WithDescription("Set nova.conf keys losslessly (dry run unless --yes).");
+            });
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
         return app;
@@ -28,7 +37,9 @@ internal static class KvmTuneApp
         output ??= CliOutput.Process();
         try
         {
-            return await Create(output).RunAsync(args).ConfigureAwait(false);
+            // Spectre.Console.Cli reads a lone "-" as a nameless option; "-" means standard input to lint/explain.
+            var arguments = args.Select(a => a == "-" ? Host.Domains.FileDomainSource.StandardInputLabel : a).ToArray();
+            return await Create(output).RunAsync(arguments).ConfigureAwait(false);
         }
         catch (InputException e)
         {

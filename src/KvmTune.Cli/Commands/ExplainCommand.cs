@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KvmTune.Cli.Sources;
 using KvmTune.Core.Rules;
+using KvmTune.Host.Domains;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -35,16 +35,17 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
             return ValidationResult.Success();
         }
 
-        /// <summary>Where the domains come from; the libvirt connection source plugs in here.</summary>
-        public IDomainSource Source() => new FileDomainSource(Files);
     }
+
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         // Load and check every input before writing anything.
-        var domains = settings.Source().Load();
+        // Where the domains come from: files, directories or -; the libvirt connection source plugs in here.
+        var source = new FileDomainSource(settings.Files, output.In);
+        var domains = source.Read();
         // Files may come from another machine: host facts stay unknown rather than guessed.
-        var explained = domains.Select(d => (d.Origin, Explanation: DiskExplainer.Explain(d.Document, HostFacts.Unknown))).ToList();
+        var explained = domains.Select(d => (Origin: d.Label, Explanation: DiskExplainer.Explain(d.Document, HostFacts.Unknown))).ToList();
         if (settings.Format == "json")
         {
             output.Out.WriteLine(ToJson(explained).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

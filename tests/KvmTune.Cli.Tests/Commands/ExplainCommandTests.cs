@@ -123,7 +123,7 @@ public sealed class ExplainCommandTests : IDisposable
 
         // Then nothing about the good file is written either
         Assert.Equal(2, code);
-        Assert.Equal($"kvmtune: {missing}: no such file" + Environment.NewLine, _err.ToString());
+        Assert.Equal($"kvmtune: {missing}: no such file or directory" + Environment.NewLine, _err.ToString());
         Assert.Equal("", _out.ToString());
         Assert.Equal("", _console.Output);
     }
@@ -154,12 +154,21 @@ public sealed class ExplainCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_directory_is_refused_as_unreadable_input()
+    public async Task A_directory_without_domain_xml_is_refused()
     {
-        var code = await Run("explain", Path.GetTempPath());
+        var empty = Directory.CreateTempSubdirectory("kvmtune-empty-").FullName;
+        try
+        {
+            var code = await Run("explain", empty);
 
-        Assert.Equal(2, code);
-        Assert.Contains("is a directory, expected a domain XML file", _err.ToString(), StringComparison.Ordinal);
+            Assert.Equal(2, code);
+            Assert.Contains("directory has no *.xml file", _err.ToString(), StringComparison.Ordinal);
+            Assert.Equal("", _out.ToString());
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
     }
 
     [Theory]

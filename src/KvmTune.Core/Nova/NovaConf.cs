@@ -1,0 +1,323 @@
+using KvmTune.Core.Rules;
+
+namespace KvmTune.Core.Nova;
+
+/// <summary>
+/// nova.conf over a lossless <see cref="IniDocument"/>, with a typed view of the keys that decide a disk's
+/// <c>&lt;driver&gt;</c> (DESIGN.md) and a validation that reports, with line numbers, what nova silently ignores
+/// or refuses. Defaults are nova's (nova/conf/libvirt.py, nova/conf/compute.py).
+/// </summary>
+public sealed class NovaConf
+{
+    /// <summary>Source types nova looks up in <c>disk_cachemodes</c> (<c>LibvirtConfigGuestDisk.source_type</c>).</summary>
+    public static IReadOnlyList<string> CacheModeTypes { get; } = ["file", "block", "network", "mount"];
+
+    /// <summary>nova's <c>VALID_DISK_CACHEMODES</c> (nova/virt/libvirt/driver.py).</summary>
+    public static IReadOnlyList<string> ValidCacheModes { get; } = ["default", "none", "writethrough", "writeback", "directsync", "unsafe"];
+
+    /// <summary>Source types KvmTune's <c>disk_io_modes</c> accepts.</summary>
+    public static IReadOnlyList<string> IoModeTypes { get; } = ["file", "block", "network"];
+
+    /// <summary>Modes KvmTune's <c>disk_io_modes</c> accepts; <c>default</c> leaves <c>io</c> unset (QEMU's threads).</summary>
+    public static IReadOnlyList<string> ValidIoModes { get; } = ["native", "threads", "io_uring", "default"];
+
+    /// <summary><c>[libvirt] images_type</c> choices (nova/conf/libvirt.py).</summary>
+    public static IReadOnlyList<string> ImageTypes { get; } = ["raw", "flat", "qcow2", "lvm", "rbd", "ploop", "default"];
+
+    /// <summary>oslo.config's <c>types.Boolean</c> spellings (compared case-insensitively).</summary>
+    public static IReadOnlyList<string> TrueValues { get; } = ["true", "1", "on", "yes"];
+
+    /// <inheritdoc cref="TrueValues"/>
+    public static IReadOnlyList<string> FalseValues { get; } = ["false", "0", "off", "no"];
+
+    private NovaConf(IniDocument document) => Document = document;
+
+    /// <summary>The lossless document underneath.</summary>
+    public IniDocument Document { get; }
+
+    /// <summary>Where the file came from, for messages.</summary>
+    public string Source => Document.SourceName ?? "nova.conf";
+
+    /// <summary>Parses nova.conf text; throws <see cref="InputException"/> with the line for what oslo.config rejects.</summary>
+    public static NovaConf Parse(string text, string? sourceName = null) => new(IniDocument.Parse(text, sourceName));
+
+    /// <summary>The text; unedited, the parsed input byte for byte.</summary>
+    public string ToText() => Document.ToText();
+
+    /// <summary>Sets a key (see <see cref="IniDocument.Set"/>); false when nothing changed.</summary>
+    public bool Set(string section, string key, string value) => Document.Set(section, key, value);
+
+    /// <summary>The effective (last) assignment of a key, or null when unset.</summary>
+    public IniEntry? Option(string section, string key) => Document.Last(section, key);
+
+    /// <summary><c>[libvirt] disk_cachemodes</c> entries as written, each with its line.</summary>
+    public IReadOnlyList<NovaModeEntry> DiskCacheModes => ModeList("disk_cachemodes");
+
+    /// <summary>KvmTune's <c>[libvirt] disk_io_modes</c> entries as written, each with its line.</summary>
+    public IReadOnlyList<NovaModeEntry> DiskIoModes => ModeList("disk_io_modes");
+
+    /// <summary>
+    /// The cache mode per source type as nova uses it (LibvirtDriver.__init__): an entry whose mode is not valid is
+    /// skipped, the type is never checked, a later entry for the same type wins.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> EffectiveCacheModes => Effective(DiskCacheModes, ValidCacheModes);
+
+    /// <summary>The io mode per source type from <c>disk_io_modes</c>, valid entries only, a later one winning.</summary>
+    public IReadOnlyDictionary<string, string> EffectiveIoModes => Effective(DiskIoModes, ValidIoModes);
+
+    /// <summary><c>[libvirt] images_type</c> (default <c>default</c>).</summary>
+    public string ImagesType => Option("libvirt", "images_type")?.Value ?? "default";
+
+    /// <summary><c>[libvirt] images_volume_group</c>, or null when unset or empty.</summary>
+    public string? ImagesVolumeGroup => Option("libvirt", "images_volume_group")?.Value is { Length: > 0 } vg ? vg : null;
+
+    /// <summary><c>[libvirt] images_rbd_pool</c> (default <c>rbd</c>).</summary>
+    public string ImagesRbdPool => Option("libvirt", "images_rbd_pool")?.Value is { Length: > 0 } p ? p : "rbd";
+
+    /// <summary><c>[libvirt] virt_type</c> (default <c>kvm</c>).</summary>
+    public string VirtType => Option("libvirt", "virt_type")?.Value ?? "kvm";
+
+    /// <summary><c>[libvirt] sparse_logical_volumes</c> (default false).</summary>
+    public bool SparseLogicalVolumes => Bool("libvirt", "sparse_logical_volumes") ?? false;
+
+    /// <summary><c>[libvirt] use_default_aio_mode_for_volumes</c> (default false: iSCSI, FC and NFS volumes get io='native').</summary>
+    public bool UseDefaultAioModeForVolumes => Bool("libvirt", "use_default_aio_mode_for_volumes") ?? false;
+
+    /// <summary><c>[libvirt] hw_disk_discard</c> (unset by default).</summary>
+    public string? HwDiskDiscard => Option("libvirt", "hw_disk_discard")?.Value is { Length: > 0 } d ? d : null;
+
+    /// <summary><c>[DEFAULT] preallocate_images</c> (default <c>none</c>).</summary>
+    public string PreallocateImages => Option("DEFAULT", "preallocate_images")?.Value ?? "none";
+
+    /// <summary><c>[DEFAULT] use_cow_images</c> (default true).</summary>
+    public bool UseCowImages => Bool("DEFAULT", "use_cow_images") ?? true;
+
+    /// <summary><c>[DEFAULT] state_path</c> (default <c>/var/lib/nova</c> as packaged).</summary>
+    public string StatePath => Option("DEFAULT", "state_path")?.Value is { Length: > 0 } s ? s : "/var/lib/nova";
+
+    /// <summary><c>[DEFAULT] instances_path</c> with <c>$state_path</c> substituted (default <c>$state_path/instances</c>).</summary>
+    public string InstancesPath => Interpolate(Option("DEFAULT", "instances_path")?.Value is { Length: > 0 } p ? p : "$state_path/instances");
+
+    /// <summary><c>[libvirt] nfs_mount_point_base</c> with <c>$state_path</c> substituted (default <c>$state_path/mnt</c>).</summary>
+    public string NfsMountPointBase => Interpolate(Option("libvirt", "nfs_mount_point_base")?.Value is { Length: > 0 } p ? p : "$state_path/mnt");
+
+    /// <summary>The image backend class nova picks for <paramref name="imagesType"/> (imagebackend.Backend): default is Qcow2 with use_cow_images, else Flat.</summary>
+    public string ResolveBackend(string imagesType) => imagesType switch
+    {
+        "raw" or "flat" => "flat",
+        "default" => UseCowImages ? "qcow2" : "flat",
+        _ => imagesType,
+    };
+
+    /// <summary>Parses an oslo.config boolean; null when unset or not a boolean (see <see cref="Validate"/>).</summary>
+    public bool? Bool(string section, string key)
+    {
+        var value = Option(section, key)?.Value.ToLowerInvariant();
+        return value is null ? null : TrueValues.Contains(value) ? true : FalseValues.Contains(value) ? false : null;
+    }
+
+    /// <summary>
+    /// What nova silently ignores or refuses, each with its line: unknown type or mode in <c>disk_cachemodes</c> and
+    /// <c>disk_io_modes</c>, <c>images_type = lvm</c> without <c>images_volume_group</c>, unknown <c>images_type</c>,
+    /// bad booleans, unknown <c>preallocate_images</c> or <c>hw_disk_discard</c>, repeated single-valued keys.
+    /// </summary>
+    public IReadOnlyList<NovaConfFinding> Validate()
+    {
+        var findings = new List<NovaConfFinding>();
+        CheckModes(findings, "disk_cachemodes", DiskCacheModes, CacheModeTypes, ValidCacheModes,
+            "nova logs a warning and ignores the entry");
+        CheckModes(findings, "disk_io_modes", DiskIoModes, IoModeTypes, ValidIoModes,
+            "KvmTune ignores the entry");
+
+        var imagesType = Option("libvirt", "images_type");
+        if (imagesType is not null && !ImageTypes.Contains(imagesType.Value))
+        {
+            findings.Add(new(NovaConfCodes.UnknownImagesType, Severity.Error, "libvirt", "images_type", imagesType.FirstLine,
+                $"images_type = {imagesType.Value}: not one of {string.Join('|', ImageTypes)}; oslo.config refuses the value and nova-compute fails"));
+        }
+        if (imagesType?.Value == "lvm" && ImagesVolumeGroup is null)
+        {
+            findings.Add(new(NovaConfCodes.LvmWithoutVolumeGroup, Severity.Error, "libvirt", "images_type", imagesType.FirstLine,
+                "images_type = lvm without images_volume_group: nova fails every instance build ('You should specify images_volume_group flag to use LVM images.')"));
+        }
+        foreach (var (section, key) in new[] { ("libvirt", "sparse_logical_volumes"), ("libvirt", "use_default_aio_mode_for_volumes"), ("DEFAULT", "use_cow_images"), ("DEFAULT", "force_raw_images") })
+        {
+            var entry = Option(section, key);
+            if (entry is not null && Bool(section, key) is null)
+            {
+                findings.Add(new(NovaConfCodes.BadBoolean, Severity.Error, section, key, entry.FirstLine,
+                    $"{key} = {entry.Value}: not a boolean (true/false, yes/no, on/off, 1/0); oslo.config refuses the value"));
+            }
+        }
+        var preallocate = Option("DEFAULT", "preallocate_images");
+        if (preallocate is not null && preallocate.Value is not ("none" or "space"))
+        {
+            findings.Add(new(NovaConfCodes.UnknownPreallocate, Severity.Error, "DEFAULT", "preallocate_images", preallocate.FirstLine,
+                $"preallocate_images = {preallocate.Value}: not none|space; oslo.config refuses the value"));
+        }
+        var discard = Option("libvirt", "hw_disk_discard");
+        if (discard is not null && discard.Value.Length > 0 && discard.Value is not ("ignore" or "unmap"))
+        {
+            findings.Add(new(NovaConfCodes.UnknownDiscard, Severity.Error, "libvirt", "hw_disk_discard", discard.FirstLine,
+                $"hw_disk_discard = {discard.Value}: not ignore|unmap; oslo.config refuses the value"));
+        }
+        foreach (var (section, key) in KnownKeys)
+        {
+            var all = Document.All(section, key);
+            foreach (var shadowed in all.Take(all.Count - 1))
+            {
+                findings.Add(new(NovaConfCodes.RepeatedKey, Severity.Warning, section, key, shadowed.FirstLine,
+                    $"{key} is set again on line {all[^1].FirstLine}; nova uses only the last value"));
+            }
+        }
+        return findings.OrderBy(f => f.Line ?? 0).ThenBy(f => f.Code, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The keys of the typed view: section, key.</summary>
+    public static IReadOnlyList<(string Section, string Key)> KnownKeys { get; } =
+    [
+        ("libvirt", "disk_cachemodes"), ("libvirt", "disk_io_modes"), ("libvirt", "images_type"),
+        ("libvirt", "images_volume_group"), ("libvirt", "sparse_logical_volumes"), ("libvirt", "hw_disk_discard"),
+        ("libvirt", "use_default_aio_mode_for_volumes"), ("DEFAULT", "preallocate_images"),
+        ("DEFAULT", "use_cow_images"), ("DEFAULT", "instances_path"),
+    ];
+
+    private static void CheckModes(List<NovaConfFinding> findings, string key, IReadOnlyList<NovaModeEntry> entries,
+        IReadOnlyList<string> types, IReadOnlyList<string> modes, string consequence)
+    {
+        var seen = new Dictionary<string, NovaModeEntry>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (!entry.HasEquals)
+            {
+                findings.Add(new(NovaConfCodes.UnknownMode, Severity.Error, "libvirt", key, entry.Line,
+                    $"{key}: '{entry.Text}' is not TYPE=MODE; {consequence}"));
+                continue;
+            }
+            if (!modes.Contains(entry.Mode))
+            {
+                findings.Add(new(NovaConfCodes.UnknownMode, Severity.Error, "libvirt", key, entry.Line,
+                    $"{key}: unknown mode '{entry.Mode}' for type '{entry.Type}' (expected {string.Join('|', modes)}); {consequence}"));
+                continue;
+            }
+            if (!types.Contains(entry.Type))
+            {
+                findings.Add(new(NovaConfCodes.UnknownType, Severity.Warning, "libvirt", key, entry.Line,
+                    $"{key}: unknown source type '{entry.Type}' (expected {string.Join('|', types)}); no disk has it, so '{entry.Text}' has no effect"));
+            }
+            if (seen.TryGetValue(entry.Type, out var earlier))
+            {
+                findings.Add(new(NovaConfCodes.RepeatedKey, Severity.Warning, "libvirt", key, earlier.Line,
+                    $"{key}: type '{entry.Type}' is given again ('{entry.Text}'); the later entry wins and '{earlier.Text}' is ignored"));
+            }
+            seen[entry.Type] = entry;
+        }
+    }
+
+    private static Dictionary<string, string> Effective(IReadOnlyList<NovaModeEntry> entries, IReadOnlyList<string> modes)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (modes.Contains(entry.Mode))
+            {
+                map[entry.Type] = entry.Mode;
+            }
+        }
+        return map;
+    }
+
+    // oslo.config ListOpt: the value split at commas, each item stripped; an item keeps the line it is written on
+    // (continuation lines are joined with '\n', so the line is the entry's first line plus the newlines before it).
+    private List<NovaModeEntry> ModeList(string key)
+    {
+        var entry = Option("libvirt", key);
+        var list = new List<NovaModeEntry>();
+        if (entry is null)
+        {
+            return list;
+        }
+        var value = entry.Value;
+        var start = 0;
+        while (start <= value.Length)
+        {
+            var comma = value.IndexOf(',', start);
+            var end = comma < 0 ? value.Length : comma;
+            var raw = value[start..end];
+            var text = raw.Trim();
+            if (text.Length > 0)
+            {
+                var offset = start + raw.IndexOf(text, StringComparison.Ordinal);
+                var line = entry.FirstLine + value[..offset].Count(c => c == '\n');
+                // nova: disk_type, sep, cache_mode = mode_str.partition('=') — neither part is stripped.
+                var eq = text.IndexOf('=', StringComparison.Ordinal);
+                list.Add(eq < 0
+                    ? new NovaModeEntry(text, "", text, line, HasEquals: false)
+                    : new NovaModeEntry(text[..eq], text[(eq + 1)..], text, line, HasEquals: true));
+            }
+            if (comma < 0)
+            {
+                break;
+            }
+            start = comma + 1;
+        }
+        return list;
+    }
+
+    private string Interpolate(string value) =>
+        value.Replace("${state_path}", StatePath, StringComparison.Ordinal).Replace("$state_path", StatePath, StringComparison.Ordinal);
+}
+
+/// <summary>One <c>TYPE=MODE</c> item of <c>disk_cachemodes</c> or <c>disk_io_modes</c>.</summary>
+/// <param name="Type">The source type as written (<c>file</c>).</param>
+/// <param name="Mode">The mode as written (<c>none</c>); empty when there is no <c>=</c>.</param>
+/// <param name="Text">The whole item as written.</param>
+/// <param name="Line">1-based line the item is on.</param>
+/// <param name="HasEquals">False for an item without <c>=</c>.</param>
+public sealed record NovaModeEntry(string Type, string Mode, string Text, int Line, bool HasEquals);
+
+/// <summary>A nova.conf problem: a code, a severity, the key and its line, and one line of explanation.</summary>
+/// <param name="Code">Stable code (<c>KN001</c>, or a rule code such as <c>KT001</c>).</param>
+/// <param name="Severity">Error (nova refuses or ignores it) or warning.</param>
+/// <param name="Section">The section (<c>libvirt</c>).</param>
+/// <param name="Key">The key.</param>
+/// <param name="Line">1-based line, or null when the key is not in the file.</param>
+/// <param name="Message">One line, in nova.conf's own spelling.</param>
+public sealed record NovaConfFinding(string Code, Severity Severity, string Section, string Key, int? Line, string Message)
+{
+    /// <summary>Lower-case severity (<c>error</c>, <c>warning</c>, <c>info</c>).</summary>
+    public string SeverityText => Severity switch
+    {
+        Severity.Error => "error",
+        Severity.Warning => "warning",
+        _ => "info",
+    };
+}
+
+/// <summary>Stable codes of nova.conf findings (never reused).</summary>
+public static class NovaConfCodes
+{
+    /// <summary>disk_cachemodes / disk_io_modes item with an unknown mode or without <c>=</c>.</summary>
+    public const string UnknownMode = "KN001";
+
+    /// <summary>disk_cachemodes / disk_io_modes item with a source type no disk has.</summary>
+    public const string UnknownType = "KN002";
+
+    /// <summary>images_type = lvm without images_volume_group.</summary>
+    public const string LvmWithoutVolumeGroup = "KN003";
+
+    /// <summary>images_type not one of nova's choices.</summary>
+    public const string UnknownImagesType = "KN004";
+
+    /// <summary>A boolean option with a value oslo.config does not accept.</summary>
+    public const string BadBoolean = "KN005";
+
+    /// <summary>preallocate_images not none|space.</summary>
+    public const string UnknownPreallocate = "KN006";
+
+    /// <summary>hw_disk_discard not ignore|unmap.</summary>
+    public const string UnknownDiscard = "KN007";
+
+    /// <summary>A single-valued key (or a disk_cachemodes type) given more than once: only the last counts.</summary>
+    public const string RepeatedKey = "KN008";
+}

@@ -1,0 +1,324 @@
+using System.Xml.Linq;
+using KvmTune.Core.Libvirt;
+using KvmTune.Core.Rules;
+using KvmTune.Core.Tuning;
+
+namespace KvmTune.Core.Nova;
+
+/// <summary>What KvmTune knows about the compute host when simulating nova.</summary>
+/// <param name="InstancesPathSupportsDirectIo">O_DIRECT support of instances_path (nova.privsep.utils.supports_direct_io); null = unknown, assumed supported.</param>
+/// <param name="Facts">Versions and other facts the rule catalog uses.</param>
+/// <param name="ProbedPath">The directory that was probed, when it is not nova.conf's instances_path.</param>
+public sealed record NovaHost(bool? InstancesPathSupportsDirectIo, HostFacts Facts, string? ProbedPath = null)
+{
+    /// <summary>Nothing known.</summary>
+    public static NovaHost Unknown { get; } = new(null, HostFacts.Unknown);
+}
+
+/// <summary>One disk nova would generate: the <c>&lt;disk&gt;</c> element, how each attribute was decided, and findings.</summary>
+/// <param name="Case">The case: <c>image:qcow2</c>, <c>volume:iscsi</c>, …</param>
+/// <param name="Backend">The image backend class nova uses (<c>flat</c>, <c>qcow2</c>, <c>lvm</c>, …) or the volume driver.</param>
+/// <param name="Configured">True for the image backend nova.conf selects (images_type).</param>
+/// <param name="SourceType">The disk's source type (<c>file</c>, <c>block</c>, <c>network</c>): the key of disk_cachemodes and disk_io_modes.</param>
+/// <param name="NovaDriver">The <c>&lt;driver/&gt;</c> nova itself writes.</param>
+/// <param name="Driver">The <c>&lt;driver/&gt;</c> after KvmTune's disk_io_modes (same as <paramref name="NovaDriver"/> without it).</param>
+/// <param name="DiskXml">The whole <c>&lt;disk&gt;</c> element (with <paramref name="Driver"/>).</param>
+/// <param name="Steps">How each value was decided, citing nova's functions.</param>
+/// <param name="Error">Why nova cannot build this disk with this nova.conf, or null.</param>
+/// <param name="ConfigFindings">nova.conf findings specific to this disk (KT001 for a disk_io_modes native on a cached type).</param>
+/// <param name="Findings">The rule catalog's findings on the generated disk.</param>
+public sealed record SimulatedDisk(
+    string Case,
+    string Backend,
+    bool Configured,
+    string SourceType,
+    string NovaDriver,
+    string Driver,
+    string DiskXml,
+    IReadOnlyList<string> Steps,
+    string? Error,
+    IReadOnlyList<NovaConfFinding> ConfigFindings,
+    IReadOnlyList<Finding> Findings);
+
+/// <summary>The result of <see cref="NovaSimulator.Explain"/>: nova.conf findings and one simulated disk per case.</summary>
+public sealed record NovaExplanation(string InstancesPath, bool? DirectIo, IReadOnlyList<NovaConfFinding> ConfigFindings, IReadOnlyList<SimulatedDisk> Disks)
+{
+    /// <summary>True when any config or disk finding is an error.</summary>
+    public bool HasErrors => ConfigFindings.Any(f => f.Severity == Severity.Error) || Disks.Any(d => d.Findings.Any(f => f.Severity == Severity.Error));
+}
+
+/// <summary>
+/// Builds the <c>&lt;disk&gt;</c> nova's libvirt driver generates for each image backend and volume type, following
+/// nova's code (openstack/nova master, nova/virt/libvirt): <c>LibvirtDriver.disk_cachemode</c>,
+/// <c>LibvirtDriver._set_cache_mode</c>, <c>imagebackend.Image.libvirt_info</c> and the backends' constructors,
+/// <c>volume.LibvirtBaseVolumeDriver.get_config</c> and the iSCSI/FC/NFS/net volume drivers. Then applies KvmTune's
+/// <c>[libvirt] disk_io_modes</c> override per source type.
+/// </summary>
+public static class NovaSimulator
+{
+    /// <summary>Image backends (images_type values), in nova's order.</summary>
+    public static IReadOnlyList<string> ImageCases { get; } = ["raw", "flat", "qcow2", "lvm", "rbd", "ploop", "default"];
+
+    /// <summary>Cinder volume types simulated.</summary>
+    public static IReadOnlyList<string> VolumeCases { get; } = ["iscsi", "fc", "nfs", "rbd"];
+
+    private const string InstanceUuid = "INSTANCE_UUID";
+    private const string VolumeId = "VOLUME_ID";
+
+    /// <summary>Simulates every case and validates nova.conf; rule findings from <see cref="RuleCatalog"/>.</summary>
+    public static NovaExplanation Explain(NovaConf conf, NovaHost host)
+    {
+        var disks = ImageCases.Select(t => SimulateImage(conf, host, t))
+            .Concat(VolumeCases.Select(v => SimulateVolume(conf, host, v)))
+            .ToList();
+        return new NovaExplanation(host.ProbedPath ?? conf.InstancesPath, host.InstancesPathSupportsDirectIo, Validate(conf, host, disks), disks);
+    }
+
+    /// <summary>
+    /// nova.conf validation plus the checks that need the simulation: a <c>disk_io_modes</c> native on a source type
+    /// whose cache is not none/directsync (KT001: libvirt refuses "native I/O needs either no disk cache or directsync
+    /// cache mode").
+    /// </summary>
+    public static IReadOnlyList<NovaConfFinding> Validate(NovaConf conf, NovaHost host) =>
+        Validate(conf, host, ImageCases.Select(t => SimulateImage(conf, host, t)).Concat(VolumeCases.Select(v => SimulateVolume(conf, host, v))).ToList());
+
+    private static List<NovaConfFinding> Validate(NovaConf conf, NovaHost host, List<SimulatedDisk> disks)
+    {
+        _ = host;
+        var findings = conf.Validate().ToList();
+        foreach (var f in disks.SelectMany(d => d.ConfigFindings))
+        {
+            if (!findings.Any(x => x.Code == f.Code && x.Line == f.Line && x.Message == f.Message))
+            {
+                findings.Add(f);
+            }
+        }
+        return findings.OrderBy(f => f.Line ?? 0).ThenBy(f => f.Code, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The disk nova builds for an instance's root disk with <c>images_type = <paramref name="imagesType"/></c>.</summary>
+    public static SimulatedDisk SimulateImage(NovaConf conf, NovaHost host, string imagesType)
+    {
+        var steps = new List<string>();
+        var backend = conf.ResolveBackend(imagesType);
+        if (imagesType == "default")
+        {
+            steps.Add($"imagebackend.Backend: images_type=default → {(backend == "qcow2" ? "Qcow2" : "Flat")} (use_cow_images={(conf.UseCowImages ? "True" : "False")})");
+        }
+        var preallocate = conf.PreallocateImages == "space";
+        var instanceDir = $"{conf.InstancesPath.TrimEnd('/')}/{InstanceUuid}";
+        string? error = null;
+        var spec = new DiskSpec { Name = "qemu", Format = "raw" };
+        bool? sparse = null;
+        switch (backend)
+        {
+            case "flat":
+                spec = spec with { SourceType = "file", Path = $"{instanceDir}/disk", Io = preallocate ? "native" : null };
+                sparse = !preallocate;
+                steps.Add(preallocate
+                    ? "imagebackend.Flat.__init__: preallocate_images=space → io='native'"
+                    : "imagebackend.Flat.__init__: preallocate_images=none → no io (QEMU default: threads)");
+                steps.Add("imagebackend.Flat: type='raw' (qcow2 only when the image is qcow2 and force_raw_images=False)");
+                break;
+            case "qcow2":
+                spec = spec with { SourceType = "file", Format = "qcow2", Path = $"{instanceDir}/disk", Io = preallocate ? "native" : null };
+                sparse = !preallocate;
+                steps.Add(preallocate
+                    ? "imagebackend.Qcow2.__init__: preallocate_images=space → io='native'"
+                    : "imagebackend.Qcow2.__init__: preallocate_images=none → no io (QEMU default: threads)");
+                break;
+            case "lvm":
+                var vg = conf.ImagesVolumeGroup;
+                if (vg is null)
+                {
+                    error = "imagebackend.Lvm.__init__ raises 'You should specify images_volume_group flag to use LVM images.'";
+                }
+                spec = spec with { SourceType = "block", Path = $"/dev/{vg ?? "IMAGES_VOLUME_GROUP"}/{InstanceUuid}_disk", Io = conf.SparseLogicalVolumes ? null : "native" };
+                sparse = conf.SparseLogicalVolumes;
+                steps.Add(conf.SparseLogicalVolumes
+                    ? "imagebackend.Lvm.__init__: sparse_logical_volumes=True → no io (QEMU default: threads)"
+                    : "imagebackend.Lvm.__init__: sparse_logical_volumes=False (preallocated LV) → io='native'");
+                break;
+            case "rbd":
+                spec = spec with { SourceType = "network", Protocol = "rbd", Path = $"{conf.ImagesRbdPool}/{InstanceUuid}_disk" };
+                steps.Add("imagebackend.Rbd.libvirt_info: type='network' protocol='rbd', type='raw', never an io mode");
+                break;
+            case "ploop":
+                spec = spec with { SourceType = "file", Format = "ploop", Path = $"{instanceDir}/disk" };
+                steps.Add("imagebackend.Ploop: type='ploop', no io (Virtuozzo/parallels only)");
+                break;
+            default:
+                error = $"imagebackend.Backend.backend raises 'Unknown image_type={imagesType}'";
+                spec = spec with { SourceType = "file", Path = $"{instanceDir}/disk" };
+                break;
+        }
+        if (conf.VirtType is not ("qemu" or "kvm"))
+        {
+            spec = spec with { Name = null };
+        }
+        if (conf.HwDiskDiscard is "ignore" or "unmap")
+        {
+            spec = spec with { Discard = conf.HwDiskDiscard };
+            steps.Add($"imagebackend.Image: hw_disk_discard={conf.HwDiskDiscard} → discard='{conf.HwDiskDiscard}'");
+        }
+
+        // LibvirtDriver.disk_cachemode: 'none', or 'writeback' when instances_path has no O_DIRECT.
+        var baseCache = host.InstancesPathSupportsDirectIo == false ? "writeback" : "none";
+        var probed = host.ProbedPath ?? conf.InstancesPath;
+        steps.Add(host.InstancesPathSupportsDirectIo switch
+        {
+            true => $"LibvirtDriver.disk_cachemode: {probed} supports O_DIRECT → cache='none'",
+            false => $"LibvirtDriver.disk_cachemode: {probed} has no O_DIRECT → nova falls back to cache='writeback'",
+            _ => $"LibvirtDriver.disk_cachemode: O_DIRECT support of {conf.InstancesPath} not probed (pass --instances-path), assumed → cache='none'",
+        });
+        var isSparse = sparse;
+        var path = spec.Path;
+        var facts = host.Facts with
+        {
+            IsSparseFile = p => p == path && spec.SourceType == "file" ? isSparse : host.Facts.IsSparseFile(p),
+            IsLvmVolume = p => p == path ? backend == "lvm" : host.Facts.IsLvmVolume(p),
+            IsThinVolume = p => p == path && backend == "lvm" ? isSparse : host.Facts.IsThinVolume(p),
+        };
+        return Finish(conf, host with { Facts = facts }, $"image:{imagesType}", backend, conf.ImagesType == imagesType, spec, baseCache, steps, error);
+    }
+
+    /// <summary>The disk nova builds for a Cinder volume of type iscsi, fc, nfs or rbd.</summary>
+    public static SimulatedDisk SimulateVolume(NovaConf conf, NovaHost host, string volumeType)
+    {
+        var steps = new List<string> { "volume.LibvirtBaseVolumeDriver.get_config: type='raw', cache='none'" };
+        var nativeUnlessDefault = conf.UseDefaultAioModeForVolumes ? null : "native";
+        var aioStep = conf.UseDefaultAioModeForVolumes
+            ? "use_default_aio_mode_for_volumes=True → no io (QEMU default: threads)"
+            : "use_default_aio_mode_for_volumes=False → io='native'";
+        var spec = new DiskSpec { Name = conf.VirtType is "qemu" or "kvm" ? "qemu" : null, Format = "raw" };
+        string backend;
+        switch (volumeType)
+        {
+            case "iscsi":
+                backend = "LibvirtISCSIVolumeDriver";
+                spec = spec with { SourceType = "block", Path = $"/dev/disk/by-path/ip-192.0.2.10:3260-iscsi-iqn.2010-10.org.openstack:volume-{VolumeId}-lun-1", Io = nativeUnlessDefault };
+                steps.Add($"iscsi.LibvirtISCSIVolumeDriver.get_config: type='block', {aioStep}");
+                break;
+            case "fc":
+                backend = "LibvirtFibreChannelVolumeDriver";
+                spec = spec with { SourceType = "block", Path = "/dev/disk/by-path/pci-0000:05:00.0-fc-0x5006016090203181-lun-1", Io = nativeUnlessDefault };
+                steps.Add($"fibrechannel.LibvirtFibreChannelVolumeDriver.get_config: type='block', {aioStep}");
+                break;
+            case "nfs":
+                backend = "LibvirtNFSVolumeDriver";
+                spec = spec with { SourceType = "file", Path = $"{conf.NfsMountPointBase.TrimEnd('/')}/MOUNT_HASH/volume-{VolumeId}", Io = nativeUnlessDefault };
+                steps.Add($"nfs.LibvirtNFSVolumeDriver.get_config: type='file', {aioStep}");
+                break;
+            case "rbd":
+                backend = "LibvirtNetVolumeDriver";
+                spec = spec with { SourceType = "network", Protocol = "rbd", Path = $"volumes/volume-{VolumeId}" };
+                steps.Add("net.LibvirtNetVolumeDriver._get_net_config: type='network' protocol='rbd', never an io mode");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(volumeType), volumeType, "unknown volume type");
+        }
+        steps.Add("discard comes from Cinder's connection_info (discard → 'unmap'), not from nova.conf");
+        return Finish(conf, host, $"volume:{volumeType}", backend, false, spec, "none", steps, null);
+    }
+
+    private static SimulatedDisk Finish(NovaConf conf, NovaHost host, string name, string backend, bool configured, DiskSpec spec,
+        string baseCache, List<string> steps, string? error)
+    {
+        // LibvirtDriver._set_cache_mode: disk_cachemodes[source_type] replaces the default cache.
+        var cache = baseCache;
+        if (conf.EffectiveCacheModes.TryGetValue(spec.SourceType, out var configuredCache))
+        {
+            cache = configuredCache;
+            steps.Add($"LibvirtDriver._set_cache_mode: disk_cachemodes {spec.SourceType}={configuredCache} → cache='{configuredCache}'");
+        }
+        spec = spec with { Cache = cache };
+
+        // LibvirtDriver._set_cache_mode: io='native' silently becomes 'threads' when the cache is not none/directsync
+        // (https://launchpad.net/bugs/1841363).
+        if (spec.Io == "native" && cache is not ("none" or "directsync"))
+        {
+            spec = spec with { Io = "threads" };
+            steps.Add($"LibvirtDriver._set_cache_mode: io='native' with cache='{cache}' (no O_DIRECT) → nova silently downgrades to io='threads'");
+        }
+        var novaDriver = spec.DriverXml();
+
+        var configFindings = new List<NovaConfFinding>();
+        if (conf.EffectiveIoModes.TryGetValue(spec.SourceType, out var io))
+        {
+            var entry = conf.DiskIoModes.Last(e => e.Type == spec.SourceType && e.Mode == io);
+            var newIo = io == "default" ? null : io;
+            steps.Add($"KvmTune disk_io_modes {spec.SourceType}={io} → {(newIo is null ? "no io" : $"io='{newIo}'")} (nova ignores this key; kvmtune apply sets it on the domains)");
+            spec = spec with { Io = newIo };
+            // cache='default' is libvirt's default, writeback: not direct either.
+            if (newIo == "native" && !(CacheModes.Parse(cache) is { } parsed && IoMode.Native.CanStartWith(parsed)))
+            {
+                configFindings.Add(new("KT001", Severity.Error, "libvirt", "disk_io_modes", entry.Line,
+                    $"disk_io_modes: {entry.Text} but {spec.SourceType} disks get cache='{cache}': libvirt refuses io='native' without cache='none' or 'directsync'"));
+            }
+        }
+        var driver = spec.DriverXml();
+        var diskXml = spec.DiskXml();
+        IReadOnlyList<Finding> findings;
+        try
+        {
+            var domain = DomainDocument.Parse($"<domain type='kvm'>\n  <name>nova-simulated</name>\n  <devices>\n    {diskXml}\n  </devices>\n</domain>\n", name);
+            findings = RuleCatalog.Check(domain, host.Facts);
+        }
+        catch (DomainXmlException e)
+        {
+            throw new InvalidOperationException($"simulated disk XML does not parse: {e.Message}", e);
+        }
+        return new SimulatedDisk(name, backend, configured, spec.SourceType, novaDriver, driver, diskXml, steps, error, configFindings, findings);
+    }
+
+    private sealed record DiskSpec
+    {
+        public string SourceType { get; init; } = "file";
+        public string? Name { get; init; }
+        public string? Format { get; init; }
+        public string? Cache { get; init; }
+        public string? Discard { get; init; }
+        public string? Io { get; init; }
+        public string Path { get; init; } = "";
+        public string? Protocol { get; init; }
+
+        // nova/virt/libvirt/config.py LibvirtConfigGuestDisk.format_dom: driver attributes name, type, cache, discard, io.
+        public XElement Driver()
+        {
+            var driver = new XElement("driver");
+            driver.SetAttributeValue("name", Name);
+            driver.SetAttributeValue("type", Format);
+            driver.SetAttributeValue("cache", Cache);
+            driver.SetAttributeValue("discard", Discard);
+            driver.SetAttributeValue("io", Io);
+            return driver;
+        }
+
+        public string DriverXml() => Driver().ToString(SaveOptions.DisableFormatting);
+
+        public string DiskXml()
+        {
+            var source = new XElement("source");
+            switch (SourceType)
+            {
+                case "file":
+                    source.SetAttributeValue("file", Path);
+                    break;
+                case "block":
+                    source.SetAttributeValue("dev", Path);
+                    break;
+                default:
+                    source.SetAttributeValue("protocol", Protocol);
+                    source.SetAttributeValue("name", Path);
+                    break;
+            }
+            var disk = new XElement("disk",
+                new XAttribute("type", SourceType),
+                new XAttribute("device", "disk"),
+                Driver(),
+                source,
+                new XElement("target", new XAttribute("dev", "vda"), new XAttribute("bus", "virtio")));
+            return disk.ToString(SaveOptions.DisableFormatting);
+        }
+    }
+}

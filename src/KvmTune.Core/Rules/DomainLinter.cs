@@ -1,0 +1,46 @@
+using System.Xml;
+using KvmTune.Core.Libvirt;
+
+namespace KvmTune.Core.Rules;
+
+/// <summary>A finding with the position of its <c>&lt;disk&gt;</c> element in the input, when known.</summary>
+public sealed record LocatedFinding(Finding Finding, int? Line, int? Column);
+
+/// <summary>The findings of one domain.</summary>
+public sealed record DomainLintResult(DomainInput Input, IReadOnlyList<LocatedFinding> Findings)
+{
+    public string Label => Input.Label;
+
+    public string? File => Input.File;
+
+    /// <summary>The domain's <c>&lt;name&gt;</c>.</summary>
+    public string? Domain => Input.Document.Name;
+
+    public int Count(Severity severity) => Findings.Count(f => f.Finding.Severity == severity);
+}
+
+/// <summary>Runs the rule catalog over domains (the <c>lint</c> view of the catalog).</summary>
+public static class DomainLinter
+{
+    public static DomainLintResult Lint(DomainInput input, HostFacts host)
+    {
+        var located = new List<LocatedFinding>();
+        foreach (var disk in input.Document.Disks)
+        {
+            var (line, column) = disk.Element is IXmlLineInfo info && info.HasLineInfo()
+                ? ((int?)info.LineNumber, (int?)info.LinePosition)
+                : (null, null);
+            foreach (var rule in RuleCatalog.All)
+            {
+                foreach (var finding in rule.Check(disk, host))
+                {
+                    located.Add(new LocatedFinding(finding, line, column));
+                }
+            }
+        }
+        return new DomainLintResult(input, located);
+    }
+
+    public static IReadOnlyList<DomainLintResult> Lint(IEnumerable<DomainInput> inputs, HostFacts host) =>
+        inputs.Select(i => Lint(i, host)).ToList();
+}

@@ -1,0 +1,170 @@
+using KvmTune.Core.Nova;
+using KvmTune.Core.Rules;
+
+namespace KvmTune.Core.Tests.Nova;
+
+public class NovaSimulatorTests
+{
+    private static SimulatedDisk Disk(string text, string @case, bool? directIo = true)
+    {
+        var explanation = NovaSimulator.Explain(NovaConf.Parse(text, "nova.conf"), new NovaHost(directIo, HostFacts.Unknown));
+        return explanation.Disks.Single(d => d.Case == @case);
+    }
+
+    [Theory]
+    [InlineData("image:raw", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" />")]
+    [InlineData("image:flat", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" />")]
+    [InlineData("image:qcow2", "<driver name=\"qemu\" type=\"qcow2\" cache=\"none\" />")]
+    [InlineData("image:default", "<driver name=\"qemu\" type=\"qcow2\" cache=\"none\" />")]
+    [InlineData("image:lvm", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
+    [InlineData("image:rbd", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" />")]
+    [InlineData("image:ploop", "<driver name=\"qemu\" type=\"ploop\" cache=\"none\" />")]
+    [InlineData("volume:iscsi", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
+    [InlineData("volume:fc", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
+    [InlineData("volume:nfs", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
+    [InlineData("volume:rbd", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" />")]
+    public void Novas_defaults_give_cache_none_and_native_only_for_preallocated_lvm_and_block_or_nfs_volumes(string @case, string driver)
+    {
+        var disk = Disk("[DEFAULT]\n[libvirt]\nimages_volume_group = vg\n", @case);
+
+        Assert.Equal(driver, disk.Driver);
+        Assert.Equal(disk.NovaDriver, disk.Driver);
+        Assert.Null(disk.Error);
+    }
+
+    [Fact]
+    public void Preallocated_files_get_native_and_rbd_never_does()
+    {
+        const string conf = "[DEFAULT]\npreallocate_images = space\n";
+
+        Assert.Contains("io=\"native\"", Disk(conf, "image:qcow2").Driver, StringComparison.Ordinal);
+        Assert.Contains("io=\"native\"", Disk(conf, "image:raw").Driver, StringComparison.Ordinal);
+        Assert.DoesNotContain("io=", Disk(conf, "image:rbd").Driver, StringComparison.Ordinal);
+        Assert.DoesNotContain("io=", Disk(conf, "image:ploop").Driver, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sparse_logical_volumes_lose_native()
+    {
+        var disk = Disk("[libvirt]\nimages_type = lvm\nimages_volume_group = nova\nsparse_logical_volumes = true\n", "image:lvm");
+
+        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"none\" />", disk.Driver);
+        Assert.True(disk.Configured);
+        Assert.Contains("<source dev=\"/dev/nova/INSTANCE_UUID_disk\" />", disk.DiskXml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_o_direct_nova_falls_back_to_writeback_and_silently_downgrades_native_to_threads()
+    {
+        var disk = Disk("[DEFAULT]\npreallocate_images = space\n", "image:qcow2", directIo: false);
+
+        Assert.Equal("<driver name=\"qemu\" type=\"qcow2\" cache=\"writeback\" io=\"threads\" />", disk.Driver);
+        Assert.Contains(disk.Steps, s => s.Contains("silently downgrades", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_o_direct_fallback_does_not_touch_volumes()
+    {
+        Assert.Contains("cache=\"none\"", Disk("[DEFAULT]\n", "volume:nfs", directIo: false).Driver, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Disk_cachemodes_override_the_default_per_source_type_and_downgrade_native()
+    {
+        const string conf = "[libvirt]\ndisk_cachemodes = block=writeback,network=writeback,file=directsync\nimages_volume_group = vg\n";
+
+        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"writeback\" io=\"threads\" />", Disk(conf, "image:lvm").Driver);
+        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"writeback\" io=\"threads\" />", Disk(conf, "volume:iscsi").Driver);
+        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"writeback\" />", Disk(conf, "volume:rbd").Driver);
+        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"directsync\" io=\"native\" />", Disk(conf, "volume:nfs").Driver);
+    }
+
+    [Fact]
+    public void Cache_default_is_written_literally_and_also_downgrades_native()
+    {
+        var disk = Disk("[libvirt]\ndisk_cachemodes = block=default\nimages_volume_group = vg\n", "image:lvm");
+
+        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"default\" io=\"threads\" />", disk.Driver);
+    }
+
+    [Fact]
+    public void Use_default_aio_mode_for_volumes_drops_native_from_iscsi_fc_and_nfs()
+    {
+        const string conf = "[libvirt]\nuse_default_aio_mode_for_volumes = True\n";
+
+        foreach (var c in new[] { "volume:iscsi", "volume:fc", "volume:nfs" })
+        {
+            Assert.DoesNotContain("io=", Disk(conf, c).Driver, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Hw_disk_discard_applies_to_images_only()
+    {
+        const string conf = "[libvirt]\nhw_disk_discard = unmap\n";
+
+        Assert.Contains("discard=\"unmap\"", Disk(conf, "image:qcow2").Driver, StringComparison.Ordinal);
+        Assert.Contains("discard=\"unmap\"", Disk(conf, "image:rbd").Driver, StringComparison.Ordinal);
+        Assert.DoesNotContain("discard", Disk(conf, "volume:iscsi").Driver, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Disk_io_modes_overrides_io_per_source_type_after_novas_choice()
+    {
+        const string conf = "[libvirt]\nimages_volume_group = vg\ndisk_io_modes = file=io_uring, block=default, network=threads\n";
+
+        var qcow2 = Disk(conf, "image:qcow2");
+        var lvm = Disk(conf, "image:lvm");
+
+        Assert.Equal("<driver name=\"qemu\" type=\"qcow2\" cache=\"none\" />", qcow2.NovaDriver);
+        Assert.Equal("<driver name=\"qemu\" type=\"qcow2\" cache=\"none\" io=\"io_uring\" />", qcow2.Driver);
+        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"none\" />", lvm.Driver);
+        Assert.Contains("io=\"threads\"", Disk(conf, "volume:rbd").Driver, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Disk_io_modes_native_on_a_cached_type_is_KT001_on_its_line()
+    {
+        var conf = NovaConf.Parse("[libvirt]\ndisk_cachemodes = file=writeback\ndisk_io_modes = block=native,\n  file=native\n", "nova.conf");
+
+        var explanation = NovaSimulator.Explain(conf, new NovaHost(true, HostFacts.Unknown));
+
+        var f = Assert.Single(explanation.ConfigFindings);
+        Assert.Equal(("KT001", Severity.Error, 4), (f.Code, f.Severity, f.Line!.Value));
+        Assert.True(explanation.HasErrors);
+        Assert.Equal("<driver name=\"qemu\" type=\"qcow2\" cache=\"writeback\" io=\"native\" />", explanation.Disks.Single(d => d.Case == "image:qcow2").Driver);
+    }
+
+    [Fact]
+    public void Disk_io_modes_native_on_files_is_refused_when_instances_path_has_no_o_direct()
+    {
+        var conf = NovaConf.Parse("[libvirt]\ndisk_io_modes = file=native\n", "nova.conf");
+
+        Assert.Empty(NovaSimulator.Validate(conf, new NovaHost(true, HostFacts.Unknown)));
+        Assert.Equal("KT001", Assert.Single(NovaSimulator.Validate(conf, new NovaHost(false, HostFacts.Unknown))).Code);
+    }
+
+    [Fact]
+    public void Lvm_without_a_volume_group_says_why_nova_fails()
+    {
+        var disk = Disk("[libvirt]\nimages_type = lvm\n", "image:lvm");
+
+        Assert.Contains("images_volume_group", disk.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Only_the_configured_backend_is_marked_and_default_follows_use_cow_images()
+    {
+        var explanation = NovaSimulator.Explain(NovaConf.Parse("[DEFAULT]\nuse_cow_images = false\n", "nova.conf"), NovaHost.Unknown);
+
+        Assert.Equal(["image:default"], explanation.Disks.Where(d => d.Configured).Select(d => d.Case));
+        Assert.Equal("flat", explanation.Disks.Single(d => d.Case == "image:default").Backend);
+        Assert.Equal(11, explanation.Disks.Count);
+    }
+
+    [Fact]
+    public void Non_kvm_virt_types_get_no_driver_name()
+    {
+        Assert.DoesNotContain("name=", Disk("[libvirt]\nvirt_type = parallels\n", "image:ploop").Driver, StringComparison.Ordinal);
+    }
+}

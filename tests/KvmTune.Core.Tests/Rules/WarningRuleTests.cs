@@ -1,0 +1,171 @@
+using KvmTune.Core.Rules;
+using static KvmTune.Core.Tests.Rules.RuleTestKit;
+
+namespace KvmTune.Core.Tests.Rules;
+
+public class UnsafeCacheRuleTests
+{
+    [Fact]
+    public void Cache_unsafe_is_a_warning_with_a_fix()
+    {
+        var finding = Assert.Single(Run("KT010", FileDisk("<driver cache='unsafe'/>")));
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains("cache='unsafe'", finding.Message, StringComparison.Ordinal);
+        Assert.NotNull(finding.Fix);
+    }
+
+    [Theory]
+    [InlineData("<driver cache='writeback'/>", "")]
+    [InlineData("<driver cache='none'/>", "")]
+    [InlineData("<driver cache='unsafe'/>", "<readonly/>")]
+    public void Other_modes_or_a_read_only_disk_are_accepted(string driver, string extra) =>
+        Assert.Empty(Run("KT010", FileDisk(driver, extra: extra)));
+
+    [Fact]
+    public void The_corpus_disk_cache_case_flags_only_its_unsafe_disk() =>
+        Assert.Equal(["hdb"], RunOnCorpus("KT010", "disk-cache").Select(f => f.Disk));
+}
+
+public class MigrationUnsafeCacheRuleTests
+{
+    [Theory]
+    [InlineData("<driver cache='writeback'/>")]
+    [InlineData("<driver cache='writethrough'/>")]
+    [InlineData("<driver/>")]
+    public void A_cached_mode_on_qemu_before_4_is_a_warning(string driver)
+    {
+        var finding = Assert.Single(Run("KT011", FileDisk(driver), Host("3.1")));
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains("QEMU 3.1", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("<driver cache='none'/>", "3.1")]
+    [InlineData("<driver cache='directsync'/>", "2.12")]
+    [InlineData("<driver cache='writeback'/>", "4.0")]
+    [InlineData("<driver cache='writeback'/>", null)] // unknown QEMU: silent by policy
+    public void Direct_modes_drop_cache_hosts_or_an_unknown_host_are_not_reported(string driver, string? qemu) =>
+        Assert.Empty(Run("KT011", FileDisk(driver), Host(qemu)));
+
+    [Fact]
+    public void Read_only_and_removable_disks_are_not_reported() =>
+        Assert.Empty(Run("KT011", "<disk type='file' device='cdrom'><source file='/x.iso'/><target dev='hdc' bus='sata'/><readonly/></disk>", Host("3.1")));
+}
+
+public class ImplicitCacheRuleTests
+{
+    [Theory]
+    [InlineData("<driver name='qemu' type='qcow2'/>", "no cache attribute")]
+    [InlineData("", "no cache attribute")]
+    [InlineData("<driver cache='default'/>", "cache='default'")]
+    public void A_disk_without_a_cache_mode_is_a_warning(string driver, string quoted)
+    {
+        var finding = Assert.Single(Run("KT012", FileDisk(driver)));
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains(quoted, finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_explicit_cache_mode_is_accepted() =>
+        Assert.Empty(Run("KT012", FileDisk("<driver cache='writeback'/>")));
+
+    [Fact]
+    public void A_cdrom_without_a_cache_mode_is_not_reported() =>
+        Assert.Empty(Run("KT012", "<disk type='file' device='cdrom'><driver type='raw'/><source file='/x.iso'/><target dev='sda' bus='sata'/><readonly/></disk>"));
+
+    [Fact]
+    public void The_corpus_disk_cache_case_states_every_mode() =>
+        Assert.Empty(RunOnCorpus("KT012", "disk-cache"));
+}
+
+public class NativeIoOnSparseFileRuleTests
+{
+    private const string Native = "<driver type='raw' cache='none' io='native'/>";
+
+    [Fact]
+    public void Native_io_on_a_sparse_file_is_a_warning()
+    {
+        var finding = Assert.Single(Run("KT020", FileDisk(Native), Host(sparse: true)));
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains("/var/lib/libvirt/images/a.img", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Native_io_on_a_file_of_unknown_allocation_says_unknown_at_info_level()
+    {
+        var finding = Assert.Single(Run("KT020", FileDisk(Native)));
+        Assert.Equal(Severity.Info, finding.Severity);
+        Assert.Contains("unknown", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("file", "<driver type='raw' cache='none' io='native'/>", false)]
+    [InlineData("file", "<driver type='raw' cache='none' io='threads'/>", true)]
+    [InlineData("block", "<driver type='raw' cache='none' io='native'/>", true)]
+    public void Preallocated_files_other_io_modes_and_block_devices_are_accepted(string type, string driver, bool sparse)
+    {
+        var disk = type == "file" ? FileDisk(driver) : BlockDisk(driver);
+        Assert.Empty(Run("KT020", disk, Host(sparse: sparse)));
+    }
+}
+
+public class IoUringOnLvmRuleTests
+{
+    private const string IoUring = "<driver type='raw' cache='none' io='io_uring'/>";
+
+    [Fact]
+    public void Io_uring_on_an_lvm_volume_is_a_warning()
+    {
+        var finding = Assert.Single(Run("KT022", BlockDisk(IoUring), Host(lvm: true)));
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains("/dev/vg0/lv0", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Io_uring_on_a_block_device_of_unknown_kind_says_unknown_at_info_level()
+    {
+        var finding = Assert.Single(Run("KT022", BlockDisk(IoUring)));
+        Assert.Equal(Severity.Info, finding.Severity);
+        Assert.Contains("unknown", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Io_uring_on_a_device_that_is_not_lvm_is_accepted() =>
+        Assert.Empty(Run("KT022", BlockDisk(IoUring), Host(lvm: false)));
+
+    [Fact]
+    public void Native_io_on_lvm_and_io_uring_on_a_file_are_accepted()
+    {
+        Assert.Empty(Run("KT022", BlockDisk("<driver cache='none' io='native'/>"), Host(lvm: true)));
+        Assert.Empty(Run("KT022", FileDisk(IoUring), Host(lvm: true)));
+    }
+}
+
+public class EmulatedBusRuleTests
+{
+    [Theory]
+    [InlineData("ide")]
+    [InlineData("sata")]
+    [InlineData("usb")]
+    public void A_disk_on_an_emulated_bus_is_a_warning(string bus)
+    {
+        var finding = Assert.Single(Run("KT024", FileDisk("<driver cache='none'/>", target: $"<target dev='sda' bus='{bus}'/>")));
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains($"bus='{bus}'", finding.Message, StringComparison.Ordinal);
+        Assert.Null(finding.Fix); // renaming guest devices is not a safe automatic fix
+    }
+
+    [Theory]
+    [InlineData("virtio")]
+    [InlineData("scsi")]
+    public void A_paravirtual_bus_is_accepted(string bus) =>
+        Assert.Empty(Run("KT024", FileDisk("<driver cache='none'/>", target: $"<target dev='sda' bus='{bus}'/>")));
+
+    [Fact]
+    public void A_cdrom_on_sata_is_accepted() =>
+        Assert.Empty(Run("KT024", "<disk type='file' device='cdrom'><source file='/x.iso'/><target dev='sda' bus='sata'/><readonly/></disk>"));
+
+    [Fact]
+    public void The_corpus_disk_cache_case_flags_its_ide_and_usb_disks() =>
+        Assert.Equal(["hda", "hdb", "sdb"], RunOnCorpus("KT024", "disk-cache").Select(f => f.Disk));
+}
