@@ -124,7 +124,9 @@ public sealed record Recommendation(
                     break;
             }
         }
-        foreach (var line in nova)
+        // disk_cachemodes and disk_io_modes travel in the policy as Disks (per source type), so that applying it
+        // merges them with the entries nova.conf has for other types instead of replacing the whole list.
+        foreach (var line in nova.Where(l => l.Key is not ("disk_cachemodes" or "disk_io_modes")))
         {
             if (!policy.Nova.TryGetValue(line.Section, out var keys))
             {

@@ -32,7 +32,9 @@ public class RecommendationTests
         var policy = TuningPolicy.Parse(r.Policy.ToJson(), "policy.json");
         Assert.Equal(7, policy.FromRun);
         Assert.Equal(("none", "native"), (policy.Disks["file"].Cache, policy.Disks["file"].Io));
-        Assert.Equal("file=none,block=directsync", policy.Nova["libvirt"]["disk_cachemodes"]);
+        Assert.Equal(("directsync", "native"), (policy.Disks["block"].Cache, policy.Disks["block"].Io));
+        Assert.Equal("raw", policy.Nova["libvirt"]["images_type"]);
+        Assert.False(policy.Nova["libvirt"].ContainsKey("disk_cachemodes"));
         Assert.Equal("space", policy.Nova["DEFAULT"]["preallocate_images"]);
         Assert.Null(policy.FlavorExtraSpecs);
         Assert.Equal(d.Rationale, policy.Rationale);
