@@ -7,7 +7,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 2
 fi
 packages=(qemu-utils qemu-system-x86 qemu-block-extra fio libvirt-daemon-system libvirt-clients
-          busybox-static cpio util-linux e2fsprogs lvm2 chromium fontconfig fonts-dejavu-core)
+          busybox-static cpio util-linux e2fsprogs lvm2 parted chromium fontconfig fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

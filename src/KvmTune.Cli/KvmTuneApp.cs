@@ -26,6 +26,16 @@ internal static class KvmTuneApp
                 nova.AddCommand<Commands.Nova.NovaLvmSetupCommand>("lvm-setup").WithDescription("Create an LVM volume group on a device and point nova's images at it.");
                 nova.AddCommand<Commands.Nova.NovaSetCommand>("set").WithDescription("Set nova.conf keys losslessly (dry run unless --yes).");
             });
+            config.AddCommand<Commands.HistoryCommand>("history").WithDescription("List stored runs, newest first.");
+            config.AddCommand<Commands.ProbeCommand>("probe").WithDescription("Show what this host can do: tool versions, KVM or TCG, io_uring, O_DIRECT, storage.");
+            config.AddCommand<Commands.ReportCommand>("report").WithDescription("Decide over a stored run again and write its report (html, md, json) and policy file.");
+            config.AddCommand<Commands.ShowCommand>("show").WithDescription("Show a stored run: host facts and results.");
+            config.AddBranch("selfbench", bench =>
+            {
+                bench.HideBranch();
+                bench.SetDescription("Measure KvmTune's own speed.");
+                bench.AddCommand<Commands.SelfBench.SelfBenchLintCommand>("lint").WithDescription("Parse and lint 10,000 domains built from the libvirt corpus on one core.");
+            });
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
         return app;

@@ -27,9 +27,9 @@ internal class AdvisorSettings : CommandSettings
     [Description("Share the measured sustained capacity among N VMs as flavor QoS extra specs.")]
     public int? VmsPerHost { get; init; }
 
-    [CommandOption("--store <FILE>")]
+    [CommandOption("--db <FILE>")]
     [Description("The results store (default: kvmtune.db in the data directory).")]
-    public string? Store { get; init; }
+    public string? Db { get; init; }
 
     /// <summary>The constraints; throws InputException naming the bad option.</summary>
     public AdvisorConstraints ToConstraints() => new()

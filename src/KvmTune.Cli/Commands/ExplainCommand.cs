@@ -94,6 +94,7 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
             ["value"] = d.Io,
             ["effective"] = d.EffectiveIo,
             ["meaning"] = d.IoMeaning,
+            ["iothreads"] = new JsonArray(d.IoThreads.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
         },
         ["crashSafety"] = new JsonObject { ["class"] = d.CrashSafety.Name(), ["detail"] = d.CrashSafetyDetail },
         ["migrationSafety"] = new JsonObject { ["class"] = d.MigrationSafety.Name(), ["detail"] = d.MigrationSafetyDetail },
@@ -138,6 +139,10 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
             Row("format", d.Format ?? "unset");
             Row("cache", d.Cache is null ? d.CacheMeaning : $"cache='{d.Cache}' — {d.CacheMeaning}");
             Row("io", d.Io is null ? d.IoMeaning : $"io='{d.Io}' — {d.IoMeaning}");
+            if (d.IoThreads.Count > 0)
+            {
+                Row("iothreads", string.Join(", ", d.IoThreads));
+            }
             Row("crash safety", d.CrashSafetyDetail);
             Row("migration", d.MigrationSafetyDetail);
             Row("qemu -blockdev", d.Qemu.Blockdev ?? "none (empty drive)");

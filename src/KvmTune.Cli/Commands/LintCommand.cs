@@ -43,9 +43,9 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        // Everything is read and parsed first: bad input stops here, before anything is written.
-        var inputs = CreateSource(settings).Read();
-        var results = DomainLinter.Lint(inputs, HostFactsFor(settings));
+        // Every input is read, parsed and linted before anything is written: bad input stops here with no output.
+        // Only the findings are kept, so linting many domains runs in flat memory.
+        var results = DomainLinter.Lint(CreateSource(settings).Stream(), HostFactsFor(settings));
         switch (settings.Format)
         {
             case "json":

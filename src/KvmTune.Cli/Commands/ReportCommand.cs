@@ -11,7 +11,7 @@ namespace KvmTune.Cli.Commands;
 /// <c>kvmtune report RUN</c>: decides again over a stored run (no measuring) and writes its report: HTML to
 /// reports/run-N.html in the data directory unless <c>--output</c> says otherwise; Markdown and JSON to stdout.
 /// </summary>
-internal sealed class ReportCommand(CliOutput output, RunStoreFactory stores) : Command<ReportCommand.Settings>
+internal sealed class ReportCommand(CliOutput output) : Command<ReportCommand.Settings>
 {
     internal sealed class Settings : AdvisorSettings
     {
@@ -42,14 +42,10 @@ internal sealed class ReportCommand(CliOutput output, RunStoreFactory stores) : 
         {
             throw new InputException($"RUN '{settings.Run}': not a run number");
         }
-        if (settings.Store is not null && !File.Exists(settings.Store))
-        {
-            throw new InputException($"--store {settings.Store}: no such file");
-        }
-        var store = stores.Open(settings.Store);
+        var store = RunStores.OpenForReading(settings.Db);
         try
         {
-            var run = store.LoadRun(runId) ?? throw new InputException($"run {runId}: no such run in the results store");
+            var run = store?.LoadRun(runId) ?? throw new InputException($"run {runId}: no such run in {settings.Db ?? RunStores.DefaultPath}");
             if (run.Results.Count == 0)
             {
                 throw new InputException($"run {runId}: has no results (status {run.Info.Status})");
@@ -72,7 +68,7 @@ internal sealed class ReportCommand(CliOutput output, RunStoreFactory stores) : 
         }
         finally
         {
-            (store as IDisposable)?.Dispose();
+            store?.Dispose();
         }
     }
 }

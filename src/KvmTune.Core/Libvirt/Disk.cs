@@ -29,6 +29,9 @@ public sealed class Disk
     /// <summary>The target bus (virtio, scsi, sata, ide, usb, fdc, …).</summary>
     public string? TargetBus => (string?)Element.Element("target")?.Attribute("bus");
 
+    /// <summary>The device alias (<c>&lt;alias name='virtio-disk0'/&gt;</c> in live XML, or a user alias <c>ua-…</c>), or null.</summary>
+    public string? Alias => (string?)Element.Element("alias")?.Attribute("name");
+
     /// <summary>True when <c>&lt;shareable/&gt;</c> is present.</summary>
     public bool Shareable => Element.Element("shareable") is not null;
 

@@ -40,6 +40,15 @@ public sealed class DiskDriver
     public IReadOnlyList<string> IoThreadMapping =>
         Element?.Element("iothreads")?.Elements("iothread").Select(e => (string?)e.Attribute("id") ?? "").ToList() ?? [];
 
+    /// <summary>
+    /// The libvirt 10.0 <c>&lt;driver&gt;&lt;iothreads&gt;&lt;iothread id&gt;&lt;queue id/&gt;</c> mapping: each iothread
+    /// with the virtqueues pinned to it (empty when the iothread serves all queues round-robin). Raw ids, verbatim.
+    /// </summary>
+    public IReadOnlyList<(string IoThread, IReadOnlyList<string> Queues)> IoThreadQueues =>
+        Element?.Element("iothreads")?.Elements("iothread")
+            .Select(e => ((string?)e.Attribute("id") ?? "", (IReadOnlyList<string>)e.Elements("queue").Select(q => (string?)q.Attribute("id") ?? "").ToList()))
+            .ToList() ?? [];
+
     /// <summary>Values libvirt's schema allows for each enumerated attribute (domaincommon.rng).</summary>
     public static IReadOnlyDictionary<string, string[]> KnownValues { get; } = new Dictionary<string, string[]>
     {

@@ -13,4 +13,10 @@ public sealed record DomainInput(string Label, DomainDocument Document, string? 
 public interface IDomainSource
 {
     IReadOnlyList<DomainInput> Read();
+
+    /// <summary>
+    /// The domains one at a time, for callers that keep only conclusions (lint) and so run in flat memory.
+    /// Bad input throws when it is reached: callers still write nothing until the enumeration has finished.
+    /// </summary>
+    IEnumerable<DomainInput> Stream() => Read();
 }

@@ -59,8 +59,8 @@ public static class NovaSimulator
     /// <summary>Image backends (images_type values), in nova's order.</summary>
     public static IReadOnlyList<string> ImageCases { get; } = ["raw", "flat", "qcow2", "lvm", "rbd", "ploop", "default"];
 
-    /// <summary>Cinder volume types simulated.</summary>
-    public static IReadOnlyList<string> VolumeCases { get; } = ["iscsi", "fc", "nfs", "rbd"];
+    /// <summary>Cinder volume types simulated (iscsi-multiattach: a shareable volume, whose cache nova forces to none).</summary>
+    public static IReadOnlyList<string> VolumeCases { get; } = ["iscsi", "fc", "nfs", "rbd", "iscsi-multiattach"];
 
     private const string InstanceUuid = "INSTANCE_UUID";
     private const string VolumeId = "VOLUME_ID";
@@ -194,10 +194,15 @@ public static class NovaSimulator
         string backend;
         switch (volumeType)
         {
-            case "iscsi":
+            case "iscsi" or "iscsi-multiattach":
                 backend = "LibvirtISCSIVolumeDriver";
                 spec = spec with { SourceType = "block", Path = $"/dev/disk/by-path/ip-192.0.2.10:3260-iscsi-iqn.2010-10.org.openstack:volume-{VolumeId}-lun-1", Io = nativeUnlessDefault };
                 steps.Add($"iscsi.LibvirtISCSIVolumeDriver.get_config: type='block', {aioStep}");
+                if (volumeType == "iscsi-multiattach")
+                {
+                    spec = spec with { Shareable = true };
+                    steps.Add("volume.LibvirtBaseVolumeDriver.get_config: connection_info multiattach → <shareable/>");
+                }
                 break;
             case "fc":
                 backend = "LibvirtFibreChannelVolumeDriver";
@@ -226,7 +231,11 @@ public static class NovaSimulator
     {
         // LibvirtDriver._set_cache_mode: disk_cachemodes[source_type] replaces the default cache.
         var cache = baseCache;
-        if (conf.EffectiveCacheModes.TryGetValue(spec.SourceType, out var configuredCache))
+        if (spec.Shareable)
+        {
+            steps.Add("LibvirtDriver._set_cache_mode: shareable disk → cache='none' whatever disk_cachemodes says");
+        }
+        else if (conf.EffectiveCacheModes.TryGetValue(spec.SourceType, out var configuredCache))
         {
             cache = configuredCache;
             steps.Add($"LibvirtDriver._set_cache_mode: disk_cachemodes {spec.SourceType}={configuredCache} → cache='{configuredCache}'");
@@ -281,6 +290,7 @@ public static class NovaSimulator
         public string? Io { get; init; }
         public string Path { get; init; } = "";
         public string? Protocol { get; init; }
+        public bool Shareable { get; init; }
 
         // nova/virt/libvirt/config.py LibvirtConfigGuestDisk.format_dom: driver attributes name, type, cache, discard, io.
         public XElement Driver()
@@ -317,7 +327,8 @@ public static class NovaSimulator
                 new XAttribute("device", "disk"),
                 Driver(),
                 source,
-                new XElement("target", new XAttribute("dev", "vda"), new XAttribute("bus", "virtio")));
+                new XElement("target", new XAttribute("dev", "vda"), new XAttribute("bus", "virtio")),
+                Shareable ? new XElement("shareable") : null);
             return disk.ToString(SaveOptions.DisableFormatting);
         }
     }

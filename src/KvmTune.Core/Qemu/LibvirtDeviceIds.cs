@@ -14,7 +14,7 @@ public static class LibvirtDeviceIds
     public static string? For(Disk disk)
     {
         ArgumentNullException.ThrowIfNull(disk);
-        if ((string?)disk.Element.Element("alias")?.Attribute("name") is { Length: > 0 } alias)
+        if (disk.Alias is { Length: > 0 } alias)
         {
             return alias;
         }

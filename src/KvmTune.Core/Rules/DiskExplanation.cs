@@ -96,6 +96,9 @@ public sealed record DiskExplanation
     /// <summary>One sentence: what the io mode means here.</summary>
     public required string IoMeaning { get; init; }
 
+    /// <summary>The iothread(s) serving the disk: <c>iothread='N'</c> or the <c>&lt;iothreads&gt;</c> mapping; empty when none.</summary>
+    public IReadOnlyList<string> IoThreads { get; init; } = [];
+
     public required CrashSafety CrashSafety { get; init; }
     public required string CrashSafetyDetail { get; init; }
     public required MigrationSafety MigrationSafety { get; init; }
@@ -184,6 +187,7 @@ public static class DiskExplainer
             Io = io,
             EffectiveIo = effectiveIo,
             IoMeaning = IoMeaning(disk, io, ioApplies, effectiveIo),
+            IoThreads = driver.IoThread is { } single ? [single] : driver.IoThreadMapping,
             CrashSafety = Crash(disk, effective, out var crashDetail),
             CrashSafetyDetail = crashDetail,
             MigrationSafety = Migration(disk, host, effective, out var migrationDetail),

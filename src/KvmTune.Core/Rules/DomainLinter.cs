@@ -6,16 +6,13 @@ namespace KvmTune.Core.Rules;
 /// <summary>A finding with the position of its <c>&lt;disk&gt;</c> element in the input, when known.</summary>
 public sealed record LocatedFinding(Finding Finding, int? Line, int? Column);
 
-/// <summary>The findings of one domain.</summary>
-public sealed record DomainLintResult(DomainInput Input, IReadOnlyList<LocatedFinding> Findings)
+/// <summary>The findings of one domain. It keeps no reference to the document, so results of many domains stay small.</summary>
+/// <param name="Label">Where the domain came from (<see cref="DomainInput.Label"/>).</param>
+/// <param name="File">The file it was read from, or null.</param>
+/// <param name="Domain">The domain's <c>&lt;name&gt;</c>.</param>
+/// <param name="Findings">Findings in disk order, then code order.</param>
+public sealed record DomainLintResult(string Label, string? File, string? Domain, IReadOnlyList<LocatedFinding> Findings)
 {
-    public string Label => Input.Label;
-
-    public string? File => Input.File;
-
-    /// <summary>The domain's <c>&lt;name&gt;</c>.</summary>
-    public string? Domain => Input.Document.Name;
-
     public int Count(Severity severity) => Findings.Count(f => f.Finding.Severity == severity);
 }
 
@@ -38,7 +35,7 @@ public static class DomainLinter
                 }
             }
         }
-        return new DomainLintResult(input, located);
+        return new DomainLintResult(input.Label, input.File, input.Document.Name, located);
     }
 
     public static IReadOnlyList<DomainLintResult> Lint(IEnumerable<DomainInput> inputs, HostFacts host) =>

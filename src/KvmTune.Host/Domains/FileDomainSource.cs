@@ -5,8 +5,8 @@ namespace KvmTune.Host.Domains;
 
 /// <summary>
 /// Domains from files: each argument is a file, a directory (every <c>*.xml</c> directly in it, sorted by name)
-/// or <c>-</c> for standard input. Everything is read and parsed before anything is returned; the first bad input
-/// throws <see cref="InputException"/> naming what and where.
+/// or <c>-</c> for standard input. <see cref="Read"/> reads and parses everything before returning; <see cref="Stream"/>
+/// one domain at a time. The first bad input throws <see cref="InputException"/> naming what and where.
 /// </summary>
 public sealed class FileDomainSource(IReadOnlyList<string> arguments, TextReader standardInput) : IDomainSource
 {
@@ -17,7 +17,13 @@ public sealed class FileDomainSource(IReadOnlyList<string> arguments, TextReader
     /// takes a lone <c>-</c> for an option may substitute).</summary>
     public static bool IsStandardInput(string argument) => argument is "-" or StandardInputLabel;
 
-    public IReadOnlyList<DomainInput> Read()
+    public IReadOnlyList<DomainInput> Read() => Stream().ToList();
+
+    /// <summary>
+    /// The domains one at a time, each file read and parsed only when reached, so a caller that keeps only its
+    /// conclusions (lint) runs in flat memory. Bad input throws when reached; the caller writes nothing before the end.
+    /// </summary>
+    public IEnumerable<DomainInput> Stream()
     {
         if (arguments.Count == 0)
         {
@@ -27,12 +33,16 @@ public sealed class FileDomainSource(IReadOnlyList<string> arguments, TextReader
         {
             throw new InputException("standard input (-) can be read only once");
         }
-        var inputs = new List<DomainInput>();
+        return StreamArguments();
+    }
+
+    private IEnumerable<DomainInput> StreamArguments()
+    {
         foreach (var argument in arguments)
         {
             if (IsStandardInput(argument))
             {
-                inputs.Add(Parse(standardInput.ReadToEnd(), StandardInputLabel, file: null));
+                yield return Parse(standardInput.ReadToEnd(), StandardInputLabel, file: null);
             }
             else if (Directory.Exists(argument))
             {
@@ -42,14 +52,16 @@ public sealed class FileDomainSource(IReadOnlyList<string> arguments, TextReader
                     throw new InputException($"{argument}: directory has no *.xml file");
                 }
                 Array.Sort(files, StringComparer.Ordinal);
-                inputs.AddRange(files.Select(f => Parse(ReadFile(f), f, f)));
+                foreach (var file in files)
+                {
+                    yield return Parse(ReadFile(file), file, file);
+                }
             }
             else
             {
-                inputs.Add(Parse(ReadFile(argument), argument, argument));
+                yield return Parse(ReadFile(argument), argument, argument);
             }
         }
-        return inputs;
     }
 
     private static string ReadFile(string path)

@@ -19,7 +19,13 @@ public static class AtomicFileWriter
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/>; false when the file already holds exactly it.</summary>
     public static bool Write(string path, byte[] content)
     {
+        // A symlinked file (config management often links /etc/nova/nova.conf) is written through the link: renaming
+        // over the link itself would replace it with a regular file.
         var full = Path.GetFullPath(path);
+        if (File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } target)
+        {
+            full = target.FullName;
+        }
         var exists = File.Exists(full);
         if (exists && File.ReadAllBytes(full).AsSpan().SequenceEqual(content))
         {

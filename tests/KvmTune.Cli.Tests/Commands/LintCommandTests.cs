@@ -35,6 +35,19 @@ public class LintCommandTests
     private static string Corpus(string name) => Path.Combine(RepoPaths.LibvirtCorpus, name + ".xml");
 
     [Fact]
+    public async Task Lint_help_lists_inputs_formats_and_strict()
+    {
+        var run = await CliRun.RunAsync(["lint", "--help"]);
+
+        Assert.Equal(0, run.ExitCode);
+        var help = run.Console + run.Out;
+        Assert.Contains("--format", help, StringComparison.Ordinal);
+        Assert.Contains("sarif", help, StringComparison.Ordinal);
+        Assert.Contains("--strict", help, StringComparison.Ordinal);
+        Assert.Contains("standard input", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_clean_domain_exits_0_and_the_table_says_no_findings()
     {
         using var dir = new TempDir();
@@ -183,6 +196,18 @@ public class LintCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("kvmtune: /nonexistent/kvmtune/domain.xml: no such file or directory" + Environment.NewLine, run.Error);
         Assert.Equal("", run.Console);
+    }
+
+    [Fact]
+    public async Task An_unreadable_file_is_bad_input_naming_the_file()
+    {
+        // /proc/self/mem exists but read() at offset 0 fails with EIO: a real unreadable file, even for root.
+        var run = await CliRun.RunAsync(["lint", "/proc/self/mem"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("kvmtune: /proc/self/mem: cannot read:", run.Error, StringComparison.Ordinal);
+        Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("", run.Out);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class NovaCommandTests : IDisposable
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(stdout);
         var disks = json.RootElement.GetProperty("disks").EnumerateArray().ToList();
-        Assert.Equal(11, disks.Count);
+        Assert.Equal(12, disks.Count);
         var configured = Assert.Single(disks, d => d.GetProperty("configured").GetBoolean());
         Assert.Equal("image:default", configured.GetProperty("case").GetString());
         Assert.Equal("<driver name=\"qemu\" type=\"qcow2\" cache=\"none\" />", configured.GetProperty("driver").GetString());
@@ -131,6 +131,17 @@ public sealed class NovaCommandTests : IDisposable
         Assert.Contains("hard reboot", stderr, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(_conf));
         Assert.Equal("1234:5678", Stat(_conf, "%u:%g"));
+    }
+
+    [Fact]
+    public async Task Set_of_default_dot_key_means_the_DEFAULT_section_and_a_misspelt_key_gets_a_note()
+    {
+        var (code, stdout, stderr, _) = await Run("nova", "set", "--conf", _conf, "default.preallocate_images=space", "libvirt.image_type=lvm");
+
+        Assert.Equal(0, code);
+        Assert.Contains("\n #preallocate_images = none\n+preallocate_images = space\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("note: [libvirt] image_type is not a key KvmTune knows", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("preallocate_images is not a key", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -127,6 +127,43 @@ public class DomainDocumentTests
         Assert.All(reread.Disks.Where(d => d.Driver.Element is not null), d => Assert.Equal("unsafe", d.Driver.Cache));
     }
 
+    [Theory]
+    [MemberData(nameof(CorpusXmlFiles))]
+    public void Written_xml_reparses_to_exactly_the_edited_tree(string file)
+    {
+        // Given a corpus domain edited in many ways at once: attributes set, added and removed, drivers
+        // inserted and removed, elements appended, text replaced
+        var doc = DomainDocument.Parse(ReadCorpus(file), file);
+        foreach (var (disk, i) in doc.Disks.Select((d, i) => (d, i)))
+        {
+            switch (i % 3)
+            {
+                case 0:
+                    disk.Driver.Set("cache", "none");
+                    disk.Driver.Set("io", "native");
+                    break;
+                case 1:
+                    disk.Driver.Remove();
+                    break;
+                default:
+                    disk.Driver.Set("discard", "unmap");
+                    disk.Element.Element("target")?.Attribute("bus")?.Remove();
+                    break;
+            }
+            XmlLayout.Append(disk.Element, new System.Xml.Linq.XElement("serial", $"kt-{i}"));
+        }
+        if (doc.Root.Element("name") is { } name)
+        {
+            name.Value = "renamed & <escaped>";
+        }
+
+        // When written and parsed again
+        var reparsed = DomainDocument.Parse(doc.ToXml(), file);
+
+        // Then the trees are identical, node for node
+        Assert.True(System.Xml.Linq.XNode.DeepEquals(doc.Root, reparsed.Root), doc.ToXml());
+    }
+
     [Fact]
     public void One_attribute_edit_is_a_one_line_diff()
     {
@@ -246,6 +283,72 @@ public class DomainDocumentTests
     }
 
     [Fact]
+    public void Mixed_content_odd_spacing_and_multi_line_tags_survive_an_edit_elsewhere()
+    {
+        // Given hand-edited XML: text next to CDATA, a processing instruction, character references,
+        // spaces around '=', a start tag over several lines and an empty element written as a pair
+        const string Text = "<?xml version='1.0'?>\n<domain type = \"kvm\">\n  <name>a&#x41;b</name>\n" +
+            "  <description>x &lt; y <![CDATA[<raw>]]> tail<?pi data?><!-- c --></description>\n" +
+            "  <devices>\n    <disk type='file'\n          device='disk'>\n      <driver name='qemu'\n              cache='none'></driver>\n" +
+            "      <source file='/a b&amp;c'/>\n      <target dev='vda'    bus='virtio' />\n    </disk>\n  </devices>\n</domain>";
+        var doc = DomainDocument.Parse(Text);
+        Assert.Equal("aAb", doc.Name);
+
+        // When the cache changes and the target loses its bus
+        doc.Disks[0].Driver.Set("cache", "writeback");
+        doc.Disks[0].Element.Element("target")!.Attribute("bus")!.Remove();
+
+        // Then only those two spans changed
+        var expected = Text.Replace("cache='none'", "cache='writeback'", StringComparison.Ordinal)
+            .Replace("<target dev='vda'    bus='virtio' />", "<target dev='vda' />", StringComparison.Ordinal);
+        Assert.Equal(expected, doc.ToXml());
+    }
+
+    [Fact]
+    public void A_self_closed_element_that_gains_children_is_opened_and_closed()
+    {
+        var text = ReadCorpus("disk-cache.xml");
+        var doc = DomainDocument.Parse(text);
+
+        var driver = doc.Disks[0].Driver.Element!;
+        XmlLayout.Append(driver, new System.Xml.Linq.XElement("iothreads"));
+
+        var written = doc.ToXml();
+        Assert.Contains("      <driver name='qemu' type='qcow2' cache='writeback'>\n        <iothreads/>\n      </driver>\n", written, StringComparison.Ordinal);
+        Assert.Equal(text.Split('\n').Length + 2, written.Split('\n').Length);
+    }
+
+    [Fact]
+    public void Replacing_a_text_value_escapes_it()
+    {
+        var text = ReadCorpus("disk-cache.xml");
+        var doc = DomainDocument.Parse(text);
+
+        doc.Root.Element("name")!.Value = "a<b & c";
+
+        var changed = Assert.Single(ChangedLines(text, doc.ToXml()));
+        Assert.Equal("  <name>a&lt;b &amp; c</name>", changed.After);
+    }
+
+    [Fact]
+    public void Live_dumpxml_of_a_running_libvirt_9_domain_round_trips_and_edits_in_one_line()
+    {
+        // Given what libvirt 9.0 returned for a running domain (ids, aliases, seclabels, generated addresses)
+        var text = ReadFixture("libvirt-9.0-four-disks.live.xml");
+        var doc = DomainDocument.Parse(text);
+        Assert.Equal(text, doc.ToXml());
+
+        // When the sata disk, which has a bare <driver name='qemu' type='raw'/>, gets cache='none'
+        var sda = doc.Disks.Single(d => d.TargetDev == "sda");
+        Assert.Equal("sata0-0-0", sda.Alias);
+        sda.Driver.Set("cache", "none");
+
+        // Then one line changes
+        var changed = Assert.Single(ChangedLines(text, doc.ToXml()));
+        Assert.Equal("      <driver name='qemu' type='raw' cache='none'/>", changed.After);
+    }
+
+    [Fact]
     public void An_unknown_value_is_kept_verbatim_and_reported()
     {
         var doc = DomainDocument.Parse(ReadFixture("crlf-tabs.xml"));
@@ -322,6 +425,11 @@ public class DomainDocumentTests
         Assert.Equal("4", vdc.Queues);
         Assert.Equal(["2", "3"], vdc.IoThreadMapping);
         Assert.Equal(["4", "1"], doc.Disks.Single(d => d.TargetDev == "vdd").Driver.IoThreadMapping);
+        var queues = vdc.IoThreadQueues;
+        Assert.Equal(["2", "3"], queues.Select(q => q.IoThread));
+        Assert.Equal(["1", "3"], queues[0].Queues);
+        Assert.Equal(["0", "2"], queues[1].Queues);
+        Assert.Empty(doc.Disks.Single(d => d.TargetDev == "vdd").Driver.IoThreadQueues[0].Queues);
     }
 
     [Fact]
@@ -374,6 +482,17 @@ public class DomainDocumentTests
 
         var indexed = DomainDocument.Parse(ReadCorpus("disk-backing-chains-index.xml"));
         Assert.Contains(indexed.Disks.SelectMany(d => d.BackingChain), b => b.Index is not null);
+    }
+
+    [Fact]
+    public void Disk_elements_carry_their_line_numbers_for_lint_locations()
+    {
+        var doc = DomainDocument.Parse(ReadCorpus("disk-cache.xml"));
+
+        var info = (System.Xml.IXmlLineInfo)doc.Disks[0].Element;
+
+        Assert.True(info.HasLineInfo());
+        Assert.Equal(17, info.LineNumber);
     }
 
     [Fact]

@@ -148,4 +148,33 @@ public class NovaConfTests
 
         Assert.Equal((NovaConfCodes.RepeatedKey, Severity.Warning, 2), (f.Code, f.Severity, f.Line!.Value));
     }
+
+    [Fact]
+    public void A_kolla_ceph_file_with_an_appended_override_section_reads_the_last_values_and_warns_about_the_shadowed_ones()
+    {
+        var text = NovaFixtures.Read("kolla-ceph-nova.conf");
+        var conf = NovaConf.Parse(text, "kolla-ceph-nova.conf");
+
+        Assert.Equal(text, conf.ToText());
+        Assert.Equal("rbd", conf.ImagesType);
+        Assert.Equal("vms", conf.ImagesRbdPool);
+        Assert.Equal("ignore", conf.HwDiskDiscard);
+        Assert.Equal(new Dictionary<string, string> { ["network"] = "writeback", ["block"] = "none" }, conf.EffectiveCacheModes);
+        Assert.Equal(83, conf.DiskCacheModes.Single(e => e.Type == "block").Line);
+        var shadowed = conf.Validate();
+        Assert.All(shadowed, f => Assert.Equal(NovaConfCodes.RepeatedKey, f.Code));
+        Assert.Equal(["disk_cachemodes", "hw_disk_discard"], shadowed.Select(f => f.Key));
+    }
+
+    [Fact]
+    public void Editing_a_key_set_in_two_sections_changes_the_effective_one_in_the_later_section()
+    {
+        var text = NovaFixtures.Read("kolla-ceph-nova.conf");
+        var conf = NovaConf.Parse(text, "kolla-ceph-nova.conf");
+
+        conf.Set("libvirt", "hw_disk_discard", "unmap");
+
+        Assert.Equal(text.Replace("hw_disk_discard = ignore\n", "hw_disk_discard = unmap\n", StringComparison.Ordinal), conf.ToText());
+        Assert.Equal("unmap", conf.HwDiskDiscard);
+    }
 }

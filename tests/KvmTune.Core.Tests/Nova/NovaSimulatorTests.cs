@@ -23,6 +23,7 @@ public class NovaSimulatorTests
     [InlineData("volume:fc", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
     [InlineData("volume:nfs", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
     [InlineData("volume:rbd", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" />")]
+    [InlineData("volume:iscsi-multiattach", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
     public void Novas_defaults_give_cache_none_and_native_only_for_preallocated_lvm_and_block_or_nfs_volumes(string @case, string driver)
     {
         var disk = Disk("[DEFAULT]\n[libvirt]\nimages_volume_group = vg\n", @case);
@@ -77,6 +78,15 @@ public class NovaSimulatorTests
         Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"writeback\" io=\"threads\" />", Disk(conf, "volume:iscsi").Driver);
         Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"writeback\" />", Disk(conf, "volume:rbd").Driver);
         Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"directsync\" io=\"native\" />", Disk(conf, "volume:nfs").Driver);
+    }
+
+    [Fact]
+    public void A_multiattach_volume_keeps_cache_none_whatever_disk_cachemodes_says()
+    {
+        var disk = Disk("[libvirt]\ndisk_cachemodes = block=writeback\n", "volume:iscsi-multiattach");
+
+        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />", disk.Driver);
+        Assert.Contains("<shareable />", disk.DiskXml, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -159,12 +169,24 @@ public class NovaSimulatorTests
 
         Assert.Equal(["image:default"], explanation.Disks.Where(d => d.Configured).Select(d => d.Case));
         Assert.Equal("flat", explanation.Disks.Single(d => d.Case == "image:default").Backend);
-        Assert.Equal(11, explanation.Disks.Count);
+        Assert.Equal(12, explanation.Disks.Count);
     }
 
     [Fact]
     public void Non_kvm_virt_types_get_no_driver_name()
     {
         Assert.DoesNotContain("name=", Disk("[libvirt]\nvirt_type = parallels\n", "image:ploop").Driver, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_kolla_ceph_host_gives_rbd_disks_with_writeback_and_no_io()
+    {
+        var conf = NovaConf.Parse(NovaFixtures.Read("kolla-ceph-nova.conf"), "kolla-ceph-nova.conf");
+
+        var rbd = NovaSimulator.Explain(conf, NovaHost.Unknown).Disks.Single(d => d.Configured);
+
+        Assert.Equal("image:rbd", rbd.Case);
+        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"writeback\" discard=\"ignore\" />", rbd.Driver);
+        Assert.Contains("<source protocol=\"rbd\" name=\"vms/INSTANCE_UUID_disk\" />", rbd.DiskXml, StringComparison.Ordinal);
     }
 }

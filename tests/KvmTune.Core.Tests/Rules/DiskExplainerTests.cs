@@ -107,6 +107,18 @@ public class DiskExplainerTests
     }
 
     [Fact]
+    public void Iothread_bindings_are_listed()
+    {
+        var doc = DomainDocument.Parse(DomainDocumentTests.ReadCorpus("iothreads-disk.xml"));
+
+        var disks = DiskExplainer.Explain(doc, HostFacts.Unknown).Disks;
+
+        Assert.Equal(["1"], disks.Single(d => d.Disk == "vdb").IoThreads);
+        Assert.Equal(["2", "3"], disks.Single(d => d.Disk == "vdc").IoThreads);
+        Assert.Equal(["4", "1"], disks.Single(d => d.Disk == "vdd").IoThreads);
+    }
+
+    [Fact]
     public void Explaining_does_not_edit_the_document()
     {
         var text = DomainDocumentTests.ReadCorpus("disk-source-pool.xml");
@@ -136,6 +148,7 @@ public class DiskExplainerTests
         Assert.Equal(["ide0-0-0", "ide0-0-1", "scsi0-0-0", "virtio-disk0", "usb-disk1"], doc.Disks.Select(LibvirtDeviceIds.For));
 
         var nova = DomainDocument.Parse(DomainDocumentTests.ReadFixture("nova-instance.xml"));
+        Assert.Equal("virtio-disk0", nova.Disks[0].Alias);
         Assert.Equal("virtio-disk0", LibvirtDeviceIds.For(nova.Disks[0]));
         Assert.Equal("sata0-0-0", LibvirtDeviceIds.For(nova.Disks[1]));
     }

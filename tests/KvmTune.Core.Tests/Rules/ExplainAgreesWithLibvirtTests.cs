@@ -104,6 +104,32 @@ public class ExplainAgreesWithLibvirtTests
         Assert.Equal(expected, unidentified);
     }
 
+    [Theory]
+    [InlineData("libvirt-9.0-four-disks.xml")]
+    [InlineData("libvirt-9.0-four-disks.live.xml")]
+    public void A_domain_started_by_libvirt_9_agrees_with_its_recorded_qemu_command_line(string xml)
+    {
+        // Given a domain defined on this platform (libvirt 9.0, QEMU 7.2), its live dumpxml, and the
+        // /proc/PID/cmdline recorded from the QEMU libvirt started for it
+        var doc = DomainDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "libvirt", xml)), xml);
+        var cmd = QemuCommandLine.ParseProcCmdline(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "qemu", "libvirt-9.0-four-disks.cmdline")));
+        var explained = DiskExplainer.Explain(doc, HostFacts.Unknown);
+
+        // Then every disk is found on the command line and the implied options are what QEMU got
+        Assert.Equal(4, doc.Disks.Count);
+        foreach (var (disk, e) in doc.Disks.Zip(explained.Disks))
+        {
+            var actual = cmd.Summarize(LibvirtDeviceIds.For(disk)!);
+            Assert.NotNull(actual);
+            Assert.Equal(disk.Source.File, actual.ProtocolNode!.Filename);
+            Assert.Equal((e.Qemu.CacheDirect, e.Qemu.CacheNoFlush, e.Qemu.Aio, e.Qemu.WriteCache), (actual.CacheDirect, actual.CacheNoFlush, actual.Aio, actual.WriteCache));
+        }
+        Assert.Equal("native", cmd.Summarize("virtio-disk0")!.Aio);
+        Assert.Equal("io_uring", cmd.Summarize("virtio-disk1")!.Aio);
+        Assert.True(cmd.Summarize("virtio-disk1")!.CacheNoFlush);
+        Assert.Null(cmd.Summarize("sata0-0-0")!.WriteCache);
+    }
+
     [Fact]
     public void The_comparison_covers_the_whole_corpus()
     {

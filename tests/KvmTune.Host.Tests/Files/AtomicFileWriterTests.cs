@@ -37,6 +37,20 @@ public sealed class AtomicFileWriterTests : IDisposable
     }
 
     [Fact]
+    public void A_symlinked_file_is_written_through_the_link_which_stays_a_link()
+    {
+        var real = Path.Combine(_dir.FullName, "real.conf");
+        var link = Path.Combine(_dir.FullName, "nova.conf");
+        File.WriteAllText(real, "old\n");
+        File.CreateSymbolicLink(link, real);
+
+        Assert.True(AtomicFileWriter.Write(link, "new\n"));
+
+        Assert.Equal(real, new FileInfo(link).LinkTarget);
+        Assert.Equal("new\n", File.ReadAllText(real));
+    }
+
+    [Fact]
     public void A_new_file_is_created()
     {
         var path = Path.Combine(_dir.FullName, "new.conf");

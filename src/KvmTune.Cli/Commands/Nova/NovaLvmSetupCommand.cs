@@ -80,6 +80,11 @@ internal sealed class NovaLvmSetupCommand(CliOutput output) : Command<NovaLvmSet
         {
             NovaConfEdit.WriteNotes(output, NovaConfEdit.Reminders(["images_type"]));
         }
+        else
+        {
+            output.Error.WriteLine($"kvmtune: volume group {settings.VolumeGroup} was created on {device} but {settings.Conf} was not changed; " +
+                $"finish with: kvmtune nova set --conf {settings.Conf} libvirt.images_type=lvm libvirt.images_volume_group={settings.VolumeGroup} --yes");
+        }
         return code;
     }
 }

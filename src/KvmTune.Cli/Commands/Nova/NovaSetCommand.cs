@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using KvmTune.Core;
+using KvmTune.Core.Nova;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -60,6 +61,11 @@ internal sealed class NovaSetCommand(CliOutput output) : Command<NovaSetCommand.
         {
             throw new InputException($"'{text}': expected section.key=value or [section]key=value");
         }
+        // oslo.config reads DEFAULT options only from [DEFAULT]; a [default] section would be silently ignored.
+        if (section.Equals("default", StringComparison.OrdinalIgnoreCase))
+        {
+            section = "DEFAULT";
+        }
         return (section, rest[..equals], rest[(equals + 1)..]);
     }
 
@@ -79,6 +85,25 @@ internal sealed class NovaSetCommand(CliOutput output) : Command<NovaSetCommand.
                 throw new InputException($"{settings.Conf}: {e.Message}", e);
             }
         }
-        return NovaConfEdit.Commit(output, file, conf, settings.Yes, settings.BackupDir, NovaConfEdit.Reminders(assignments.Select(a => a.Key)));
+        var notes = NovaConfEdit.Reminders(assignments.Select(a => a.Key)).ToList();
+        notes.AddRange(UnknownKeys(file, assignments));
+        return NovaConfEdit.Commit(output, file, conf, settings.Yes, settings.BackupDir, notes);
+    }
+
+    // nova ignores keys it does not know. A key that is neither one KvmTune knows, nor already in the file, nor in
+    // the file's commented samples is probably misspelt: say so (without refusing: nova has hundreds of keys).
+    private static IEnumerable<string> UnknownKeys(NovaConfFile file, List<(string Section, string Key, string Value)> assignments)
+    {
+        var original = file.Parse();
+        foreach (var (section, key, _) in assignments)
+        {
+            var known = NovaConf.KnownKeys.Any(k => k.Section == IniDocument.NormalizeSection(section) && k.Key == key);
+            var inFile = original.Option(section, key) is not null;
+            var sample = file.Text.Contains($"\n#{key} =", StringComparison.Ordinal) || file.Text.Contains($"\n#{key}=", StringComparison.Ordinal);
+            if (!known && !inFile && !sample)
+            {
+                yield return $"[{section}] {key} is not a key KvmTune knows and has no sample line in {file.Path}: check the spelling (nova ignores unknown keys)";
+            }
+        }
     }
 }

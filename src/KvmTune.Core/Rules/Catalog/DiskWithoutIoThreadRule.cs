@@ -21,7 +21,7 @@ public sealed class DiskWithoutIoThreadRule : DiskRule
 
     public override IEnumerable<Finding> Check(Disk disk, HostFacts host)
     {
-        if (disk.TargetBus != "virtio" || disk.IsRemovable())
+        if (!IsVirtioDisk(disk))
         {
             return [];
         }
@@ -37,11 +37,14 @@ public sealed class DiskWithoutIoThreadRule : DiskRule
         {
             return [Fire(disk, $"virtio disk without iothread='N' although the domain has {iothreads} iothread(s): it runs in QEMU's main loop", "set iothread='1' (an id from <iothreadids> or 1..<iothreads>)")];
         }
-        var virtioDisks = domain.Disks.Where(d => d.TargetBus == "virtio" && !d.IsRemovable()).ToList();
+        // Reported once per domain, on its first virtio disk.
+        var virtioDisks = domain.Disks.Where(IsVirtioDisk).ToList();
         if (virtioDisks.Count >= ManyDisks && virtioDisks[0].Element == disk.Element)
         {
             return [Fire(disk, $"{virtioDisks.Count} virtio disks and no <iothreads>: all share QEMU's main loop; if several are busy, add iothreads and bind each disk with iothread='N'")];
         }
         return [];
     }
+
+    private static bool IsVirtioDisk(Disk disk) => disk.TargetBus == "virtio" && !disk.IsRemovable();
 }

@@ -1,0 +1,312 @@
+using System.Globalization;
+using KvmTune.Core;
+using KvmTune.Core.Tuning;
+using KvmTune.Host.Devices;
+using KvmTune.Host.Engines;
+using KvmTune.Host.Native;
+using KvmTune.Host.Processes;
+
+namespace KvmTune.Host.Backends;
+
+/// <summary>
+/// Creates the backends a benchmark measures: scratch images in the scratch directory (qcow2 sparse, metadata,
+/// falloc; raw sparse and preallocated), a loop device over a preallocated file (root only), the device the user
+/// named, or logical volumes in the volume group the user named. Everything created carries KvmTune's names
+/// (<see cref="ScratchNames"/>) and an owner marker, so <see cref="BackendJanitor"/> can remove leftovers of a killed
+/// run. Disposing the factory disposes every backend it created that is still alive and removes the marker.
+/// </summary>
+public sealed class BackendFactory : IAsyncDisposable, IDisposable
+{
+    // Room left free beside a preallocated image (qcow2 metadata, the file system's own needs).
+    private const long Headroom = 64L << 20;
+    private static int _sequence;
+
+    private readonly BackendOptions _options;
+    private readonly List<ScratchBackend> _created = [];
+    private readonly Lock _gate = new();
+    private string? _marker;
+    private bool _disposed;
+
+    public BackendFactory(BackendOptions options)
+    {
+        _options = options;
+        if (options.ScratchDirectory is { } dir && !Directory.Exists(dir))
+        {
+            throw new InputException($"--dir {dir}: no such directory");
+        }
+        LiveFactories.Add(this);
+    }
+
+    /// <summary>The scratch directory (the data directory's <c>scratch</c> unless <c>--dir</c> chose one).</summary>
+    public string ScratchDirectory => Path.GetFullPath(_options.ScratchDirectory ?? System.IO.Path.Combine(DataDirectory.Path, "scratch"));
+
+    /// <summary>
+    /// Why <paramref name="backend"/> cannot be created with these options on this host, or null when it can.
+    /// Cheap and side-effect free: the device safety checks run in <see cref="Validate"/>.
+    /// </summary>
+    public static string? UnavailableReason(Backend backend, BackendOptions options) => backend switch
+    {
+        Backend.Loop when !Environment.IsPrivilegedProcess => "loop devices need root (losetup)",
+        Backend.Loop when HostProcess.Which("losetup") is null => "losetup is missing (Debian package mount)",
+        Backend.Device when options.Device is null => "needs --device",
+        Backend.Lvm when options.VolumeGroup is null => "needs --vg",
+        Backend.Lvm when !BlockDevices.DeviceMapperPresent =>
+            "LVM needs device-mapper, which this kernel lacks (no /sys/module/dm_mod, no /dev/mapper/control)",
+        Backend.Lvm when HostProcess.Which("lvcreate") is null => "lvcreate is missing (Debian package lvm2)",
+        Backend.Lvm or Backend.Device => null,
+        _ when HostProcess.Which("qemu-img") is null => "qemu-img is missing (Debian package qemu-utils)",
+        _ => null,
+    };
+
+    /// <summary>
+    /// Checks, before anything is created, that every requested backend can be created; throws
+    /// <see cref="InputException"/> naming the first that cannot (including the device safety checks).
+    /// </summary>
+    public void Validate(IEnumerable<Backend> backends, long sizeBytes)
+    {
+        var requested = backends.Distinct().ToList();
+        foreach (var backend in requested)
+        {
+            if (UnavailableReason(backend, _options) is { } reason)
+            {
+                throw new InputException($"backend {backend.ToName()}: {reason}");
+            }
+        }
+        if (requested.Contains(Backend.Device))
+        {
+            DeviceSafety.Check(_options.Device!, _options.ConfirmDevice);
+            var size = DeviceSize(_options.Device!);
+            if (size < sizeBytes)
+            {
+                throw new InputException($"device {_options.Device}: {size} bytes, smaller than the requested size {sizeBytes}");
+            }
+        }
+        if (requested.Contains(Backend.Lvm))
+        {
+            var vgs = HostProcess.Run("vgs", ["--noheadings", "-o", "vg_name", _options.VolumeGroup!]);
+            if (!vgs.Succeeded)
+            {
+                throw new InputException($"--vg {_options.VolumeGroup}: {vgs.Message}");
+            }
+        }
+        var files = requested.Where(b => !b.IsBlock() || b == Backend.Loop).ToList();
+        if (files.Count > 0)
+        {
+            var dir = ScratchDirectory;
+            var probe = Directory.Exists(dir) ? dir : Path.GetDirectoryName(dir)!;
+            if (LinuxFile.AvailableBytes(probe) is { } free && free < sizeBytes + Headroom)
+            {
+                throw new InputException(
+                    $"scratch directory {dir}: {free >> 20} MiB free, a {sizeBytes >> 20} MiB image needs {(sizeBytes + Headroom) >> 20} MiB (choose --size or --dir)");
+            }
+        }
+    }
+
+    /// <summary>Creates one backend of <paramref name="sizeBytes"/>. The caller disposes it.</summary>
+    public async Task<ScratchBackend> CreateAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (sizeBytes <= 0 || sizeBytes % 512 != 0)
+        {
+            throw new InputException($"size {sizeBytes}: must be a positive multiple of 512 bytes");
+        }
+        if (UnavailableReason(backend, _options) is { } reason)
+        {
+            throw new InputException($"backend {backend.ToName()}: {reason}");
+        }
+        var created = backend switch
+        {
+            Backend.Device => CreateDevice(sizeBytes),
+            Backend.Lvm => await CreateLogicalVolumeAsync(sizeBytes, cancellationToken).ConfigureAwait(false),
+            Backend.Loop => await CreateLoopAsync(sizeBytes, cancellationToken).ConfigureAwait(false),
+            _ => await CreateImageAsync(backend, sizeBytes, cancellationToken).ConfigureAwait(false),
+        };
+        lock (_gate)
+        {
+            _created.Add(created);
+        }
+        return created;
+    }
+
+    private ScratchBackend CreateDevice(long sizeBytes)
+    {
+        var device = _options.Device!;
+        DeviceSafety.Check(device, _options.ConfirmDevice);
+        if (DeviceSize(device) < sizeBytes)
+        {
+            throw new InputException($"device {device}: smaller than the requested size {sizeBytes}");
+        }
+        return new ScratchBackend(Backend.Device, new MeasureTarget(device, "raw", IsBlock: true, device), null, null, null, directIo: false);
+    }
+
+    private async Task<ScratchBackend> CreateImageAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
+    {
+        var file = await CreateImageFileAsync(backend, sizeBytes, cancellationToken).ConfigureAwait(false);
+        return new ScratchBackend(backend, new MeasureTarget(file, backend.Format(), IsBlock: false, file), file, null, null, directIo: false);
+    }
+
+    private async Task<string> CreateImageFileAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
+    {
+        var dir = PrepareScratchDirectory();
+        var file = Path.Combine(dir, ScratchNames.ImageFile(backend.ToName(), Environment.ProcessId, Interlocked.Increment(ref _sequence)));
+        var preallocation = backend switch
+        {
+            Backend.Qcow2Metadata => "metadata",
+            Backend.Qcow2Falloc or Backend.RawPrealloc or Backend.Loop => "falloc",
+            _ => null,
+        };
+        List<string> arguments = ["create", "-q", "-f", backend.Format()];
+        if (preallocation is not null)
+        {
+            arguments.AddRange(["-o", $"preallocation={preallocation}"]);
+        }
+        arguments.AddRange([file, sizeBytes.ToString(CultureInfo.InvariantCulture)]);
+        ToolResult result;
+        try
+        {
+            result = await HostProcess.RunAsync("qemu-img", arguments, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            File.Delete(file);
+            throw;
+        }
+        if (!result.Succeeded)
+        {
+            File.Delete(file);
+            throw new BackendException($"qemu-img create {backend.ToName()} in {dir}: {result.Message}");
+        }
+        return file;
+    }
+
+    private async Task<ScratchBackend> CreateLoopAsync(long sizeBytes, CancellationToken cancellationToken)
+    {
+        var file = await CreateImageFileAsync(Backend.Loop, sizeBytes, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Direct I/O on the backing file keeps the host page cache out of the block path, as with a real disk.
+            var attach = await HostProcess.RunAsync("losetup", ["--find", "--show", "--direct-io=on", file], CancellationToken.None).ConfigureAwait(false);
+            if (!attach.Succeeded)
+            {
+                attach = await HostProcess.RunAsync("losetup", ["--find", "--show", file], CancellationToken.None).ConfigureAwait(false);
+            }
+            if (!attach.Succeeded)
+            {
+                throw new BackendException($"losetup {file}: {attach.Message}");
+            }
+            var device = attach.StandardOutput.Trim();
+            var directIo = BlockDevices.ReadSys(Path.GetFileName(device), "loop/dio") == "1";
+            return new ScratchBackend(Backend.Loop, new MeasureTarget(device, "raw", IsBlock: true, device), file, device, null, directIo);
+        }
+        catch
+        {
+            File.Delete(file);
+            throw;
+        }
+    }
+
+    private async Task<ScratchBackend> CreateLogicalVolumeAsync(long sizeBytes, CancellationToken cancellationToken)
+    {
+        var vg = _options.VolumeGroup!;
+        var name = ScratchNames.LogicalVolume(Environment.ProcessId, Interlocked.Increment(ref _sequence));
+        var result = await HostProcess.RunAsync(
+            "lvcreate",
+            ["--yes", "--wipesignatures", "y", "--zero", "y", "--name", name, "--size", $"{sizeBytes.ToString(CultureInfo.InvariantCulture)}b", vg],
+            cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new BackendException($"lvcreate {vg}/{name}: {result.Message}");
+        }
+        var path = $"/dev/{vg}/{name}";
+        return new ScratchBackend(Backend.Lvm, new MeasureTarget(path, "raw", IsBlock: true, path), null, null, $"{vg}/{name}", directIo: false);
+    }
+
+    /// <summary>Creates the scratch directory when missing and writes this process's owner marker into it.</summary>
+    private string PrepareScratchDirectory()
+    {
+        var dir = ScratchDirectory;
+        lock (_gate)
+        {
+            if (_marker is null)
+            {
+                Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                var marker = Path.Combine(dir, ScratchNames.OwnerMarker(Environment.ProcessId));
+                File.WriteAllText(marker, ProcessIdentity.Current + "\n");
+                _marker = marker;
+            }
+        }
+        return dir;
+    }
+
+    private static long DeviceSize(string device)
+    {
+        var status = LinuxFile.Stat(device);
+        var name = status is { IsBlockDevice: true } ? BlockDevices.KernelName(status.Rdev) : null;
+        var sectors = name is null ? null : BlockDevices.ReadSys(name, "size");
+        return sectors is not null && long.TryParse(sectors, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n * 512 : 0;
+    }
+
+    /// <summary>Disposes every backend this factory created that is still alive, and removes the owner marker.</summary>
+    public void Dispose()
+    {
+        ScratchBackend[] created;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            created = [.. _created];
+        }
+        foreach (var backend in created)
+        {
+            backend.Dispose();
+        }
+        if (_marker is not null)
+        {
+            File.Delete(_marker);
+        }
+        LiveFactories.Remove(this);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A host tool failed while creating a backend (after the input was accepted).</summary>
+public sealed class BackendException(string message) : Exception(message);
+
+/// <summary>The factories alive in this process, for clean-up on a signal.</summary>
+internal static class LiveFactories
+{
+    private static readonly HashSet<BackendFactory> Set = [];
+    private static readonly Lock Gate = new();
+
+    public static void Add(BackendFactory factory)
+    {
+        lock (Gate)
+        {
+            Set.Add(factory);
+        }
+    }
+
+    public static void Remove(BackendFactory factory)
+    {
+        lock (Gate)
+        {
+            Set.Remove(factory);
+        }
+    }
+
+    public static BackendFactory[] Snapshot()
+    {
+        lock (Gate)
+        {
+            return [.. Set];
+        }
+    }
+}

@@ -1,0 +1,60 @@
+namespace KvmTune.Storage;
+
+/// <summary>
+/// The store's schema as an ordered list of migrations: migration N brings a database from
+/// <c>PRAGMA user_version</c> N-1 to N. Never edit a released migration; append a new one.
+/// </summary>
+public static class Migrations
+{
+    public static IReadOnlyList<string> All { get; } =
+    [
+        // 1: runs, their host fingerprint and raw samples.
+        """
+        CREATE TABLE runs (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            started       TEXT NOT NULL,
+            finished      TEXT,
+            command       TEXT NOT NULL,
+            status        TEXT NOT NULL,
+            settings_json TEXT NOT NULL
+        );
+        CREATE TABLE host_facts (
+            run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            key     TEXT NOT NULL,
+            value   TEXT NOT NULL,
+            PRIMARY KEY (run_id, ordinal)
+        );
+        CREATE TABLE samples (
+            id           INTEGER PRIMARY KEY,
+            run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            engine       TEXT NOT NULL,
+            candidate_id TEXT NOT NULL,
+            profile      TEXT NOT NULL,
+            repeat       INTEGER NOT NULL,
+            iops         REAL NOT NULL,
+            mbps         REAL NOT NULL,
+            lat_p50_us   REAL,
+            lat_p99_us   REAL,
+            started      TEXT NOT NULL,
+            seconds      REAL NOT NULL,
+            raw_output   TEXT NOT NULL
+        );
+        CREATE INDEX samples_by_run ON samples (run_id, engine, candidate_id, profile);
+        """,
+        // 2: per-second series (burst vs sustained) and per-candidate summaries.
+        """
+        ALTER TABLE samples ADD COLUMN per_second_json TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE candidates (
+            run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            engine       TEXT NOT NULL,
+            candidate_id TEXT NOT NULL,
+            profile      TEXT NOT NULL,
+            median_iops  REAL NOT NULL,
+            rankable     INTEGER NOT NULL,
+            result_json  TEXT NOT NULL,
+            PRIMARY KEY (run_id, engine, candidate_id, profile)
+        );
+        """,
+    ];
+}
