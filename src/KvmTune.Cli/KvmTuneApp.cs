@@ -17,6 +17,7 @@ internal static class KvmTuneApp
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
             config.AddCommand<Commands.ExplainCommand>("explain").WithDescription("Explain each disk's cache and io settings: meaning, safety, the QEMU options they imply, findings.");
+            config.AddCommand<Commands.HistoryCommand>("history").WithDescription("List stored runs, newest first.");
             config.AddCommand<Commands.LintCommand>("lint").WithDescription("Check the disk settings of domain XML files against the KT rule catalog.");
             config.AddBranch("nova", nova =>
             {
@@ -26,7 +27,6 @@ internal static class KvmTuneApp
                 nova.AddCommand<Commands.Nova.NovaLvmSetupCommand>("lvm-setup").WithDescription("Create an LVM volume group on a device and point nova's images at it.");
                 nova.AddCommand<Commands.Nova.NovaSetCommand>("set").WithDescription("Set nova.conf keys losslessly (dry run unless --yes).");
             });
-            config.AddCommand<Commands.HistoryCommand>("history").WithDescription("List stored runs, newest first.");
             config.AddCommand<Commands.ProbeCommand>("probe").WithDescription("Show what this host can do: tool versions, KVM or TCG, io_uring, O_DIRECT, storage.");
             config.AddCommand<Commands.ReportCommand>("report").WithDescription("Decide over a stored run again and write its report (html, md, json) and policy file.");
             config.AddCommand<Commands.ShowCommand>("show").WithDescription("Show a stored run: host facts and results.");

@@ -136,13 +136,13 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         {
             throw new InputException($"device {device}: smaller than the requested size {sizeBytes}");
         }
-        return new ScratchBackend(Backend.Device, new MeasureTarget(device, "raw", IsBlock: true, device), null, null, null, directIo: false);
+        return new ScratchBackend(Backend.Device, new MeasureTarget(device, "raw", IsBlock: true, device), sizeBytes, null, null, null, directIo: false);
     }
 
     private async Task<ScratchBackend> CreateImageAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
     {
         var file = await CreateImageFileAsync(backend, sizeBytes, cancellationToken).ConfigureAwait(false);
-        return new ScratchBackend(backend, new MeasureTarget(file, backend.Format(), IsBlock: false, file), file, null, null, directIo: false);
+        return new ScratchBackend(backend, new MeasureTarget(file, backend.Format(), IsBlock: false, file), sizeBytes, file, null, null, directIo: false);
     }
 
     private async Task<string> CreateImageFileAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
@@ -196,7 +196,7 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
             }
             var device = attach.StandardOutput.Trim();
             var directIo = BlockDevices.ReadSys(Path.GetFileName(device), "loop/dio") == "1";
-            return new ScratchBackend(Backend.Loop, new MeasureTarget(device, "raw", IsBlock: true, device), file, device, null, directIo);
+            return new ScratchBackend(Backend.Loop, new MeasureTarget(device, "raw", IsBlock: true, device), sizeBytes, file, device, null, directIo);
         }
         catch
         {
@@ -218,7 +218,7 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
             throw new BackendException($"lvcreate {vg}/{name}: {result.Message}");
         }
         var path = $"/dev/{vg}/{name}";
-        return new ScratchBackend(Backend.Lvm, new MeasureTarget(path, "raw", IsBlock: true, path), null, null, $"{vg}/{name}", directIo: false);
+        return new ScratchBackend(Backend.Lvm, new MeasureTarget(path, "raw", IsBlock: true, path), sizeBytes, null, null, $"{vg}/{name}", directIo: false);
     }
 
     /// <summary>Creates the scratch directory when missing and writes this process's owner marker into it.</summary>

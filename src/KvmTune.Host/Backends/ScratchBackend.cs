@@ -1,3 +1,4 @@
+using System.Globalization;
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Engines;
 using KvmTune.Host.Processes;
@@ -13,9 +14,10 @@ public sealed class ScratchBackend : IAsyncDisposable, IDisposable
 {
     private int _disposed;
 
-    internal ScratchBackend(Backend kind, MeasureTarget target, string? file, string? loopDevice, string? logicalVolume, bool directIo)
+    internal ScratchBackend(Backend kind, MeasureTarget target, long sizeBytes, string? file, string? loopDevice, string? logicalVolume, bool directIo)
     {
         Kind = kind;
+        SizeBytes = sizeBytes;
         Target = target;
         File = file;
         LoopDevice = loopDevice;
@@ -25,6 +27,9 @@ public sealed class ScratchBackend : IAsyncDisposable, IDisposable
     }
 
     public Backend Kind { get; }
+
+    /// <summary>The image's virtual size.</summary>
+    public long SizeBytes { get; }
 
     /// <summary>What the engines open.</summary>
     public MeasureTarget Target { get; }
@@ -40,6 +45,40 @@ public sealed class ScratchBackend : IAsyncDisposable, IDisposable
 
     /// <summary>For a loop device: whether it runs with direct I/O on its backing file.</summary>
     public bool DirectIo { get; }
+
+    /// <summary>
+    /// Writes the whole image once, through QEMU's block layer with the image's own format, with a non-zero
+    /// pattern (0x5a). Reads of holes, unallocated qcow2 clusters or fallocate'd (unwritten) extents never reach
+    /// the disk, so read benchmarks need a filled image; it also allocates every cluster of a sparse image, so
+    /// write benchmarks that compare allocation behaviour must run before filling, or on an unfilled image.
+    /// </summary>
+    public async Task FillAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        // The largest power-of-two request up to 1 MiB that divides the size (a multiple of 512).
+        var chunk = 1L << 20;
+        while (SizeBytes % chunk != 0)
+        {
+            chunk /= 2;
+        }
+        var count = (SizeBytes / chunk).ToString(CultureInfo.InvariantCulture);
+        var size = chunk.ToString(CultureInfo.InvariantCulture);
+        List<string> common = ["bench", "-w", "-q", "-c", count, "-d", "4", "-s", size, "-S", size, "--pattern=90", "-f", Target.Format];
+        var result = await HostProcess.RunAsync("qemu-img", [.. common, "-t", "none", "-i", "native", Target.Path], cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            // Without O_DIRECT on the scratch file system: through the page cache, then flushed by qemu-img.
+            result = await HostProcess.RunAsync("qemu-img", [.. common, "-t", "writeback", "-i", "threads", Target.Path], cancellationToken).ConfigureAwait(false);
+        }
+        if (!result.Succeeded)
+        {
+            throw new BackendException($"qemu-img bench (fill) {Target.Path}: {result.Message}");
+        }
+        IsFilled = true;
+    }
+
+    /// <summary>True after <see cref="FillAsync"/>.</summary>
+    public bool IsFilled { get; private set; }
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 

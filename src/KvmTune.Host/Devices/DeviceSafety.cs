@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using KvmTune.Core;
 using KvmTune.Host.Files;
+using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Devices;
 
@@ -14,6 +15,9 @@ namespace KvmTune.Host.Devices;
 /// </summary>
 public static class DeviceSafety
 {
+    /// <summary>The destructive-confirmation option: it must repeat the device path.</summary>
+    public const string ConfirmOption = "--i-know-this-destroys";
+
     /// <summary>Throws <see cref="InputException"/> naming the device and the reason when it must not be written.</summary>
     /// <param name="device">The device path as given (<c>/dev/sdb</c>, <c>/dev/disk/by-id/…</c>).</param>
     /// <param name="confirmedDevice">The path repeated in the destructive-confirmation flag, or null.</param>
@@ -80,18 +84,23 @@ public static class DeviceSafety
 
         var confirmed = confirmedDevice is not null && (confirmedDevice == device || (Path.Exists(confirmedDevice)
             && (new FileInfo(confirmedDevice).ResolveLinkTarget(true)?.FullName ?? Path.GetFullPath(confirmedDevice)) == resolved));
+        if (confirmedDevice is not null && !confirmed)
+        {
+            // A confirmation naming another device is a slip of the user's: never guess which one was meant.
+            throw new InputException($"{device}: {ConfirmOption} names {confirmedDevice}, another device; it must repeat the device path");
+        }
         if (confirmed)
         {
             return resolved;
         }
         if (partitions.Count > 0)
         {
-            throw new InputException($"{device}: has partitions ({string.Join(", ", partitions.Select(p => p.Name))}); to destroy them, repeat the device path: --i-know-this-destroys {device}");
+            throw new InputException($"{device}: has partitions ({string.Join(", ", partitions.Select(p => p.Name))}); to destroy them, repeat the device path: {ConfirmOption} {device}");
         }
         var signature = Signature(resolved);
         if (signature is not null)
         {
-            throw new InputException($"{device}: carries a {signature} signature (it may hold data); to destroy it, repeat the device path: --i-know-this-destroys {device}");
+            throw new InputException($"{device}: carries a {signature} signature (it may hold data); to destroy it, repeat the device path: {ConfirmOption} {device}");
         }
         return resolved;
     }
@@ -122,7 +131,7 @@ public static class DeviceSafety
             // blkid: exit 2 = nothing found; 0 = found; anything else = could not probe.
             if (process.ExitCode == 2)
             {
-                return null;
+                return WipefsSignature(device);
             }
             if (process.ExitCode != 0)
             {
@@ -140,6 +149,21 @@ public static class DeviceSafety
             }
             return "unknown";
         }
+    }
+
+    /// <summary>
+    /// wipefs sees signatures blkid's probe stops short of (a second superblock, a backup GPT, RAID or LVM labels
+    /// away from the start): the first one it lists, or null.
+    /// </summary>
+    private static string? WipefsSignature(string device)
+    {
+        var wipefs = HostProcess.Run("wipefs", ["--no-act", "--noheadings", "--output", "TYPE,OFFSET", device]);
+        if (!wipefs.Succeeded)
+        {
+            throw new InputException($"{device}: wipefs could not probe it ({wipefs.Message}); refusing to write to an unchecked device");
+        }
+        var first = wipefs.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return first is null ? null : string.Join(" at offset ", first.Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
     private static string? SysBlock(uint major, uint minor)

@@ -109,23 +109,6 @@ public sealed class BackendFactoryTests
     }
 
     [Fact]
-    public async Task Signal_clean_up_removes_every_live_backend_of_the_process()
-    {
-        // Given a live loop backend
-        using var dir = new TempDirectory();
-        using var factory = new BackendFactory(new BackendOptions { ScratchDirectory = dir.Path });
-        var loop = await factory.CreateAsync(Backend.Loop, Size);
-
-        // When the signal clean-up runs
-        SignalCleanup.CleanUpNow();
-
-        // Then the loop device is detached and its file removed
-        Assert.True(loop.IsDisposed);
-        Assert.Equal("", HostProcess.Run("losetup", ["-j", loop.File!]).StandardOutput.Trim());
-        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
-    }
-
-    [Fact]
     public async Task A_named_blank_device_becomes_a_raw_block_target_and_is_left_in_place()
     {
         // Given a blank loop device the user names with --device
@@ -203,5 +186,35 @@ public sealed class BackendFactoryTests
         // Then it is refused naming the directory
         Assert.Contains($"scratch directory {dir.Path}", error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
+    }
+}
+
+public sealed class ScratchBackendFillTests
+{
+    private const long Size = 16L << 20;
+
+    [Theory]
+    [InlineData(Backend.Qcow2Sparse)]
+    [InlineData(Backend.RawPrealloc)]
+    [InlineData(Backend.Loop)]
+    public async Task Fill_writes_the_pattern_over_the_whole_image(Backend backend)
+    {
+        // Given a fresh backend
+        using var dir = new TempDirectory();
+        await using var factory = new BackendFactory(new BackendOptions { ScratchDirectory = dir.Path });
+        await using var created = await factory.CreateAsync(backend, Size);
+
+        // When it is filled
+        await created.FillAsync();
+
+        // Then every guest-visible byte reads back as 0x5a: first and last 4 KiB through qemu-io's view of the image
+        Assert.True(created.IsFilled);
+        foreach (var offset in new[] { 0L, Size - 4096 })
+        {
+            var check = await HostProcess.RunAsync("qemu-io", ["-f", created.Target.Format, "-r", "-c", $"read -P 0x5a {offset} 4096", created.Target.Path]);
+            Assert.True(check.Succeeded && !check.StandardOutput.Contains("Pattern verification failed", StringComparison.Ordinal), check.StandardOutput + check.StandardError);
+        }
+        // And the file's blocks are allocated
+        Assert.True(LinuxFile.Stat(created.File!)!.Blocks * 512 >= Size);
     }
 }

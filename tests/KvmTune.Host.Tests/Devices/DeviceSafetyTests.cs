@@ -96,4 +96,28 @@ public class DeviceSafetyTests
 
         Assert.Contains("used as swap", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_gpt_partition_table_written_by_parted_is_refused()
+    {
+        // Given a loop device carrying a GPT label
+        using var loop = new LoopDevice();
+        LoopDevice.Run("parted", "-s", loop.Device, "mklabel", "gpt");
+
+        // When it is checked, Then the partition table is named with the confirmation option
+        var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, null));
+        Assert.Contains("partition table gpt", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{DeviceSafety.ConfirmOption} {loop.Device}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_confirmation_naming_another_device_is_refused_even_for_a_blank_device()
+    {
+        // Given a blank loop device
+        using var loop = new LoopDevice();
+
+        // When the confirmation names something else, Then it is refused, naming both
+        var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, "/dev/sdz"));
+        Assert.Equal($"{loop.Device}: {DeviceSafety.ConfirmOption} names /dev/sdz, another device; it must repeat the device path", e.Message);
+    }
 }
