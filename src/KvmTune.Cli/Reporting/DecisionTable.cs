@@ -12,7 +12,7 @@ internal static class DecisionTable
         var table = new Table().Border(TableBorder.Rounded).Title($"run {report.Run.Info.Id}: decision");
         table.AddColumn("profile");
         table.AddColumn("winner");
-        table.AddColumn(new TableColumn("IOPS [95% CI]").RightAligned());
+        table.AddColumn(new TableColumn("IOPS [[95% CI]]").RightAligned());
         table.AddColumn(new TableColumn("× host").RightAligned());
         table.AddColumn("tie");
         foreach (var p in d.Profiles)
