@@ -6,7 +6,7 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "setup.sh: run as root (it installs Debian packages and starts libvirtd)" >&2
     exit 2
 fi
-packages=(qemu-utils qemu-system-x86 qemu-block-extra fio libvirt-daemon-system libvirt-clients
+packages=(qemu-utils qemu-system-x86 qemu-block-extra fio libvirt-daemon-system libvirt-clients xz-utils
           busybox-static cpio util-linux e2fsprogs lvm2 parted chromium fontconfig fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do

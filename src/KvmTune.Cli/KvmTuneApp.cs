@@ -16,8 +16,10 @@ internal static class KvmTuneApp
             config.ConfigureConsole(output.Console);
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
+            config.AddCommand<Commands.ApplyCommand>("apply").WithDescription("Apply a tuning policy to libvirt domains (dry run unless --yes).");
             config.AddCommand<Commands.ExplainCommand>("explain").WithDescription("Explain each disk's cache and io settings: meaning, safety, the QEMU options they imply, findings.");
             config.AddCommand<Commands.HistoryCommand>("history").WithDescription("List stored runs, newest first.");
+            config.AddCommand<Commands.InspectCommand>("inspect").WithDescription("Compare running domains' persistent XML, live XML and QEMU process, disk by disk.");
             config.AddCommand<Commands.LintCommand>("lint").WithDescription("Check the disk settings of domain XML files against the KT rule catalog.");
             config.AddBranch("nova", nova =>
             {
@@ -27,8 +29,10 @@ internal static class KvmTuneApp
                 nova.AddCommand<Commands.Nova.NovaLvmSetupCommand>("lvm-setup").WithDescription("Create an LVM volume group on a device and point nova's images at it.");
                 nova.AddCommand<Commands.Nova.NovaSetCommand>("set").WithDescription("Set nova.conf keys losslessly (dry run unless --yes).");
             });
+            config.AddCommand<Commands.GuestCheckCommand>("guest-check").IsHidden().WithDescription("Boot one micro-VM of the guest engine and print its fio result.");
             config.AddCommand<Commands.ProbeCommand>("probe").WithDescription("Show what this host can do: tool versions, KVM or TCG, io_uring, O_DIRECT, storage.");
             config.AddCommand<Commands.ReportCommand>("report").WithDescription("Decide over a stored run again and write its report (html, md, json) and policy file.");
+            config.AddCommand<Commands.RollbackCommand>("rollback").WithDescription("Restore a domain's definition from a backup.");
             config.AddCommand<Commands.ShowCommand>("show").WithDescription("Show a stored run: host facts and results.");
             config.AddBranch("selfbench", bench =>
             {

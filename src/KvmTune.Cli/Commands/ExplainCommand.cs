@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KvmTune.Core.Libvirt;
 using KvmTune.Core.Rules;
 using KvmTune.Host.Domains;
 using Spectre.Console;
@@ -22,11 +23,39 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
         [DefaultValue("table")]
         public string Format { get; init; } = "table";
 
+        [CommandOption("--connect <URI>")]
+        [Description("Explain domains of a libvirt connection (read-only), e.g. qemu:///system or qemu+ssh://host/system.")]
+        public string? Connect { get; init; }
+
+        [CommandOption("--domain <NAME>")]
+        [Description("With --connect: a domain to explain (repeatable).")]
+        public string[] Domains { get; init; } = [];
+
+        [CommandOption("--all")]
+        [Description("With --connect: every domain.")]
+        public bool All { get; init; }
+
         public override ValidationResult Validate()
         {
             if (Format is not ("table" or "json"))
             {
                 return ValidationResult.Error($"--format '{Format}': expected table or json");
+            }
+            if (Connect is not null)
+            {
+                if (Files.Length > 0)
+                {
+                    return ValidationResult.Error("--connect reads domains from libvirt: give no files with it");
+                }
+                if (All == (Domains.Length > 0))
+                {
+                    return ValidationResult.Error("--connect needs --domain NAME (one or more) or --all, not both");
+                }
+                return ValidationResult.Success();
+            }
+            if (All || Domains.Length > 0)
+            {
+                return ValidationResult.Error("--domain and --all need --connect URI");
             }
             if (Files.Length == 0)
             {
@@ -42,10 +71,14 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
     {
         // Load and check every input before writing anything.
         // Where the domains come from: files, directories or -; the libvirt connection source plugs in here.
-        var source = new FileDomainSource(settings.Files, output.In);
+        IDomainSource source = settings.Connect is not null
+            ? new LibvirtDomainSource(settings.Connect, settings.Domains, settings.All)
+            : new FileDomainSource(settings.Files, output.In);
         var domains = source.Read();
-        // Files may come from another machine: host facts stay unknown rather than guessed.
-        var explained = domains.Select(d => (Origin: d.Label, Explanation: DiskExplainer.Explain(d.Document, HostFacts.Unknown))).ToList();
+        // Files may come from another machine: host facts stay unknown rather than guessed. A connection knows its
+        // host's QEMU and libvirt versions.
+        var facts = source is LibvirtDomainSource libvirt ? libvirt.HostFacts : HostFacts.Unknown;
+        var explained = domains.Select(d => (Origin: d.Label, Explanation: DiskExplainer.Explain(d.Document, facts))).ToList();
         if (settings.Format == "json")
         {
             output.Out.WriteLine(ToJson(explained).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

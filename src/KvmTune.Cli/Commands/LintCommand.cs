@@ -23,6 +23,18 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
         [DefaultValue("table")]
         public string Format { get; init; } = "table";
 
+        [CommandOption("--connect <URI>")]
+        [Description("Lint domains of a libvirt connection (read-only), e.g. qemu:///system or qemu+ssh://host/system.")]
+        public string? Connect { get; init; }
+
+        [CommandOption("--domain <NAME>")]
+        [Description("With --connect: a domain to lint (repeatable).")]
+        public string[] Domains { get; init; } = [];
+
+        [CommandOption("--all")]
+        [Description("With --connect: every domain.")]
+        public bool All { get; init; }
+
         [CommandOption("--strict")]
         [Description("Exit with 1 on warnings too, not only on errors.")]
         public bool Strict { get; init; }
@@ -32,6 +44,22 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
             if (Format is not ("table" or "json" or "sarif"))
             {
                 return ValidationResult.Error($"--format '{Format}' is not one of table, json, sarif");
+            }
+            if (Connect is not null)
+            {
+                if (Inputs.Length > 0)
+                {
+                    return ValidationResult.Error("--connect reads domains from libvirt: give no files with it");
+                }
+                if (All == (Domains.Length > 0))
+                {
+                    return ValidationResult.Error("--connect needs --domain NAME (one or more) or --all, not both");
+                }
+                return ValidationResult.Success();
+            }
+            if (All || Domains.Length > 0)
+            {
+                return ValidationResult.Error("--domain and --all need --connect URI");
             }
             if (Inputs.Length == 0)
             {
@@ -45,7 +73,8 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
     {
         // Every input is read, parsed and linted before anything is written: bad input stops here with no output.
         // Only the findings are kept, so linting many domains runs in flat memory.
-        var results = DomainLinter.Lint(CreateSource(settings).Stream(), HostFactsFor(settings));
+        var source = CreateSource(settings);
+        var results = DomainLinter.Lint(source.Stream(), HostFactsFor(source));
         switch (settings.Format)
         {
             case "json":
@@ -69,13 +98,16 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
         return errors > 0 || (strict && warnings > 0) ? ExitCodes.Findings : ExitCodes.Ok;
     }
 
-    // The source of domains. A libvirt connection (--connect URI --all|--domain NAME) plugs in here as another
-    // IDomainSource, with the host facts it can probe.
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "Other domain sources plug in here.")]
-    private IDomainSource CreateSource(Settings settings) => new FileDomainSource(settings.Inputs, output.In);
+    // The source of domains: files (and stdin), or a libvirt connection (--connect URI --all|--domain NAME).
+    private IDomainSource CreateSource(Settings settings) =>
+        settings.Connect is not null
+            ? new LibvirtDomainSource(settings.Connect, settings.Domains, settings.All)
+            : new FileDomainSource(settings.Inputs, output.In);
 
-    // Files linted off-host: no host fact is known, and the rules say so instead of guessing.
-    private static HostFacts HostFactsFor(Settings settings) => HostFacts.Unknown;
+    // Files may come from another machine: no host fact is known, and the rules say so instead of guessing.
+    // A connection knows its host's QEMU and libvirt versions.
+    private static HostFacts HostFactsFor(IDomainSource source) =>
+        source is LibvirtDomainSource libvirt ? libvirt.HostFacts : HostFacts.Unknown;
 
     private static string ToolVersion =>
         typeof(LintCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";

@@ -6,7 +6,51 @@ namespace KvmTune.Cli.Commands;
 /// <summary>The terminal view of lint results: per input a heading and a table of findings, then a summary line.</summary>
 internal static class LintTable
 {
+    /// <summary>
+    /// Above this many findings the view is one line per finding (<c>file:line: severity CODE disk: message</c>):
+    /// laying out Spectre tables costs about a millisecond per row, too slow for a whole fleet's domains.
+    /// </summary>
+    public const int MaxTableRows = 500;
+
     public static void Render(IReadOnlyList<DomainLintResult> results, IAnsiConsole console)
+    {
+        if (results.Sum(r => r.Findings.Count) > MaxTableRows)
+        {
+            RenderLines(results, console);
+        }
+        else
+        {
+            RenderTables(results, console);
+        }
+        RenderSummary(results, console);
+    }
+
+    private static void RenderLines(IReadOnlyList<DomainLintResult> results, IAnsiConsole console)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var result in results)
+        {
+            foreach (var located in result.Findings)
+            {
+                var finding = located.Finding;
+                text.Append(result.Label);
+                if (located.Line is { } line)
+                {
+                    text.Append(':').Append(line.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+                text.Append(": ").Append(finding.SeverityText).Append(' ').Append(finding.Code).Append(' ')
+                    .Append(finding.Disk).Append(": ").Append(finding.Message);
+                if (finding.Fix is not null)
+                {
+                    text.Append(" (fix: ").Append(finding.Fix).Append(')');
+                }
+                text.Append('\n');
+            }
+        }
+        console.Profile.Out.Writer.Write(text.ToString());
+    }
+
+    private static void RenderTables(IReadOnlyList<DomainLintResult> results, IAnsiConsole console)
     {
         foreach (var result in results.Where(r => r.Findings.Count > 0))
         {
@@ -35,6 +79,10 @@ internal static class LintTable
             }
             console.Write(table);
         }
+    }
+
+    private static void RenderSummary(IReadOnlyList<DomainLintResult> results, IAnsiConsole console)
+    {
         var errors = results.Sum(r => r.Count(Severity.Error));
         var warnings = results.Sum(r => r.Count(Severity.Warning));
         var infos = results.Sum(r => r.Count(Severity.Info));

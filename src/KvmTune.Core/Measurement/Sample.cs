@@ -18,6 +18,9 @@ public sealed record Sample(
 {
     /// <summary>Per-second IOPS while running, when recorded (burst vs sustained).</summary>
     public IReadOnlyList<double> PerSecondIops { get; init; } = [];
+
+    /// <summary>Measured in a micro-VM under TCG (no usable KVM): proves the configuration works, never ranked.</summary>
+    public bool FunctionalOnly { get; init; }
 }
 
 /// <summary>Median, 95% confidence interval and coefficient of variation of a set of repeats.</summary>

@@ -320,4 +320,7 @@ public static class NovaConfCodes
 
     /// <summary>A single-valued key (or a disk_cachemodes type) given more than once: only the last counts.</summary>
     public const string RepeatedKey = "KN008";
+
+    /// <summary>A cache mode (from disk_cachemodes or the O_DIRECT fallback) that makes nova downgrade io='native' to 'threads'.</summary>
+    public const string NativeDowngraded = "KN009";
 }

@@ -244,14 +244,20 @@ public static class NovaSimulator
 
         // LibvirtDriver._set_cache_mode: io='native' silently becomes 'threads' when the cache is not none/directsync
         // (https://launchpad.net/bugs/1841363).
+        var configFindings = new List<NovaConfFinding>();
         if (spec.Io == "native" && cache is not ("none" or "directsync"))
         {
             spec = spec with { Io = "threads" };
             steps.Add($"LibvirtDriver._set_cache_mode: io='native' with cache='{cache}' (no O_DIRECT) → nova silently downgrades to io='threads'");
+            var cacheEntry = conf.DiskCacheModes.LastOrDefault(e => e.Type == spec.SourceType && e.Mode == cache);
+            configFindings.Add(cacheEntry is not null
+                ? new(NovaConfCodes.NativeDowngraded, Severity.Warning, "libvirt", "disk_cachemodes", cacheEntry.Line,
+                    $"disk_cachemodes: {cacheEntry.Text} makes nova silently downgrade io='native' to 'threads' on {spec.SourceType} disks that would get it")
+                : new(NovaConfCodes.NativeDowngraded, Severity.Warning, "DEFAULT", "instances_path", conf.Option("DEFAULT", "instances_path")?.FirstLine,
+                    $"instances_path has no O_DIRECT: nova uses cache='{cache}' and silently downgrades io='native' to 'threads' on {spec.SourceType} image disks"));
         }
         var novaDriver = spec.DriverXml();
 
-        var configFindings = new List<NovaConfFinding>();
         if (conf.EffectiveIoModes.TryGetValue(spec.SourceType, out var io))
         {
             var entry = conf.DiskIoModes.Last(e => e.Type == spec.SourceType && e.Mode == io);

@@ -13,6 +13,7 @@ internal static partial class Posix
     public const int ODirectory = 0x10000;
     public const int ODirect = 0x4000; // x86_64 and most architectures; arm64 uses 0x10000
     public const int EInval = 22;
+    public const int ENoent = 2;
     public const uint StatxBasicStats = 0x7ff;
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -29,7 +29,8 @@ public static class ODirectProbe
             if (fd < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == Posix.EInval)
+                // nova.privsep.utils.supports_direct_io: EINVAL or ENOENT (some FUSE filesystems) = unsupported.
+                if (errno is Posix.EInval or Posix.ENoent)
                 {
                     return false;
                 }

@@ -21,14 +21,15 @@ public sealed class LintJsonExporter(bool indented = true)
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(writer);
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, _options))
+        using (var output = new JsonTextOutput(writer, _options))
         {
+            var json = output.Writer;
             json.WriteStartObject();
             json.WriteStartArray("results");
             foreach (var result in results)
             {
                 WriteResult(json, result);
+                output.Drain();
             }
             json.WriteEndArray();
             json.WriteStartObject("summary");
@@ -39,8 +40,6 @@ public sealed class LintJsonExporter(bool indented = true)
             json.WriteEndObject();
             json.WriteEndObject();
         }
-        writer.Write(System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
-        writer.WriteLine();
     }
 
     private static void WriteResult(Utf8JsonWriter json, DomainLintResult result)

@@ -23,9 +23,9 @@ public sealed class LintSarifExporter(string toolVersion)
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(writer);
         var rules = RuleCatalog.All;
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, Options))
+        using (var output = new JsonTextOutput(writer, Options))
         {
+            var json = output.Writer;
             json.WriteStartObject();
             json.WriteString("$schema", SchemaUri);
             json.WriteString("version", "2.1.0");
@@ -53,6 +53,7 @@ public sealed class LintSarifExporter(string toolVersion)
                     var index = IndexOf(rules, located.Finding.Code);
                     WriteResult(json, result, located, index);
                 }
+                output.Drain();
             }
             json.WriteEndArray();
 
@@ -60,8 +61,6 @@ public sealed class LintSarifExporter(string toolVersion)
             json.WriteEndArray();
             json.WriteEndObject();
         }
-        writer.Write(System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
-        writer.WriteLine();
     }
 
     /// <summary>SARIF's level for a severity: error, warning, note.</summary>

@@ -40,6 +40,25 @@ public class SelfBenchLintCommandTests
     }
 
     [Fact]
+    public async Task Many_findings_are_shown_one_line_each_instead_of_tables()
+    {
+        // Given 200 emitted domains (several findings each: more than a table view holds)
+        using var dir = new TempDir();
+        var target = Path.Combine(dir.Path, "domains");
+        await CliRun.RunAsync(["selfbench", "lint", "--corpus", RepoPaths.LibvirtCorpus, "--count", "200", "--emit", target]);
+
+        // When they are linted with the default format
+        var run = await CliRun.RunAsync(["lint", target]);
+
+        // Then each finding is one compiler-style line, followed by the summary
+        var lines = run.Console.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length > 500, lines.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Matches(@"^.+domain-00000\.xml:\d+: (error|warning|info) KT\d{3} \w+: ", lines[0]);
+        Assert.EndsWith("in 200 domains.", lines[^1].TrimEnd(), StringComparison.Ordinal);
+        Assert.DoesNotContain("╭", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Emit_refuses_an_existing_directory()
     {
         using var dir = new TempDir();

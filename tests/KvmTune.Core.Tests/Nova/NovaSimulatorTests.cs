@@ -61,6 +61,19 @@ public class NovaSimulatorTests
 
         Assert.Equal("<driver name=\"qemu\" type=\"qcow2\" cache=\"writeback\" io=\"threads\" />", disk.Driver);
         Assert.Contains(disk.Steps, s => s.Contains("silently downgrades", StringComparison.Ordinal));
+        Assert.Equal(("KN009", "instances_path"), (disk.ConfigFindings.Single().Code, disk.ConfigFindings.Single().Key));
+    }
+
+    [Fact]
+    public void A_cached_block_type_in_disk_cachemodes_is_a_warning_on_its_line_because_native_is_lost()
+    {
+        var conf = NovaConf.Parse("[libvirt]\nimages_volume_group = vg\ndisk_cachemodes = file=none,\n  block=writeback\n", "nova.conf");
+
+        var findings = NovaSimulator.Validate(conf, new NovaHost(true, HostFacts.Unknown));
+
+        var f = Assert.Single(findings);
+        Assert.Equal(("KN009", Severity.Warning, 4), (f.Code, f.Severity, f.Line!.Value));
+        Assert.Contains("block=writeback", f.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -139,8 +152,10 @@ public class NovaSimulatorTests
 
         var explanation = NovaSimulator.Explain(conf, new NovaHost(true, HostFacts.Unknown));
 
-        var f = Assert.Single(explanation.ConfigFindings);
+        var f = Assert.Single(explanation.ConfigFindings, f => f.Code == "KT001");
         Assert.Equal(("KT001", Severity.Error, 4), (f.Code, f.Severity, f.Line!.Value));
+        // nova's own native for NFS volumes is lost to file=writeback too.
+        Assert.Equal(("KN009", 2), explanation.ConfigFindings.Where(f => f.Code != "KT001").Select(f => (f.Code, f.Line!.Value)).Single());
         Assert.True(explanation.HasErrors);
         Assert.Equal("<driver name=\"qemu\" type=\"qcow2\" cache=\"writeback\" io=\"native\" />", explanation.Disks.Single(d => d.Case == "image:qcow2").Driver);
     }
@@ -151,7 +166,10 @@ public class NovaSimulatorTests
         var conf = NovaConf.Parse("[libvirt]\ndisk_io_modes = file=native\n", "nova.conf");
 
         Assert.Empty(NovaSimulator.Validate(conf, new NovaHost(true, HostFacts.Unknown)));
-        Assert.Equal("KT001", Assert.Single(NovaSimulator.Validate(conf, new NovaHost(false, HostFacts.Unknown))).Code);
+        var findings = NovaSimulator.Validate(conf, new NovaHost(false, HostFacts.Unknown));
+        Assert.Equal(2, Assert.Single(findings, f => f.Code == "KT001").Line);
+        // Without O_DIRECT the LVM backend loses its native too (the writeback fallback covers every image disk).
+        Assert.Contains(findings, f => f.Code == "KN009" && f.Message.Contains("block image disks", StringComparison.Ordinal));
     }
 
     [Fact]

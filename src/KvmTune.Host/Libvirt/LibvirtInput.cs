@@ -1,0 +1,61 @@
+using KvmTune.Core;
+
+namespace KvmTune.Host.Libvirt;
+
+/// <summary>Opens libvirt connections and finds domains for commands; failures become one-line bad input.</summary>
+public static class LibvirtInput
+{
+    /// <summary>The URI used without <c>--connect</c>: <c>$LIBVIRT_DEFAULT_URI</c>, else <c>qemu:///system</c>.</summary>
+    public static string DefaultUri =>
+        Environment.GetEnvironmentVariable("LIBVIRT_DEFAULT_URI") is { Length: > 0 } uri ? uri : "qemu:///system";
+
+    /// <summary>Opens a connection (read-only unless <paramref name="readWrite"/>); unreachable → <see cref="InputException"/>.</summary>
+    public static LibvirtConnection Open(string? uri, bool readWrite)
+    {
+        uri ??= DefaultUri;
+        try
+        {
+            return readWrite ? LibvirtConnection.Open(uri) : LibvirtConnection.OpenReadOnly(uri);
+        }
+        catch (LibvirtConnectionException e)
+        {
+            throw new InputException($"{uri}: cannot connect to libvirt: {e.LibvirtMessage}", e);
+        }
+    }
+
+    /// <summary>The named domains, in the order given; an unknown name → <see cref="InputException"/> before anything else.</summary>
+    public static IReadOnlyList<LibvirtDomain> Lookup(LibvirtConnection connection, IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(names);
+        var found = new List<LibvirtDomain>();
+        try
+        {
+            foreach (var name in names.Distinct(StringComparer.Ordinal))
+            {
+                var domain = connection.TryLookupByName(name);
+                if (domain is null)
+                {
+                    throw new InputException($"{connection.RequestedUri}: no domain named '{name}'");
+                }
+                found.Add(domain);
+            }
+            return found;
+        }
+        catch
+        {
+            foreach (var d in found)
+            {
+                d.Dispose();
+            }
+            throw;
+        }
+    }
+
+    /// <summary>The named domains, or every domain when <paramref name="all"/>.</summary>
+    public static IReadOnlyList<LibvirtDomain> Select(LibvirtConnection connection, IReadOnlyList<string>? names, bool all)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return all ? connection.ListAllDomains() : Lookup(connection, names ?? []);
+    }
+}

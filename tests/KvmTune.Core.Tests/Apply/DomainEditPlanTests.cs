@@ -1,0 +1,119 @@
+using KvmTune.Core.Apply;
+using KvmTune.Core.Libvirt;
+using KvmTune.Core.Rules;
+
+namespace KvmTune.Core.Tests.Apply;
+
+/// <summary>Edit plans over persistent XML recorded from libvirt 9.0 (virsh dumpxml --inactive).</summary>
+public sealed class DomainEditPlanTests
+{
+    private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "apply", name));
+
+    private static TuningPolicy Policy(string json) => TuningPolicy.Parse(json, "policy.json");
+
+    [Fact]
+    public void A_file_policy_sets_cache_and_io_on_every_file_disk_that_differs()
+    {
+        // Given vda without cache/io and vdb already cache='none' io='native'
+        var xml = Fixture("qemu-two-disks.xml");
+
+        // When a file policy cache='none' io='native' is planned
+        var plan = DomainEditPlan.Create(xml, "dom", Policy("""{"version":1,"disks":{"file":{"cache":"none","io":"native"}}}"""), HostFacts.Unknown);
+
+        // Then only vda changes, and the document views show the new values
+        Assert.Equal(
+            ["vda: cache unset → cache='none'", "vda: io unset → io='native'"],
+            plan.Edits.Select(e => e.ToString()));
+        Assert.True(plan.HasChanges);
+        Assert.False(plan.IsRefused);
+        var vda = plan.Document.Disks.Single(d => d.TargetDev == "vda");
+        Assert.Equal("none", vda.Driver.Cache);
+        Assert.Equal("native", vda.Driver.Io);
+        Assert.Equal("qcow2", vda.Driver.Format);
+        Assert.Equal(xml, plan.OriginalXml);
+    }
+
+    [Fact]
+    public void A_policy_the_domain_already_has_plans_nothing_and_keeps_the_text()
+    {
+        var xml = Fixture("qemu-two-disks.xml");
+        var plan = DomainEditPlan.Create(xml, "dom", Policy("""{"version":1,"disks":{"block":{"cache":"none"}}}"""), HostFacts.Unknown);
+
+        Assert.False(plan.HasChanges);
+        Assert.Equal(xml, plan.EditedXml);
+        Assert.All(plan.Skipped, s => Assert.Contains("no settings for type='file'", s.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Native_io_with_a_cache_that_is_not_direct_is_refused_as_KT001()
+    {
+        // Given a policy that keeps the host page cache but asks for native AIO
+        var plan = DomainEditPlan.Create(Fixture("qemu-two-disks.xml"), "dom",
+            Policy("""{"version":1,"disks":{"file":{"cache":"writeback","io":"native"}}}"""), HostFacts.Unknown);
+
+        // Then both disks are refused: QEMU cannot start aio=native without cache.direct=on
+        Assert.True(plan.IsRefused);
+        Assert.Equal(["vda", "vdb"], plan.Refusals.Where(f => f.Code == "KT001").Select(f => f.Disk));
+        Assert.All(plan.Refusals, f => Assert.Equal(Severity.Error, f.Severity));
+        Assert.Contains("cache='writeback'", plan.Refusals[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Native_io_on_a_disk_without_a_cache_attribute_is_refused_because_qemu_defaults_to_writeback()
+    {
+        var plan = DomainEditPlan.Create(Fixture("qemu-two-disks.xml"), "dom",
+            Policy("""{"version":1,"disks":{"file":{"io":"native"}}}"""), HostFacts.Unknown);
+
+        var refusal = Assert.Single(plan.Refusals, f => f.Code == "KT001");
+        Assert.Equal("vda", refusal.Disk);
+        Assert.Contains("no cache attribute", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_discard_value_libvirt_does_not_know_is_refused_as_KT002()
+    {
+        var plan = DomainEditPlan.Create(Fixture("qemu-two-disks.xml"), "dom",
+            Policy("""{"version":1,"disks":{"file":{"discard":"trim"}}}"""), HostFacts.Unknown);
+
+        Assert.Contains(plan.Refusals, f => f.Code == "KT002" && f.Disk == "vda" && f.Message.Contains("discard='trim'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Each_source_type_gets_its_own_settings_and_removable_media_are_left_alone()
+    {
+        // Given a nova domain with a file, a block, a network disk and a cdrom
+        var xml = Fixture("nova-mixed-disks.xml");
+        var policy = Policy("""
+            {"version":1,"disks":{
+              "file":{"cache":"none","io":"native"},
+              "block":{"cache":"none","io":"io_uring"},
+              "network":{"cache":"writeback"}}}
+            """);
+
+        var plan = DomainEditPlan.Create(xml, "dom", policy, HostFacts.Unknown);
+
+        Assert.Equal(
+            ["vda: cache='writeback' → cache='none'", "vda: io unset → io='native'", "vdb: io='native' → io='io_uring'", "vdc: cache unset → cache='writeback'"],
+            plan.Edits.Select(e => e.ToString()));
+        Assert.Equal(["file", "file", "block", "network"], plan.Edits.Select(e => e.SourceType));
+        var skipped = Assert.Single(plan.Skipped);
+        Assert.Equal("sda", skipped.Disk);
+        Assert.Contains("device='cdrom'", skipped.Reason, StringComparison.Ordinal);
+        Assert.True(plan.Document.IsNovaManaged);
+        // Untouched attributes stay
+        Assert.Equal("unmap", plan.Document.Disks[0].Driver.Discard);
+        Assert.Equal("1", plan.Document.Disks[0].Driver.IoThread);
+    }
+
+    [Fact]
+    public void Verify_accepts_the_asked_values_and_names_each_difference()
+    {
+        var plan = DomainEditPlan.Create(Fixture("qemu-two-disks.xml"), "dom",
+            Policy("""{"version":1,"disks":{"file":{"cache":"none","io":"native"}}}"""), HostFacts.Unknown);
+        var good = Fixture("qemu-two-disks.xml").Replace("type='qcow2'/>", "type='qcow2' cache='none' io='native'/>", StringComparison.Ordinal);
+        var partial = Fixture("qemu-two-disks.xml").Replace("type='qcow2'/>", "type='qcow2' cache='none'/>", StringComparison.Ordinal);
+
+        Assert.Empty(plan.Verify(DomainDocument.Parse(good)));
+        Assert.Equal(["vda: io unset after defineXML, io='native' asked"], plan.Verify(DomainDocument.Parse(partial)));
+    }
+}
