@@ -32,6 +32,7 @@ internal static class KvmTuneApp
             });
             config.AddCommand<Commands.GuestCheckCommand>("guest-check").IsHidden().WithDescription("Boot one micro-VM of the guest engine and print its fio result.");
             config.AddCommand<Commands.ProbeCommand>("probe").WithDescription("Show what this host can do: tool versions, KVM or TCG, io_uring, O_DIRECT, storage.");
+            config.AddCommand<Commands.ReportCommand>("report").WithDescription("Decide over a stored run again and write its report (html, md, json) and policy file.");
             config.AddCommand<Commands.RollbackCommand>("rollback").WithDescription("Restore a domain's definition from a backup.");
             config.AddCommand<Commands.ShowCommand>("show").WithDescription("Show a stored run: host facts and results.");
             config.AddBranch("selfbench", bench =>
@@ -40,6 +41,9 @@ internal static class KvmTuneApp
                 bench.SetDescription("Measure KvmTune's own speed.");
                 bench.AddCommand<Commands.SelfBench.SelfBenchLintCommand>("lint").WithDescription("Parse and lint 10,000 domains built from the libvirt corpus on one core.");
             });
+#if KVMTUNE_BENCH
+            config.AddCommand<Commands.TuneCommand>("tune").WithDescription("The main job: probe, measure the quick matrix, decide, and write the HTML report and the policy file.");
+#endif
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
         return app;

@@ -22,6 +22,9 @@ public sealed record TuningPolicy
     /// <summary>nova.conf keys to set: section → key → value (e.g. <c>libvirt</c> → <c>disk_cachemodes</c>).</summary>
     public Dictionary<string, Dictionary<string, string>> Nova { get; init; } = [];
 
+    /// <summary>Flavor extra specs sharing the measured capacity among VMs (<c>quota:disk_total_iops_sec</c> …), or null.</summary>
+    public Dictionary<string, string>? FlavorExtraSpecs { get; init; }
+
     /// <summary>Human-readable rationale lines.</summary>
     public List<string> Rationale { get; init; } = [];
 
@@ -30,6 +33,8 @@ public sealed record TuningPolicy
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = true,
+        // Rationale lines quote libvirt (cache='none') and use × and –: keep them readable in the file.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Options);

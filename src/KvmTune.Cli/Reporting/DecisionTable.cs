@@ -1,0 +1,52 @@
+using KvmTune.Core.Decisions;
+using Spectre.Console;
+
+namespace KvmTune.Cli.Reporting;
+
+/// <summary>The terminal summary of a decision: one row per profile, then the overall winner and what to apply.</summary>
+internal static class DecisionTable
+{
+    public static void Render(IAnsiConsole console, RunReport report, string? reportPath)
+    {
+        var d = report.Decision;
+        var table = new Table().Border(TableBorder.Rounded).Title($"run {report.Run.Info.Id}: decision");
+        table.AddColumn("profile");
+        table.AddColumn("winner");
+        table.AddColumn(new TableColumn("IOPS [[95% CI]]").RightAligned());
+        table.AddColumn(new TableColumn("× host").RightAligned());
+        table.AddColumn("tie");
+        foreach (var p in d.Profiles)
+        {
+            var w = p.Ranking.FirstOrDefault(r => r.CandidateId == p.Winner);
+            table.AddRow(
+                Markup.Escape(p.Profile),
+                p.Winner is null ? "[grey]nothing rankable[/]" : $"[green]{Markup.Escape(p.Winner)}[/]",
+                w is null ? "–" : $"{Figures.Count(w.Basis.Median)} [{Figures.Count(w.Basis.CiLow)}–{Figures.Count(w.Basis.CiHigh)}]".Replace("[", "[[", StringComparison.Ordinal).Replace("]", "]]", StringComparison.Ordinal),
+                w?.RatioToHost is { } h ? Figures.Ratio(h) : "–",
+                p.Tie.Count > 1 ? Markup.Escape(string.Join(", ", p.Tie.Where(t => t != p.Winner))) : "");
+        }
+        console.Write(table);
+        console.MarkupLine(d.Winner is null
+            ? "[yellow]No winner:[/] nothing could be ranked within the constraints."
+            : $"Overall winner: [bold green]{Markup.Escape(d.Winner)}[/]" + (d.Tie.Count > 1 ? $" (tie of {d.Tie.Count}, broken by safety then simplicity)" : ""));
+        if (report.Recommendation.Nova.Count > 0)
+        {
+            console.WriteLine();
+            console.MarkupLine("[bold]nova.conf[/]");
+            console.Write(new Text(report.Recommendation.NovaConfSnippet()));
+            foreach (var (type, element) in report.Recommendation.DriverElements)
+            {
+                console.MarkupLine($"libvirt {Markup.Escape(type)} disks: {Markup.Escape(element)}");
+            }
+            foreach (var (key, value) in report.Recommendation.FlavorExtraSpecs)
+            {
+                console.MarkupLine($"flavor: {Markup.Escape(key)}={Markup.Escape(value)}");
+            }
+        }
+        if (reportPath is not null)
+        {
+            console.WriteLine();
+            console.MarkupLine($"Report: [link]{Markup.Escape(reportPath)}[/]");
+        }
+    }
+}

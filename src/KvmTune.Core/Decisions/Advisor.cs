@@ -1,0 +1,420 @@
+using KvmTune.Core.Measurement;
+using KvmTune.Core.Rules;
+using KvmTune.Core.Tuning;
+
+namespace KvmTune.Core.Decisions;
+
+/// <summary>
+/// Turns stored statistics into a decision: pure, no I/O. The qemu engine's results are the ranking basis (QEMU's
+/// real block layer with the candidate's format, cache and aio); the host engine is the ceiling each is divided by;
+/// guest results are shown but never ranked (under TCG they are functional checks; under KVM the qemu engine still
+/// ranks so that every candidate is compared by the same harness); harness-bound results are never ranked.
+/// <para>Per profile, candidates are ordered by the median of their basis: IOPS, scaled to the sustained figure when
+/// one was measured (a host page cache absorbs writes only until the dirty limit; a recommendation must hold
+/// afterwards). Candidates whose 95% intervals overlap the best one's are a tie, broken by <see cref="TieBreaker"/>.</para>
+/// <para>Overall, each candidate ranked in every weighted profile scores the weighted geometric mean of its ratio to
+/// each profile's best median (a geometric mean so that no profile's absolute scale dominates: 4k IOPS and 1M IOPS
+/// count alike); its interval is the same mean over the interval bounds, and overlapping intervals tie again.</para>
+/// </summary>
+public static class Advisor
+{
+    public static Decision Decide(IReadOnlyList<CandidateResult> results, HostFacts host, AdvisorConstraints constraints)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(constraints);
+        var measured = MeasuredProfiles(results);
+        var workload = ResolveWorkload(constraints.Workload, measured);
+        var resolved = constraints with { Workload = workload };
+        var profiles = workload.Select(w => DecideProfile(w, results, host, resolved)).ToList();
+
+        var overall = RankOverall(profiles, _ => true);
+        var (winner, tie, tieBreak) = PickOverall(overall);
+        var bySource = new Dictionary<string, string>();
+        foreach (var (type, filter) in new (string, Func<Candidate, bool>)[] { ("file", c => !c.Backend.IsBlock()), ("block", c => c.Backend.IsBlock()) })
+        {
+            var (w, _, _) = PickOverall(RankOverall(profiles, filter));
+            if (w is not null)
+            {
+                bySource[type] = w;
+            }
+        }
+        var decision = new Decision(resolved, profiles, overall, winner, tie, tieBreak, bySource, []);
+        return decision with { Rationale = Explain(decision, results, host) };
+    }
+
+    /// <summary>The measured profiles: presets in their documented order, then others by first appearance.</summary>
+    public static IReadOnlyList<string> MeasuredProfiles(IReadOnlyList<CandidateResult> results)
+    {
+        var names = results.Select(r => r.Profile).Distinct().ToList();
+        var order = WorkloadProfile.Presets.Select(p => p.Name).ToList();
+        return [.. names.OrderBy(n => order.IndexOf(n) is var i && i >= 0 ? i : order.Count + names.IndexOf(n))];
+    }
+
+    /// <summary>The ranking basis of a result: IOPS scaled to the sustained figure when one was measured.</summary>
+    public static Statistic Basis(CandidateResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var s = result.Iops;
+        if (result.SustainedIops is not { } sustained || s.Median <= 0 || sustained <= 0)
+        {
+            return s;
+        }
+        var k = sustained / s.Median;
+        return s with { Median = sustained, CiLow = s.CiLow * k, CiHigh = s.CiHigh * k };
+    }
+
+    /// <summary>Why the constraints exclude a candidate: (code, sentence), or null when it is allowed.</summary>
+    public static (string Code, string Reason)? Exclusion(Candidate candidate, AdvisorConstraints constraints, HostFacts host)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(constraints);
+        ArgumentNullException.ThrowIfNull(host);
+        var cache = candidate.Cache;
+        var semantics = cache.Semantics();
+        var name = $"cache='{cache.ToLibvirt()}'";
+        if (constraints.Safety == SafetyLevel.Flush && !semantics.FlushSafe)
+        {
+            return ("KT010", $"{name} ignores guest flushes: data loss on host crash (--safety flush)");
+        }
+        if (constraints.Safety == SafetyLevel.Sync && !semantics.SyncEveryWrite)
+        {
+            return ("--safety sync", $"{name} gives the guest a volatile write cache: a write is durable only after a guest flush (--safety sync keeps writethrough and directsync)");
+        }
+        if (constraints.Migration && !semantics.Direct)
+        {
+            // libvirt refuses to live-migrate a disk that uses the host page cache unless QEMU can drop that cache
+            // on the destination (QEMU >= 4.0); none and directsync bypass the cache and always migrate.
+            switch (host.MigrationDropsCache)
+            {
+                case true when !semantics.NoFlush:
+                    break;
+                case true:
+                    return ("KT011", $"{name} is never recommended for migration: guest flushes are ignored (--migration)");
+                case false:
+                    return ("KT011", $"{name} is not migration-safe with QEMU {host.QemuVersion} (QEMU < 4.0 cannot drop the host page cache) (--migration)");
+                default:
+                    return ("KT011", $"{name} is migration-safe only with QEMU >= 4.0 and the QEMU version is unknown (--migration)");
+            }
+        }
+        if (constraints.Snapshots && !candidate.Backend.SupportsInternalSnapshots())
+        {
+            return ("--snapshots", $"{candidate.Backend.ToName()} has no internal snapshots (qcow2 has) (--snapshots)");
+        }
+        return null;
+    }
+
+    /// <summary>The backend name a host-engine result stands for (its id is the backend name, or a candidate id).</summary>
+    public static string BackendName(string candidateId)
+    {
+        ArgumentNullException.ThrowIfNull(candidateId);
+        var slash = candidateId.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? candidateId : candidateId[..slash];
+    }
+
+    private static List<ProfileWeight> ResolveWorkload(IReadOnlyList<ProfileWeight> workload, IReadOnlyList<string> measured)
+    {
+        if (workload.Count == 0)
+        {
+            return [.. measured.Select(p => new ProfileWeight(p, 1))];
+        }
+        foreach (var w in workload)
+        {
+            if (!measured.Contains(w.Profile))
+            {
+                var known = measured.Count == 0 ? "none" : string.Join(", ", measured);
+                throw new InputException($"--workload: profile '{w.Profile}' was not measured in this run (measured: {known})");
+            }
+        }
+        return [.. workload];
+    }
+
+    private static ProfileDecision DecideProfile(ProfileWeight weight, IReadOnlyList<CandidateResult> results, HostFacts host, AdvisorConstraints constraints)
+    {
+        var profile = weight.Profile;
+        var ceilings = new Dictionary<string, Statistic>();
+        foreach (var r in results.Where(r => r.Profile == profile && r.Engine == Engine.Host && r.Iops.N > 0))
+        {
+            ceilings[BackendName(r.CandidateId)] = r.Iops;
+        }
+        var excluded = new List<SetAside>();
+        var notRanked = new List<SetAside>();
+        var rankable = new List<CandidateResult>();
+        foreach (var r in results.Where(r => r.Profile == profile && r.Engine != Engine.Host))
+        {
+            var aside = NotRankedReason(r);
+            if (aside is not null)
+            {
+                notRanked.Add(aside);
+                continue;
+            }
+            var candidate = Candidate.Parse(r.CandidateId)!;
+            var exclusion = Exclusion(candidate, constraints, host);
+            if (exclusion is { } e)
+            {
+                excluded.Add(new SetAside(r.CandidateId, r.Engine, e.Code, e.Reason));
+                continue;
+            }
+            rankable.Add(r);
+        }
+
+        var ordered = rankable
+            .Select(r => (Result: r, Basis: Basis(r)))
+            .OrderByDescending(x => x.Basis.Median)
+            .ThenBy(x => x.Result.CandidateId, StringComparer.Ordinal)
+            .ToList();
+        if (ordered.Count == 0)
+        {
+            return new ProfileDecision(profile, weight.Weight, [], null, [], null, excluded, notRanked, ceilings);
+        }
+        var best = ordered[0].Basis;
+        var ranking = ordered.Select((x, i) => new RankedCandidate(
+            i + 1,
+            x.Result.CandidateId,
+            x.Basis,
+            x.Result.Iops,
+            x.Result.MBps,
+            best.Median > 0 ? x.Basis.Median / best.Median : 0,
+            x.Result.RatioToHost ?? RatioTo(ceilings, x.Result),
+            x.Result.BurstIops,
+            x.Result.SustainedIops,
+            x.Basis.Overlaps(best))).ToList();
+        var tie = ranking.Where(r => r.Tied).Select(r => r.CandidateId).ToList();
+        var (winner, tieBreak) = TieBreaker.Break(tie, id => ranking.First(r => r.CandidateId == id).Basis.Median);
+        return new ProfileDecision(profile, weight.Weight, ranking, winner, tie, tieBreak, excluded, notRanked, ceilings);
+    }
+
+    private static double? RatioTo(Dictionary<string, Statistic> ceilings, CandidateResult result) =>
+        ceilings.TryGetValue(BackendName(result.CandidateId), out var c) && c.Median > 0 ? result.Iops.Median / c.Median : null;
+
+    private static SetAside? NotRankedReason(CandidateResult r)
+    {
+        if (r.Engine == Engine.Guest && r.FunctionalOnly)
+        {
+            return new(r.CandidateId, r.Engine, "functional-only", "measured in a guest under TCG (no usable KVM): a functional check, never ranked");
+        }
+        if (r.Engine == Engine.Guest)
+        {
+            return new(r.CandidateId, r.Engine, "guest", "guest engine: shown beside the qemu engine, which ranks every candidate with the same harness");
+        }
+        if (r.SkippedCode is { } code)
+        {
+            return new(r.CandidateId, r.Engine, code, $"cannot start ({code}): skipped");
+        }
+        if (r.HarnessBound && IsHarnessCeiling(r))
+        {
+            return new(r.CandidateId, r.Engine, "harness-ceiling", "the harness's own ceiling (qemu-img bench on QEMU's null-co driver), the yardstick for harness-bound");
+        }
+        if (r.HarnessBound)
+        {
+            return new(r.CandidateId, r.Engine, "harness-bound", "within 20% of the harness's own null-co ceiling: the harness, not the storage, limits it");
+        }
+        if (r.FunctionalOnly)
+        {
+            return new(r.CandidateId, r.Engine, "functional-only", "a functional check only, never ranked");
+        }
+        if (r.Iops.N == 0)
+        {
+            return new(r.CandidateId, r.Engine, "no-data", "no successful repeat");
+        }
+        if (Candidate.Parse(r.CandidateId) is null)
+        {
+            return new(r.CandidateId, r.Engine, "unknown", "not a backend/cache/io candidate id");
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// True for the qemu engine's measurement of its own ceiling (<c>qemu-img bench</c> on the null-co driver): a qemu
+    /// result whose id is not a candidate.
+    /// </summary>
+    public static bool IsHarnessCeiling(CandidateResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Engine == Engine.Qemu && Candidate.Parse(result.CandidateId) is null;
+    }
+
+    private static List<OverallScore> RankOverall(IReadOnlyList<ProfileDecision> profiles, Func<Candidate, bool> filter)
+    {
+        var scored = profiles
+            .Select(p => (p.Weight, Ranking: p.Ranking.Where(r => filter(Candidate.Parse(r.CandidateId)!)).ToList()))
+            .Where(p => p.Ranking.Count > 0)
+            .ToList();
+        if (scored.Count == 0)
+        {
+            return [];
+        }
+        var ids = scored[0].Ranking.Select(r => r.CandidateId)
+            .Where(id => scored.All(p => p.Ranking.Any(r => r.CandidateId == id)))
+            .ToList();
+        var totalWeight = scored.Sum(p => p.Weight);
+        var scores = ids.Select(id =>
+        {
+            double mid = 0, low = 0, high = 0;
+            foreach (var (w, ranking) in scored)
+            {
+                var best = ranking.Max(r => r.Basis.Median);
+                var basis = ranking.First(r => r.CandidateId == id).Basis;
+                mid += w * Math.Log(Positive(basis.Median / best));
+                low += w * Math.Log(Positive(basis.CiLow / best));
+                high += w * Math.Log(Positive(basis.CiHigh / best));
+            }
+            return (Id: id, Score: Math.Exp(mid / totalWeight), Low: Math.Exp(low / totalWeight), High: Math.Exp(high / totalWeight));
+        }).OrderByDescending(s => s.Score).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
+        if (scores.Count == 0)
+        {
+            return [];
+        }
+        var top = scores[0];
+        return [.. scores.Select((s, i) => new OverallScore(i + 1, s.Id, s.Score, s.Low, s.High, s.Low <= top.High && top.Low <= s.High))];
+    }
+
+    private static double Positive(double ratio) => double.IsFinite(ratio) && ratio > 1e-9 ? ratio : 1e-9;
+
+    private static (string? Winner, IReadOnlyList<string> Tie, string? TieBreak) PickOverall(List<OverallScore> overall)
+    {
+        if (overall.Count == 0)
+        {
+            return (null, [], null);
+        }
+        var tie = overall.Where(o => o.Tied).Select(o => o.CandidateId).ToList();
+        var (winner, reason) = TieBreaker.Break(tie, id => overall.First(o => o.CandidateId == id).Score);
+        return (winner, tie, reason);
+    }
+
+    private static List<string> Explain(Decision d, IReadOnlyList<CandidateResult> results, HostFacts host)
+    {
+        var lines = new List<string>();
+        foreach (var p in d.Profiles)
+        {
+            if (p.Winner is null)
+            {
+                lines.Add($"{p.Profile}: nothing rankable ({p.Excluded.Count} excluded by the constraints, {p.NotRanked.Count} not ranked)");
+                continue;
+            }
+            var w = p.Ranking.First(r => r.CandidateId == p.Winner);
+            var ceiling = w.RatioToHost is { } h ? $", {Figures.Ratio(h)} the host ceiling" : "";
+            var basis = w.SustainedIops is not null ? " sustained" : "";
+            var line = $"{p.Profile}: {w.CandidateId} leads with {Figures.Count(w.Basis.Median)} IOPS{basis} " +
+                       $"[95% CI {Figures.Count(w.Basis.CiLow)}–{Figures.Count(w.Basis.CiHigh)}]{ceiling}";
+            var next = p.Ranking.FirstOrDefault(r => !r.Tied);
+            if (next is not null && next.Basis.Median > 0)
+            {
+                line += $"; {Figures.Ratio(w.Basis.Median / next.Basis.Median)} the first candidate outside the tie, {next.CandidateId}";
+            }
+            lines.Add(line);
+            if (p.TieBreak is not null)
+            {
+                lines.Add($"{p.Profile}: {p.TieBreak}");
+            }
+            BurstLines(p, w, lines);
+        }
+
+        foreach (var group in d.Profiles.SelectMany(p => p.Excluded).GroupBy(e => (e.Code, e.Reason)))
+        {
+            var ids = group.Select(e => e.CandidateId).Distinct().ToList();
+            lines.Add($"excluded, {group.Key.Code}: {group.Key.Reason}: {Names(ids)}");
+        }
+        foreach (var group in d.Profiles.SelectMany(p => p.NotRanked).Where(e => e.Code != "harness-ceiling").GroupBy(e => e.Code))
+        {
+            var ids = group.Select(e => e.CandidateId).Distinct().ToList();
+            lines.Add($"not ranked, {group.Key}: {group.First().Reason}: {Names(ids)}");
+        }
+
+        if (d.Winner is not null)
+        {
+            var weights = string.Join(", ", d.Constraints.Workload.Select(w => $"{w.Profile}={Figures.Number(w.Weight)}"));
+            var o = d.Overall.First(s => s.CandidateId == d.Winner);
+            lines.Add($"overall ({weights}): {d.Winner} scores {o.Score:0.00} [{o.ScoreLow:0.00}–{o.ScoreHigh:0.00}] " +
+                      "(weighted geometric mean of its ratio to each profile's best)");
+            if (d.TieBreak is not null)
+            {
+                lines.Add($"overall: {d.TieBreak}");
+            }
+            WinnerNotes(Candidate.Parse(d.Winner)!, d.Constraints, host, lines);
+        }
+        else if (results.Count > 0)
+        {
+            lines.Add("overall: no candidate was ranked in every weighted profile within the constraints");
+        }
+        return lines;
+    }
+
+    private static void BurstLines(ProfileDecision p, RankedCandidate winner, List<string> lines)
+    {
+        var w = Candidate.Parse(winner.CandidateId)!;
+        foreach (var r in p.Ranking)
+        {
+            if (r.BurstIops is not { } burst || r.SustainedIops is not { } sustained || sustained <= 0 || burst / sustained < 1.2)
+            {
+                continue;
+            }
+            var c = Candidate.Parse(r.CandidateId)!;
+            if (r.CandidateId == winner.CandidateId || winner.Basis.Median <= 0)
+            {
+                lines.Add($"{p.Profile}: {r.CandidateId} runs at {Figures.Count(burst)} IOPS in burst but {Figures.Count(sustained)} sustained " +
+                          "(the host page cache absorbs writes until the dirty limit); ranked on the sustained figure");
+                continue;
+            }
+            var burstRatio = burst / winner.Basis.Median;
+            var sustainedRatio = sustained / winner.Basis.Median;
+            var sustainedWords = r.Tied ? $"equal sustained ({Figures.Ratio(sustainedRatio)}, intervals overlap)" : $"{Figures.Ratio(sustainedRatio)} sustained";
+            var keeps = KeepsWhat(w, c);
+            lines.Add($"{p.Profile}: cache='{c.Cache.ToLibvirt()}' ({r.CandidateId}) is {Figures.Ratio(burstRatio)} {winner.CandidateId} in burst " +
+                      $"but {sustainedWords}{keeps}");
+        }
+    }
+
+    private static string KeepsWhat(Candidate winner, Candidate other)
+    {
+        var ws = winner.Cache.Semantics();
+        var os = other.Cache.Semantics();
+        if (ws.Direct && !os.Direct)
+        {
+            return $"; cache='{winner.Cache.ToLibvirt()}' keeps migration safety on any QEMU and host memory out of the IO path";
+        }
+        if (ws.SyncEveryWrite && !os.SyncEveryWrite)
+        {
+            return $"; cache='{winner.Cache.ToLibvirt()}' makes every write durable";
+        }
+        return "";
+    }
+
+    private static void WinnerNotes(Candidate winner, AdvisorConstraints constraints, HostFacts host, List<string> lines)
+    {
+        var s = winner.Cache.Semantics();
+        var cache = $"cache='{winner.Cache.ToLibvirt()}'";
+        if (!s.Direct && !constraints.Migration)
+        {
+            lines.Add(host.MigrationDropsCache switch
+            {
+                true => $"{cache} uses the host page cache; it live-migrates safely here (QEMU {host.QemuVersion} >= 4.0 drops the cache, KT011)",
+                false => $"{cache} uses the host page cache and is not migration-safe with QEMU {host.QemuVersion} (KT011); pass --migration to require it",
+                _ => $"{cache} uses the host page cache: migration-safe only with QEMU >= 4.0 (KT011); pass --migration to require it",
+            });
+        }
+        if (s.Direct)
+        {
+            lines.Add($"{cache} bypasses the host page cache and live-migrates on any QEMU (KT011 does not apply)");
+        }
+        if (s.NoFlush)
+        {
+            lines.Add($"{cache} ignores guest flushes: data loss on host crash (KT010); chosen because --safety any");
+        }
+        if (s.SyncEveryWrite)
+        {
+            lines.Add($"{cache} syncs every write (KT026): durable without guest flushes");
+        }
+        if (winner.Io == IoMode.Native && !winner.Backend.IsPreallocated())
+        {
+            lines.Add($"io='native' on a sparse image can stall QEMU on filesystem metadata updates (KT020): prefer a preallocated image");
+        }
+        if (winner.Io == IoMode.IoUring && winner.Backend == Backend.Lvm)
+        {
+            lines.Add("io='io_uring' on LVM has reported hangs (KT022)");
+        }
+    }
+
+    private static string Names(List<string> ids) =>
+        ids.Count <= 4 ? string.Join(", ", ids) : $"{string.Join(", ", ids.Take(4))} and {ids.Count - 4} more";
+}

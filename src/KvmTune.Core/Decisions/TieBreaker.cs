@@ -1,0 +1,93 @@
+using KvmTune.Core.Tuning;
+
+namespace KvmTune.Core.Decisions;
+
+/// <summary>
+/// How a tie (overlapping confidence intervals) is broken: safety first, then simplicity, then the higher
+/// median, then the id (so the choice is deterministic).
+/// <para>Safety, safest first: <c>directsync</c> (every write durable, no host page cache, migrates on any QEMU),
+/// <c>writethrough</c> (every write durable), <c>none</c> (flush-safe, migrates on any QEMU), <c>writeback</c>
+/// (flush-safe, holds guest data in the host page cache), <c>unsafe</c> (ignores flushes, KT010).</para>
+/// <para>Simplicity counts the moving parts an operator must set up or keep in mind: one for an io mode other than
+/// QEMU's default <c>threads</c>, one for the qcow2 format layer (raw is plain data), one for preallocation, one for
+/// a block device (a volume to manage). raw-sparse/none/threads scores 0; loop/none/native scores 3. At equal
+/// counts raw goes before qcow2 (no format layer between the guest and its data).</para>
+/// </summary>
+public static class TieBreaker
+{
+    /// <summary>Higher is safer.</summary>
+    public static int SafetyRank(CacheMode cache) => cache switch
+    {
+        CacheMode.Directsync => 4,
+        CacheMode.Writethrough => 3,
+        CacheMode.None => 2,
+        CacheMode.Writeback => 1,
+        _ => 0,
+    };
+
+    /// <summary>Lower is simpler.</summary>
+    public static int Complexity(Candidate candidate)
+    {
+        var cost = candidate.Io == IoMode.Threads ? 0 : 1;
+        if (candidate.Backend.Format() == "qcow2")
+        {
+            cost++;
+        }
+        if (candidate.Backend.IsPreallocated())
+        {
+            cost++;
+        }
+        if (candidate.Backend.IsBlock())
+        {
+            cost++;
+        }
+        return cost;
+    }
+
+    /// <summary>
+    /// Picks the winner of a tie set. <paramref name="median"/> gives each candidate's median (the third key).
+    /// Returns the winner and, when the set has more than one member, the sentence saying why.
+    /// </summary>
+    public static (string Winner, string? Reason) Break(IReadOnlyList<string> tie, Func<string, double> median)
+    {
+        if (tie.Count == 0)
+        {
+            throw new ArgumentException("empty tie set", nameof(tie));
+        }
+        var ordered = tie
+            .Select(id => (Id: id, Candidate: Candidate.Parse(id)!))
+            .OrderByDescending(c => SafetyRank(c.Candidate.Cache))
+            .ThenBy(c => Complexity(c.Candidate))
+            .ThenBy(c => FormatLayers(c.Candidate))
+            .ThenByDescending(c => median(c.Id))
+            .ThenBy(c => c.Id, StringComparer.Ordinal)
+            .ToList();
+        if (ordered.Count == 1)
+        {
+            return (ordered[0].Id, null);
+        }
+        var winner = ordered[0];
+        var runnerUp = ordered[1];
+        string why;
+        if (SafetyRank(winner.Candidate.Cache) > SafetyRank(runnerUp.Candidate.Cache))
+        {
+            why = $"safer: cache='{winner.Candidate.Cache.ToLibvirt()}' before cache='{runnerUp.Candidate.Cache.ToLibvirt()}'";
+        }
+        else if (Complexity(winner.Candidate) < Complexity(runnerUp.Candidate)
+                 || FormatLayers(winner.Candidate) < FormatLayers(runnerUp.Candidate))
+        {
+            why = $"equally safe and simpler: {Describe(winner.Candidate)} before {Describe(runnerUp.Candidate)}";
+        }
+        else
+        {
+            why = "equally safe and simple: the higher median";
+        }
+        return (winner.Id, $"tie between {string.Join(", ", tie)} (95% confidence intervals overlap); {winner.Id} chosen, {why}");
+    }
+
+    /// <summary>1 for qcow2 (a format layer between guest and data), 0 for raw: the next key after complexity.</summary>
+    public static int FormatLayers(Candidate candidate) => candidate.Backend.Format() == "qcow2" ? 1 : 0;
+
+    private static string Describe(Candidate c) =>
+        $"{c.Backend.ToName()} with io='{c.Io.ToLibvirt()}' ({Complexity(c)} non-default setting{(Complexity(c) == 1 ? "" : "s")})";
+}

@@ -1,0 +1,209 @@
+using KvmTune.Core.Apply;
+using KvmTune.Core.Decisions;
+using KvmTune.Core.Measurement;
+using KvmTune.Core.Tuning;
+
+namespace KvmTune.Reports.Model;
+
+/// <summary>
+/// Everything a report shows, in one shape every exporter reads: the run, the host facts, per profile the measured
+/// candidates with their status in the decision, the decision and its rationale, and the lines to apply.
+/// Built from stored <see cref="RunData"/> and the advisor's <see cref="Decision"/>, so a report of a stored run
+/// is the same as the report of the run when it finished.
+/// </summary>
+public sealed record ReportModel(
+    RunSection Run,
+    IReadOnlyList<FactRow> HostFacts,
+    IReadOnlyList<ProfileSection> Profiles,
+    DecisionSection Decision,
+    ApplySection Apply)
+{
+    /// <summary>Builds the model of a run from its data, the decision over it and the recommendation.</summary>
+    public static ReportModel Build(RunData run, Decision decision, Recommendation recommendation)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(recommendation);
+        var info = run.Info;
+        var runSection = new RunSection(info.Id, info.StartedAt, info.FinishedAt, info.Command, info.Status,
+            info.FinishedAt is { } f ? (f - info.StartedAt).TotalSeconds : null);
+        var facts = run.HostFacts.Select(kv => new FactRow(kv.Key, kv.Value)).ToList();
+        var profiles = decision.Profiles.Select(p => Profile(p, decision, run)).ToList();
+        // Profiles measured but left out of the workload still appear, unranked, so nothing measured is hidden.
+        foreach (var name in Advisor.MeasuredProfiles(run.Results).Where(n => decision.Profiles.All(p => p.Profile != n)))
+        {
+            var empty = new ProfileDecision(name, 0, [], null, [], null, [], [], new Dictionary<string, Statistic>());
+            profiles.Add(Profile(empty, decision, run));
+        }
+        var c = decision.Constraints;
+        var constraints = new ConstraintsRow(
+            AdvisorConstraints.ToName(c.Safety), c.Migration, c.Snapshots,
+            [.. c.Workload.Select(w => new WeightRow(w.Profile, w.Weight))]);
+        var overall = decision.Overall.Select(o => new OverallRow(o.Rank, o.CandidateId, o.Score, o.ScoreLow, o.ScoreHigh, o.Tied && decision.Tie.Count > 1)).ToList();
+        var decisionSection = new DecisionSection(decision.Winner, decision.Tie, decision.TieBreak, constraints, overall,
+            new SortedDictionary<string, string>(decision.WinnerBySourceType.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal),
+            decision.Rationale);
+        var apply = new ApplySection(
+            recommendation.NovaConfSnippet(),
+            [.. recommendation.Nova.Select(l => new NovaRow(l.Section, l.Key, l.Value, l.KvmTuneOnly))],
+            new SortedDictionary<string, string>(recommendation.DriverElements.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal),
+            new SortedDictionary<string, string>(recommendation.FlavorExtraSpecs.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal),
+            recommendation.Notes,
+            recommendation.Policy.ToJson());
+        return new ReportModel(runSection, facts, profiles, decisionSection, apply);
+    }
+
+    private static ProfileSection Profile(ProfileDecision p, Decision decision, RunData run)
+    {
+        var rows = new List<CandidateRow>();
+        var results = run.Results.Where(r => r.Profile == p.Profile).ToList();
+        foreach (var r in results.Where(r => r.Engine != Engine.Host && !Advisor.IsHarnessCeiling(r))
+                     .OrderBy(r => r.Engine)
+                     .ThenBy(r => p.Ranking.FirstOrDefault(k => k.CandidateId == r.CandidateId && r.Engine == Engine.Qemu)?.Rank ?? int.MaxValue)
+                     .ThenByDescending(r => r.Iops.Median)
+                     .ThenBy(r => r.CandidateId, StringComparer.Ordinal))
+        {
+            var ranked = r.Engine == Engine.Qemu ? p.Ranking.FirstOrDefault(k => k.CandidateId == r.CandidateId) : null;
+            var excluded = p.Excluded.FirstOrDefault(e => e.CandidateId == r.CandidateId && e.Engine == r.Engine);
+            var notRanked = p.NotRanked.FirstOrDefault(e => e.CandidateId == r.CandidateId && e.Engine == r.Engine);
+            var (status, code, note) = ranked switch
+            {
+                not null when r.CandidateId == p.Winner => (p.Tie.Count > 1 ? "winner (tie)" : "winner", (string?)null, (string?)null),
+                { Tied: true } => ("tie", null, null),
+                not null => ("ranked", null, null),
+                _ when excluded is not null => ("excluded", excluded.Code, excluded.Reason),
+                _ when notRanked is not null => ("not ranked", notRanked.Code, notRanked.Reason),
+                _ => ("not in workload", null, null),
+            };
+            rows.Add(new CandidateRow(
+                r.Engine.ToName(), r.CandidateId, CacheOf(r.CandidateId), status, code, note, ranked?.Rank,
+                r.Iops.Median, r.Iops.CiLow, r.Iops.CiHigh, r.Iops.CoefficientOfVariation, r.Iops.N,
+                r.MBps.Median, r.MBps.CiLow, r.MBps.CiHigh,
+                r.LatencyP50Us, r.LatencyP99Us,
+                ranked?.RatioToHost ?? r.RatioToHost, ranked?.RatioToBest,
+                r.BurstIops, r.SustainedIops,
+                p.HostCeilings.TryGetValue(Advisor.BackendName(r.CandidateId), out var ceiling) ? ceiling.Median : null));
+        }
+        var ceilings = results.Where(r => r.Engine == Engine.Host)
+            .OrderBy(r => r.CandidateId, StringComparer.Ordinal)
+            .Select(r => new CeilingRow(Advisor.BackendName(r.CandidateId), r.Iops.Median, r.Iops.CiLow, r.Iops.CiHigh,
+                r.MBps.Median, r.MBps.CiLow, r.MBps.CiHigh, r.LatencyP50Us, r.LatencyP99Us))
+            .ToList();
+        var harness = results.FirstOrDefault(r => Advisor.IsHarnessCeiling(r) && r.Iops.N > 0);
+        return new ProfileSection(p.Profile, p.Weight, p.Winner, p.Tie, p.TieBreak, rows, ceilings, Series(p, run))
+        {
+            HarnessCeilingIops = harness?.Iops.Median,
+            HarnessCeilingMBps = harness?.MBps.Median,
+        };
+    }
+
+    // Per-second IOPS of the cached modes (the host page cache makes burst and sustained differ) and of the
+    // profile's winner for comparison: one sample each, the repeat with the median IOPS.
+    private static List<SeriesRow> Series(ProfileDecision p, RunData run)
+    {
+        return [.. run.Samples
+            .Where(s => s.Profile == p.Profile && s.Engine != Engine.Host && s.PerSecondIops.Count > 1)
+            .Where(s => s.CandidateId == p.Winner || (Candidate.Parse(s.CandidateId)?.Cache.Semantics().UsesHostPageCache ?? false))
+            .GroupBy(s => (s.Engine, s.CandidateId))
+            .Select(g =>
+            {
+                var ordered = g.OrderBy(s => s.Iops).ThenBy(s => s.Repeat).ToList();
+                var median = ordered[(ordered.Count - 1) / 2];
+                return new SeriesRow(median.Engine.ToName(), median.CandidateId, median.Repeat, median.PerSecondIops);
+            })
+            .OrderBy(s => s.Engine, StringComparer.Ordinal)
+            .ThenBy(s => s.CandidateId, StringComparer.Ordinal)];
+    }
+
+    private static string? CacheOf(string candidateId) => Candidate.Parse(candidateId)?.Cache.ToLibvirt();
+}
+
+/// <summary>The run: id, times, command line, status.</summary>
+public sealed record RunSection(long Id, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string Command, string Status, double? Seconds);
+
+/// <summary>One host fact (<c>qemu.version</c> = <c>7.2.0</c>).</summary>
+public sealed record FactRow(string Key, string Value);
+
+/// <summary>One profile's measurements and decision.</summary>
+public sealed record ProfileSection(
+    string Name,
+    double Weight,
+    string? Winner,
+    IReadOnlyList<string> Tie,
+    string? TieBreak,
+    IReadOnlyList<CandidateRow> Candidates,
+    IReadOnlyList<CeilingRow> HostCeilings,
+    IReadOnlyList<SeriesRow> Series)
+{
+    /// <summary>The qemu engine's own ceiling (<c>qemu-img bench</c> on null-co), when measured.</summary>
+    public double? HarnessCeilingIops { get; init; }
+
+    /// <summary>The same in MB/s.</summary>
+    public double? HarnessCeilingMBps { get; init; }
+}
+
+/// <summary>
+/// One result of the qemu or guest engine with its status in the decision (<c>Status</c>: winner, winner (tie), tie,
+/// ranked, excluded, not ranked, not in workload; <c>Code</c>: the rule code or marking behind an exclusion or a
+/// not-ranked status; <c>HostCeilingIops</c>: the host engine's median IOPS for the candidate's backend).
+/// </summary>
+public sealed record CandidateRow(
+    string Engine,
+    string CandidateId,
+    string? Cache,
+    string Status,
+    string? Code,
+    string? Note,
+    int? Rank,
+    double IopsMedian,
+    double IopsLow,
+    double IopsHigh,
+    double IopsCv,
+    int Repeats,
+    double MBpsMedian,
+    double MBpsLow,
+    double MBpsHigh,
+    double? LatencyP50Us,
+    double? LatencyP99Us,
+    double? RatioToHost,
+    double? RatioToBest,
+    double? BurstIops,
+    double? SustainedIops,
+    double? HostCeilingIops);
+
+/// <summary>The host engine's ceiling for one backend.</summary>
+public sealed record CeilingRow(string Backend, double IopsMedian, double IopsLow, double IopsHigh, double MBpsMedian, double MBpsLow, double MBpsHigh, double? LatencyP50Us, double? LatencyP99Us);
+
+/// <summary>Per-second IOPS of one repeat (burst vs sustained).</summary>
+public sealed record SeriesRow(string Engine, string CandidateId, int Repeat, IReadOnlyList<double> PerSecondIops);
+
+/// <summary>The constraints the decision applied.</summary>
+public sealed record ConstraintsRow(string Safety, bool Migration, bool Snapshots, IReadOnlyList<WeightRow> Workload);
+
+/// <summary>A profile's weight.</summary>
+public sealed record WeightRow(string Profile, double Weight);
+
+/// <summary>One candidate's overall score.</summary>
+public sealed record OverallRow(int Rank, string CandidateId, double Score, double ScoreLow, double ScoreHigh, bool Tied);
+
+/// <summary>The decision and its reasons.</summary>
+public sealed record DecisionSection(
+    string? Winner,
+    IReadOnlyList<string> Tie,
+    string? TieBreak,
+    ConstraintsRow Constraints,
+    IReadOnlyList<OverallRow> Overall,
+    IReadOnlyDictionary<string, string> WinnerBySourceType,
+    IReadOnlyList<string> Rationale);
+
+/// <summary>What to apply: nova.conf, libvirt driver elements, flavor QoS, the policy file.</summary>
+public sealed record ApplySection(
+    string NovaConf,
+    IReadOnlyList<NovaRow> NovaLines,
+    IReadOnlyDictionary<string, string> DriverElements,
+    IReadOnlyDictionary<string, string> FlavorExtraSpecs,
+    IReadOnlyList<string> Notes,
+    string PolicyJson);
+
+/// <summary>One nova.conf key.</summary>
+public sealed record NovaRow(string Section, string Key, string Value, bool KvmTuneOnly);

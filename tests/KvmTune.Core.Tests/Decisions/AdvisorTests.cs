@@ -1,0 +1,349 @@
+using KvmTune.Core.Decisions;
+using KvmTune.Core.Measurement;
+using KvmTune.Core.Rules;
+using static KvmTune.Core.Tests.Decisions.Synthetic;
+
+namespace KvmTune.Core.Tests.Decisions;
+
+public class AdvisorTests
+{
+    private const string RandRead = "randread-4k-qd32";
+    private const string RandWrite = "randwrite-4k-qd32";
+    private static readonly HostFacts Qemu72 = new() { QemuVersion = new Version(7, 2), LibvirtVersion = new Version(9, 0) };
+
+    [Fact]
+    public void A_clear_winner_is_named_without_a_tie_and_with_its_ratio_to_the_host_ceiling()
+    {
+        // Given three candidates whose intervals are far apart, and the host ceiling of their backend
+        CandidateResult[] results =
+        [
+            HostResult("raw-prealloc", RandRead, 110_000, 2_000),
+            QemuResult("raw-prealloc/none/native", RandRead, 100_000, 2_000),
+            QemuResult("raw-prealloc/none/threads", RandRead, 41_000, 1_500),
+            QemuResult("raw-prealloc/none/io_uring", RandRead, 70_000, 2_500),
+        ];
+
+        // When the advisor decides
+        var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
+
+        // Then the fastest wins alone, ranked first, with 100k/110k of the ceiling
+        var p = Assert.Single(d.Profiles);
+        Assert.Equal("raw-prealloc/none/native", p.Winner);
+        Assert.Equal(["raw-prealloc/none/native"], p.Tie);
+        Assert.Null(p.TieBreak);
+        Assert.Equal(["raw-prealloc/none/native", "raw-prealloc/none/io_uring", "raw-prealloc/none/threads"], p.Ranking.Select(r => r.CandidateId));
+        Assert.Equal(100_000.0 / 110_000, p.Ranking[0].RatioToHost!.Value, 6);
+        Assert.Equal(0.41, p.Ranking[2].RatioToBest, 6);
+        Assert.Equal("raw-prealloc/none/native", d.Winner);
+        Assert.Contains(d.Rationale, l => l.StartsWith("randread-4k-qd32: raw-prealloc/none/native leads with 100k IOPS", StringComparison.Ordinal)
+                                          && l.Contains("0.91× the host ceiling") && l.Contains("1.4× the first candidate outside the tie, raw-prealloc/none/io_uring"));
+    }
+
+    [Fact]
+    public void Overlapping_intervals_are_a_tie_broken_by_safety_and_said_so()
+    {
+        // Given writeback slightly ahead of none, with overlapping intervals
+        CandidateResult[] results =
+        [
+            QemuResult("qcow2-sparse/writeback/threads", RandWrite, 52_000, 3_000),
+            QemuResult("qcow2-sparse/none/threads", RandWrite, 50_000, 3_000),
+            QemuResult("qcow2-sparse/writethrough/threads", RandWrite, 9_000, 500),
+        ];
+
+        var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
+
+        // Then both are the tie set, none wins on safety although its median is lower, and the rationale says so
+        var p = Assert.Single(d.Profiles);
+        Assert.Equal(["qcow2-sparse/writeback/threads", "qcow2-sparse/none/threads"], p.Tie);
+        Assert.Equal("qcow2-sparse/none/threads", p.Winner);
+        Assert.Equal("qcow2-sparse/writeback/threads", p.Ranking[0].CandidateId);
+        Assert.Contains("tie between qcow2-sparse/writeback/threads, qcow2-sparse/none/threads", p.TieBreak);
+        Assert.Contains("safer: cache='none' before cache='writeback'", p.TieBreak);
+        Assert.Contains(d.Rationale, l => l.Contains("95% confidence intervals overlap"));
+        Assert.Equal("qcow2-sparse/none/threads", d.Winner);
+    }
+
+    [Fact]
+    public void An_equally_safe_tie_goes_to_the_simpler_candidate()
+    {
+        // Given native and threads on the same backend, intervals overlapping
+        CandidateResult[] results =
+        [
+            QemuResult("raw-prealloc/none/native", RandRead, 60_500, 4_000),
+            QemuResult("raw-prealloc/none/threads", RandRead, 58_000, 4_000),
+            QemuResult("qcow2-sparse/none/threads", RandRead, 59_000, 4_000),
+        ];
+
+        var p = Assert.Single(Advisor.Decide(results, Qemu72, AdvisorConstraints.Default).Profiles);
+
+        // Then raw with QEMU's default aio (threads) wins: no non-default io, no qcow2 layer
+        Assert.Equal(3, p.Tie.Count);
+        Assert.Equal("raw-prealloc/none/threads", p.Winner);
+        Assert.Contains("equally safe and simpler", p.TieBreak);
+    }
+
+    [Fact]
+    public void Flush_safety_excludes_the_fastest_unsafe_candidate_with_KT010()
+    {
+        CandidateResult[] results =
+        [
+            QemuResult("raw-prealloc/unsafe/threads", RandWrite, 300_000, 10_000),
+            QemuResult("raw-prealloc/none/native", RandWrite, 90_000, 3_000),
+        ];
+
+        var flush = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
+        var any = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Safety = SafetyLevel.Any });
+
+        var p = Assert.Single(flush.Profiles);
+        Assert.Equal("raw-prealloc/none/native", p.Winner);
+        var excluded = Assert.Single(p.Excluded);
+        Assert.Equal(("raw-prealloc/unsafe/threads", "KT010"), (excluded.CandidateId, excluded.Code));
+        Assert.Contains(flush.Rationale, l => l.StartsWith("excluded, KT010:", StringComparison.Ordinal) && l.Contains("raw-prealloc/unsafe/threads"));
+        Assert.Equal("raw-prealloc/unsafe/threads", any.Winner);
+        Assert.Contains(any.Rationale, l => l.Contains("KT010") && l.Contains("--safety any"));
+    }
+
+    [Fact]
+    public void Sync_safety_keeps_only_writethrough_and_directsync()
+    {
+        CandidateResult[] results =
+        [
+            QemuResult("raw-prealloc/none/native", RandWrite, 90_000, 3_000),
+            QemuResult("raw-prealloc/writeback/threads", RandWrite, 95_000, 3_000),
+            QemuResult("raw-prealloc/writethrough/threads", RandWrite, 7_000, 300),
+            QemuResult("raw-prealloc/directsync/native", RandWrite, 8_000, 300),
+        ];
+
+        var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Safety = SafetyLevel.Sync });
+
+        var p = Assert.Single(d.Profiles);
+        Assert.Equal(["raw-prealloc/directsync/native", "raw-prealloc/writethrough/threads"], p.Ranking.Select(r => r.CandidateId));
+        Assert.All(p.Excluded, e => Assert.Equal("--safety sync", e.Code));
+        Assert.Equal(2, p.Excluded.Count);
+        Assert.Contains(d.Rationale, l => l.Contains("KT026"));
+    }
+
+    [Theory]
+    [InlineData("2.12", false)]
+    [InlineData("7.2", true)]
+    [InlineData(null, false)]
+    public void Migration_keeps_cached_modes_only_when_QEMU_drops_the_cache(string? qemu, bool writebackAllowed)
+    {
+        CandidateResult[] results =
+        [
+            QemuResult("raw-prealloc/writeback/threads", RandRead, 120_000, 3_000),
+            QemuResult("raw-prealloc/none/native", RandRead, 90_000, 3_000),
+            QemuResult("raw-prealloc/unsafe/threads", RandRead, 130_000, 3_000),
+        ];
+        var host = new HostFacts { QemuVersion = qemu is null ? null : Version.Parse(qemu) };
+
+        var d = Advisor.Decide(results, host, AdvisorConstraints.Default with { Migration = true, Safety = SafetyLevel.Any });
+
+        var p = Assert.Single(d.Profiles);
+        Assert.Equal(writebackAllowed ? "raw-prealloc/writeback/threads" : "raw-prealloc/none/native", p.Winner);
+        Assert.Contains(p.Excluded, e => e.CandidateId == "raw-prealloc/unsafe/threads" && e.Code == "KT011");
+        Assert.Equal(!writebackAllowed, p.Excluded.Any(e => e.CandidateId == "raw-prealloc/writeback/threads" && e.Code == "KT011"));
+    }
+
+    [Fact]
+    public void Snapshots_keep_only_qcow2_backends()
+    {
+        CandidateResult[] results =
+        [
+            QemuResult("raw-prealloc/none/native", RandRead, 100_000, 3_000),
+            QemuResult("loop/none/native", RandRead, 105_000, 3_000),
+            QemuResult("qcow2-metadata/none/native", RandRead, 80_000, 3_000),
+        ];
+
+        var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Snapshots = true });
+
+        Assert.Equal("qcow2-metadata/none/native", d.Winner);
+        Assert.Equal(2, d.Profiles[0].Excluded.Count(e => e.Code == "--snapshots"));
+        Assert.Equal(["file"], d.WinnerBySourceType.Keys);
+    }
+
+    [Fact]
+    public void Guest_results_under_TCG_are_never_ranked_however_fast()
+    {
+        CandidateResult[] results =
+        [
+            GuestResult("raw-prealloc/none/native", RandRead, 1_000_000, tcg: true),
+            GuestResult("raw-prealloc/none/threads", RandRead, 900_000, tcg: true),
+            QemuResult("raw-prealloc/none/threads", RandRead, 40_000, 1_000),
+        ];
+
+        var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
+
+        var p = Assert.Single(d.Profiles);
+        Assert.Equal(["raw-prealloc/none/threads"], p.Ranking.Select(r => r.CandidateId));
+        Assert.Equal(2, p.NotRanked.Count(n => n.Engine == Engine.Guest && n.Code == "functional-only"));
+        Assert.Equal("raw-prealloc/none/threads", d.Winner);
+        Assert.Contains(d.Rationale, l => l.StartsWith("not ranked, functional-only:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Harness_bound_and_skipped_results_are_never_ranked()
+    {
+        CandidateResult[] results =
+        [
+            QemuResult("raw-prealloc/unsafe/threads", RandRead, 700_000, 5_000) with { HarnessBound = true },
+            QemuResult("raw-prealloc/writeback/native", RandRead, 0, 0) with { SkippedCode = "KT001", Iops = new Statistic(0, 0, 0, 0, 0) },
+            QemuResult("raw-prealloc/none/native", RandRead, 100_000, 3_000),
+        ];
+
+        var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Safety = SafetyLevel.Any });
+
+        var p = Assert.Single(d.Profiles);
+        Assert.Equal(["raw-prealloc/none/native"], p.Ranking.Select(r => r.CandidateId));
+        Assert.Contains(p.NotRanked, n => n.Code == "harness-bound" && n.CandidateId == "raw-prealloc/unsafe/threads");
+        Assert.Contains(p.NotRanked, n => n.Code == "KT001" && n.CandidateId == "raw-prealloc/writeback/native");
+    }
+
+    [Fact]
+    public void Weights_change_the_overall_winner()
+    {
+        // Given A best at random reads and B best at random writes
+        CandidateResult[] results =
+        [
+            QemuResult("raw-prealloc/none/native", RandRead, 100_000, 2_000),
+            QemuResult("qcow2-sparse/none/threads", RandRead, 50_000, 2_000),
+            QemuResult("raw-prealloc/none/native", RandWrite, 40_000, 1_000),
+            QemuResult("qcow2-sparse/none/threads", RandWrite, 80_000, 2_000),
+        ];
+
+        var reads = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Workload = AdvisorConstraints.ParseWorkload("randread-4k-qd32=3,randwrite-4k-qd32") });
+        var writes = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Workload = AdvisorConstraints.ParseWorkload("randread-4k-qd32,randwrite-4k-qd32=3") });
+
+        Assert.Equal("raw-prealloc/none/native", reads.Winner);
+        Assert.Equal("qcow2-sparse/none/threads", writes.Winner);
+        // 0.5^(3/4) · 1^(1/4)
+        Assert.Equal(Math.Pow(0.5, 0.75), reads.Overall.Single(o => o.CandidateId == "qcow2-sparse/none/threads").Score, 6);
+        Assert.Contains(reads.Rationale, l => l.StartsWith("overall (randread-4k-qd32=3, randwrite-4k-qd32=1): raw-prealloc/none/native", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Equal_weights_with_overlapping_scores_tie_overall()
+    {
+        CandidateResult[] results =
+        [
+            QemuResult("raw-prealloc/none/native", RandRead, 100_000, 8_000),
+            QemuResult("raw-prealloc/none/threads", RandRead, 90_000, 8_000),
+            QemuResult("raw-prealloc/none/native", RandWrite, 80_000, 6_000),
+            QemuResult("raw-prealloc/none/threads", RandWrite, 84_000, 6_000),
+        ];
+
+        var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
+
+        Assert.Equal(2, d.Tie.Count);
+        Assert.Equal("raw-prealloc/none/threads", d.Winner);
+        Assert.Contains("simpler", d.TieBreak);
+    }
+
+    [Fact]
+    public void Burst_and_sustained_are_told_apart_and_ranking_uses_the_sustained_figure()
+    {
+        // Given writeback 2.1x faster than none in burst but equal once the page cache is full
+        CandidateResult[] results =
+        [
+            QemuResult("raw-prealloc/writeback/threads", RandWrite, 105_000, 5_000) with { BurstIops = 105_000, SustainedIops = 50_500 },
+            QemuResult("raw-prealloc/none/native", RandWrite, 50_000, 2_000),
+        ];
+
+        var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
+
+        var p = Assert.Single(d.Profiles);
+        Assert.Equal(50_500, p.Ranking[0].Basis.Median);
+        Assert.Equal("raw-prealloc/none/native", p.Winner);
+        Assert.Contains(d.Rationale, l => l == "randwrite-4k-qd32: cache='writeback' (raw-prealloc/writeback/threads) is 2.1× raw-prealloc/none/native in burst " +
+                                               "but equal sustained (1.01×, intervals overlap); cache='none' keeps migration safety on any QEMU and host memory out of the IO path");
+    }
+
+    [Fact]
+    public void A_workload_profile_that_was_not_measured_is_bad_input()
+    {
+        CandidateResult[] results = [QemuResult("raw-prealloc/none/native", RandRead, 100_000, 3_000)];
+
+        var e = Assert.Throws<InputException>(() =>
+            Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Workload = [new ProfileWeight("seqread-1m-qd8", 1)] }));
+
+        Assert.Equal("--workload: profile 'seqread-1m-qd8' was not measured in this run (measured: randread-4k-qd32)", e.Message);
+    }
+
+    [Theory]
+    [InlineData("randread-4k-qd32=0", "--workload: 'randread-4k-qd32=0': the weight must be a positive number")]
+    [InlineData("randread-4k-qd32=x", "--workload: 'randread-4k-qd32=x': the weight must be a positive number")]
+    [InlineData("=2", "--workload: '=2': missing profile name")]
+    [InlineData("a,a", "--workload: profile 'a' is listed twice")]
+    public void Malformed_workloads_are_bad_input_naming_the_entry(string text, string message)
+    {
+        Assert.Equal(message, Assert.Throws<InputException>(() => AdvisorConstraints.ParseWorkload(text)).Message);
+    }
+
+    [Fact]
+    public void Safety_levels_parse_and_unknown_ones_are_bad_input()
+    {
+        Assert.Equal(SafetyLevel.Sync, AdvisorConstraints.ParseSafety("sync"));
+        Assert.Equal(SafetyLevel.Flush, AdvisorConstraints.ParseSafety(null));
+        Assert.Equal("--safety: unknown level 'paranoid' (expected flush, sync or any)",
+            Assert.Throws<InputException>(() => AdvisorConstraints.ParseSafety("paranoid")).Message);
+    }
+
+    [Fact]
+    public void File_and_block_backends_each_get_a_winner()
+    {
+        CandidateResult[] results =
+        [
+            QemuResult("loop/none/native", RandRead, 120_000, 3_000),
+            QemuResult("loop/none/threads", RandRead, 60_000, 3_000),
+            QemuResult("qcow2-sparse/none/threads", RandRead, 50_000, 3_000),
+            QemuResult("raw-sparse/none/threads", RandRead, 70_000, 3_000),
+        ];
+
+        var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
+
+        Assert.Equal("loop/none/native", d.Winner);
+        Assert.Equal("loop/none/native", d.WinnerBySourceType["block"]);
+        Assert.Equal("raw-sparse/none/threads", d.WinnerBySourceType["file"]);
+    }
+}
+
+public class RunHostFactsTests
+{
+    [Theory]
+    [InlineData("7.2.0", "7.2.0")]
+    [InlineData("QEMU emulator version 7.2.15 (Debian 1:7.2+dfsg-7+deb12u12)", "7.2.15")]
+    [InlineData("unknown", null)]
+    public void Versions_are_read_from_tool_output(string text, string? expected)
+    {
+        Assert.Equal(expected is null ? null : Version.Parse(expected), RunHostFacts.ParseVersion(text));
+    }
+
+    [Fact]
+    public void A_runs_qemu_version_decides_migration_safety()
+    {
+        var facts = RunHostFacts.From([new(KvmTune.Core.Measurement.HostFactKeys.QemuVersion, "3.1.0"), new(KvmTune.Core.Measurement.HostFactKeys.LibvirtVersion, "9.0.0")]);
+
+        Assert.False(facts.MigrationDropsCache);
+        Assert.Equal(new Version(9, 0, 0), facts.LibvirtVersion);
+    }
+}
+
+public class HarnessCeilingTests
+{
+    [Fact]
+    public void The_null_co_ceiling_is_neither_ranked_nor_listed_as_a_harness_bound_candidate()
+    {
+        CandidateResult[] results =
+        [
+            Synthetic.QemuResult("null-co", "randread-4k-qd32", 800_000, 10_000) with { HarnessBound = true },
+            Synthetic.QemuResult("raw-prealloc/none/native", "randread-4k-qd32", 100_000, 3_000),
+        ];
+
+        var d = Advisor.Decide(results, HostFacts.Unknown, AdvisorConstraints.Default);
+
+        var aside = Assert.Single(d.Profiles[0].NotRanked);
+        Assert.Equal(("null-co", "harness-ceiling"), (aside.CandidateId, aside.Code));
+        Assert.DoesNotContain(d.Rationale, l => l.Contains("null-co"));
+        Assert.Equal("raw-prealloc/none/native", d.Winner);
+    }
+}

@@ -1,0 +1,22 @@
+using KvmTune.Core.Measurement;
+
+namespace KvmTune.Core.Tests.Decisions;
+
+/// <summary>Synthetic statistics for decision tests: a median and a symmetric 95% interval.</summary>
+internal static class Synthetic
+{
+    public static Statistic Stat(double median, double halfWidth) =>
+        new(median, median - halfWidth, median + halfWidth, halfWidth / median / 2, 5);
+
+    public static CandidateResult QemuResult(string id, string profile, double iops, double halfWidth, int blockSize = 4096) =>
+        new(Engine.Qemu, id, profile, Stat(iops, halfWidth), Stat(iops * blockSize / 1e6, halfWidth * blockSize / 1e6), null, null);
+
+    public static CandidateResult HostResult(string backend, string profile, double iops, double halfWidth, int blockSize = 4096) =>
+        new(Engine.Host, backend, profile, Stat(iops, halfWidth), Stat(iops * blockSize / 1e6, halfWidth * blockSize / 1e6), 90, 400);
+
+    public static CandidateResult GuestResult(string id, string profile, double iops, bool tcg) =>
+        new CandidateResult(Engine.Guest, id, profile, Stat(iops, iops / 20), Stat(iops * 4096 / 1e6, iops * 4096 / 1e6 / 20), 120, 900)
+        {
+            FunctionalOnly = tcg,
+        };
+}
