@@ -41,9 +41,7 @@ internal static class KvmTuneApp
                 bench.SetDescription("Measure KvmTune's own speed.");
                 bench.AddCommand<Commands.SelfBench.SelfBenchLintCommand>("lint").WithDescription("Parse and lint 10,000 domains built from the libvirt corpus on one core.");
             });
-#if KVMTUNE_BENCH
             config.AddCommand<Commands.TuneCommand>("tune").WithDescription("The main job: probe, measure the quick matrix, decide, and write the HTML report and the policy file.");
-#endif
             config.AddCommand<Commands.VersionCommand>("version").WithDescription("Print KvmTune's version.");
         });
         return app;

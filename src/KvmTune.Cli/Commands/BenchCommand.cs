@@ -89,13 +89,6 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
         // Everything the user typed is checked before anything is created.
         var (request, options) = await ParseAsync(settings, cancellationToken).ConfigureAwait(false);
         var plan = BenchPlanner.Plan(request);
-        var engines = new Dictionary<Engine, IMeasurementEngine>();
-        foreach (var kind in request.Engines)
-        {
-            engines[kind] = EngineRegistry.Create(kind)
-                ?? throw new InputException($"--engine {kind.ToName()}: the {kind.ToName()} engine is not available in this build");
-            HostTools.Require(EngineRegistry.Program(kind));
-        }
         var backendOptions = new BackendOptions
         {
             ScratchDirectory = settings.Dir,
@@ -103,54 +96,11 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
             ConfirmDevice = settings.ConfirmDevice,
             VolumeGroup = settings.Vg,
         };
-        await using var factory = new BackendFactory(backendOptions);
-        // Device safety checks and tool checks, before anything is created.
-        factory.Validate(request.Backends, options.Measure.SizeBytes);
-
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var signals = SignalCleanup.Install(cancel);
-        BackendJanitor.CleanLeftovers(settings.Dir is null ? null : [settings.Dir]);
-        MemoryCgroup.RemoveLeftovers();
-        BenchOutcome outcome;
-        try
+        var result = await BenchSession.RunAsync(output, "bench", plan, options, backendOptions, settings.Db,
+            (scratch, _) => Task.FromResult<IReadOnlyList<KeyValuePair<string, string>>>(HostFactsNow(scratch)), cancellationToken).ConfigureAwait(false);
+        if (result.Outcome is not { } outcome)
         {
-            using var store = RunStores.OpenForWriting(settings.Db);
-            await using var targets = new BackendTargets(factory);
-            var runner = new BenchRunner(engines, targets, store);
-            var facts = HostFactsNow(factory.ScratchDirectory);
-            var commandLine = "kvmtune " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
-            outcome = await output.Status.Progress()
-                .AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .StartAsync(async ctx =>
-                {
-                    var task = ctx.AddTask("bench", maxValue: Math.Max(1, plan.MeasurementsPerRound * options.MinimumRepeats));
-                    var progress = new SynchronousProgress(p =>
-                    {
-                        task.Description = Markup.Escape(p.Description);
-                        task.MaxValue = Math.Max(1, p.Total);
-                        task.Value = p.Done;
-                    });
-                    return await runner.RunAsync(plan, options, commandLine, facts, progress, cancel.Token).ConfigureAwait(false);
-                }).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            await output.Error.WriteLineAsync("kvmtune: bench interrupted; scratch images removed").ConfigureAwait(false);
-            return ExitCodes.Failure;
-        }
-        catch (Exception e) when (e is InvalidOperationException or BackendException)
-        {
-            await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
-            return ExitCodes.Failure;
-        }
-        finally
-        {
-            // The guest engine owns a working directory (kernel, initramfs pieces) it removes on dispose.
-            foreach (var engine in engines.Values.OfType<IDisposable>())
-            {
-                engine.Dispose();
-            }
+            return result.ExitCode;
         }
 
         if (settings.Format == "json")
@@ -371,9 +321,4 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
         }
     }
 
-    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>
-    private sealed class SynchronousProgress(Action<BenchProgress> report) : IProgress<BenchProgress>
-    {
-        public void Report(BenchProgress value) => report(value);
-    }
 }

@@ -1,4 +1,3 @@
-#if KVMTUNE_BENCH
 // Compiled once the bench pipeline (KvmTune.Host/Measurement/BenchRunner.cs) is in the tree; see KvmTune.Cli.csproj.
 using System.ComponentModel;
 using System.Globalization;
@@ -8,7 +7,7 @@ using KvmTune.Cli.Reporting;
 using KvmTune.Core;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
-using KvmTune.Host;
+using KvmTune.Host.Backends;
 using KvmTune.Host.Engines;
 using KvmTune.Host.Measurement;
 using KvmTune.Host.Probing;
@@ -82,68 +81,14 @@ internal sealed class TuneCommand(CliOutput output) : AsyncCommand<TuneCommand.S
         var (request, options) = Parse(settings);
         var constraints = settings.ToConstraints();
         var plan = BenchPlanner.Plan(request);
-        var engines = new Dictionary<Engine, IMeasurementEngine>();
-        foreach (var kind in request.Engines)
+        var backendOptions = new BackendOptions { ScratchDirectory = settings.Dir };
+        var result = await BenchSession.RunAsync(output, "tune", plan, options, backendOptions, settings.Db,
+            async (scratch, ct) => (await HostProbe.RunAsync(scratch, null, ct).ConfigureAwait(false)).ToFactList(), cancellationToken).ConfigureAwait(false);
+        if (result.Outcome is not { } outcome)
         {
-            engines[kind] = EngineRegistry.Create(kind) ?? throw new InvalidOperationException($"the {kind.ToName()} engine is missing from this build");
-            Host.Engines.HostTools.Require(EngineRegistry.Program(kind));
+            return result.ExitCode;
         }
-        if (request.Backends.Contains(Backend.Loop))
-        {
-            Host.Engines.HostTools.Require("losetup");
-            if (Environment.UserName != "root")
-            {
-                throw new InputException("--backend loop: creating a loop device needs root (choose other backends with --backend)");
-            }
-        }
-
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        void OnCancel(object? sender, ConsoleCancelEventArgs e)
-        {
-            // Ctrl-C: stop measuring; the scratch images and loop devices are removed below.
-            e.Cancel = true;
-            cancel.Cancel();
-        }
-        Console.CancelKeyPress += OnCancel;
-        MemoryCgroup.RemoveLeftovers();
-        var scratchParent = settings.Dir ?? DataDirectory.Sub("scratch");
         using var store = RunStores.OpenForWriting(settings.Db);
-        BenchOutcome outcome;
-        try
-        {
-            var probe = await HostProbe.RunAsync(scratchParent, null, cancel.Token).ConfigureAwait(false);
-            await using var targets = ScratchImages.Create(scratchParent);
-            var runner = new BenchRunner(engines, targets, store);
-            var commandLine = "kvmtune " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
-            outcome = await output.Status.Progress()
-                .AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .StartAsync(async ctx =>
-                {
-                    var task = ctx.AddTask("tune", maxValue: Math.Max(1, plan.MeasurementsPerRound * options.MinimumRepeats));
-                    var progress = new SynchronousProgress(p =>
-                    {
-                        task.Description = Markup.Escape(p.Description);
-                        task.MaxValue = Math.Max(1, p.Total);
-                        task.Value = p.Done;
-                    });
-                    return await runner.RunAsync(plan, options, commandLine, probe.ToFactList(), progress, cancel.Token).ConfigureAwait(false);
-                }).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            await output.Error.WriteLineAsync("kvmtune: tune interrupted; scratch images removed").ConfigureAwait(false);
-            return ExitCodes.Failure;
-        }
-        catch (InvalidOperationException e)
-        {
-            await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
-            return ExitCodes.Failure;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= OnCancel;
-        }
 
         // Decide and report from what the store holds, so that `kvmtune report N` gives the same report later.
         var runId = outcome.RunId ?? throw new InvalidOperationException("the run was not stored");
@@ -250,10 +195,4 @@ internal sealed class TuneCommand(CliOutput output) : AsyncCommand<TuneCommand.S
         return list.Count == 0 ? throw new InputException($"{option}: empty list") : list;
     }
 
-    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>
-    private sealed class SynchronousProgress(Action<BenchProgress> report) : IProgress<BenchProgress>
-    {
-        public void Report(BenchProgress value) => report(value);
-    }
 }
-#endif

@@ -1,4 +1,3 @@
-#if KVMTUNE_BENCH
 using System.Text.Json.Nodes;
 using KvmTune.Core.Apply;
 using Spectre.Console.Testing;
@@ -72,4 +71,3 @@ public sealed class TuneCommandTests : IDisposable
         Assert.False(File.Exists(db));
     }
 }
-#endif
