@@ -27,6 +27,10 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
         [Description("The policy file (JSON) the advisor wrote.")]
         public string? Policy { get; init; }
 
+        [CommandOption("--db <FILE>")]
+        [Description("With --from-run: the results store (default: kvmtune.db in the data directory).")]
+        public string? Db { get; init; }
+
         [CommandOption("--from-run <RUN>")]
         [Description("Decide the policy from a stored run.")]
         public long? FromRun { get; init; }
@@ -264,8 +268,17 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
     {
         if (settings.FromRun is { } run)
         {
-            // TODO #5: decide the policy from the stored run once the results store and the advisor are in this build.
-            throw new InputException($"--from-run {run}: no results store in this build; write a policy file from the run and pass --policy FILE");
+            // The same decision tune made with the default constraints (guest flushes must reach stable storage),
+            // re-run on the stored measurements.
+            using var store = RunStores.OpenForReading(settings.Db)
+                ?? throw new InputException($"--from-run {run}: no results store at {RunStores.DefaultPath} (run kvmtune tune first)");
+            var data = store.LoadRun(run) ?? throw new InputException($"--from-run {run}: no such run in {store.Path}");
+            var report = Reporting.RunReporter.Decide(data, Core.Decisions.AdvisorConstraints.Default, vmsPerHost: null);
+            if (report.Recommendation.Policy.Disks.Count == 0)
+            {
+                throw new InputException($"--from-run {run}: the run ranks no candidate, so there is nothing to apply");
+            }
+            return report.Recommendation.Policy;
         }
         var path = settings.Policy!;
         string json;

@@ -1,9 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KvmTune.Core.Libvirt;
 using KvmTune.Core.Rules;
-using KvmTune.Host.Domains;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -12,72 +10,25 @@ namespace KvmTune.Cli.Commands;
 /// <summary><c>kvmtune explain FILE…</c>: per disk, what its cache and io settings mean and imply for QEMU.</summary>
 internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.Settings>
 {
-    internal sealed class Settings : CommandSettings
+    internal sealed class Settings : DomainInputSettings
     {
-        [CommandArgument(0, "[FILES]")]
-        [Description("Domain XML files (virsh dumpxml output, libvirt's qemu/*.xml).")]
-        public string[] Files { get; init; } = [];
-
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
         [DefaultValue("table")]
         public string Format { get; init; } = "table";
 
-        [CommandOption("--connect <URI>")]
-        [Description("Explain domains of a libvirt connection (read-only), e.g. qemu:///system or qemu+ssh://host/system.")]
-        public string? Connect { get; init; }
-
-        [CommandOption("--domain <NAME>")]
-        [Description("With --connect: a domain to explain (repeatable).")]
-        public string[] Domains { get; init; } = [];
-
-        [CommandOption("--all")]
-        [Description("With --connect: every domain.")]
-        public bool All { get; init; }
-
-        public override ValidationResult Validate()
-        {
-            if (Format is not ("table" or "json"))
-            {
-                return ValidationResult.Error($"--format '{Format}': expected table or json");
-            }
-            if (Connect is not null)
-            {
-                if (Files.Length > 0)
-                {
-                    return ValidationResult.Error("--connect reads domains from libvirt: give no files with it");
-                }
-                if (All == (Domains.Length > 0))
-                {
-                    return ValidationResult.Error("--connect needs --domain NAME (one or more) or --all, not both");
-                }
-                return ValidationResult.Success();
-            }
-            if (All || Domains.Length > 0)
-            {
-                return ValidationResult.Error("--domain and --all need --connect URI");
-            }
-            if (Files.Length == 0)
-            {
-                return ValidationResult.Error("explain: name at least one domain XML file");
-            }
-            return ValidationResult.Success();
-        }
-
+        public override ValidationResult Validate() =>
+            Format is not ("table" or "json")
+                ? ValidationResult.Error($"--format '{Format}': expected table or json")
+                : base.Validate();
     }
-
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         // Load and check every input before writing anything.
-        // Where the domains come from: files, directories or -; the libvirt connection source plugs in here.
-        IDomainSource source = settings.Connect is not null
-            ? new LibvirtDomainSource(settings.Connect, settings.Domains, settings.All)
-            : new FileDomainSource(settings.Files, output.In);
+        var source = settings.CreateSource(output.In);
         var domains = source.Read();
-        // Files may come from another machine: host facts stay unknown rather than guessed. A connection knows its
-        // host's QEMU and libvirt versions.
-        var facts = source is LibvirtDomainSource libvirt ? libvirt.HostFacts : HostFacts.Unknown;
+        var facts = DomainInputSettings.HostFactsFor(source);
         var explained = domains.Select(d => (Origin: d.Label, Explanation: DiskExplainer.Explain(d.Document, facts))).ToList();
         if (settings.Format == "json")
         {

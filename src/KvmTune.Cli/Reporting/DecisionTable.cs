@@ -23,7 +23,7 @@ internal static class DecisionTable
                 p.Winner is null ? "[grey]nothing rankable[/]" : $"[green]{Markup.Escape(p.Winner)}[/]",
                 w is null ? "–" : $"{Figures.Count(w.Basis.Median)} [{Figures.Count(w.Basis.CiLow)}–{Figures.Count(w.Basis.CiHigh)}]".Replace("[", "[[", StringComparison.Ordinal).Replace("]", "]]", StringComparison.Ordinal),
                 w?.RatioToHost is { } h ? Figures.Ratio(h) : "–",
-                p.Tie.Count > 1 ? Markup.Escape(string.Join(", ", p.Tie.Where(t => t != p.Winner))) : "");
+                TieText(p.Tie, p.Winner));
         }
         console.Write(table);
         console.MarkupLine(d.Winner is null
@@ -48,5 +48,17 @@ internal static class DecisionTable
             console.WriteLine();
             console.MarkupLine($"Report: [link]{Markup.Escape(reportPath)}[/]");
         }
+    }
+
+    // A noisy host can tie dozens of candidates: name a few, count the rest (the report lists them all).
+    private static string TieText(IReadOnlyList<string> tie, string? winner)
+    {
+        var others = tie.Where(t => t != winner).ToList();
+        if (others.Count == 0)
+        {
+            return "";
+        }
+        var named = Markup.Escape(string.Join(", ", others.Take(3)));
+        return others.Count > 3 ? $"{named} [dim]+{others.Count - 3} more[/]" : named;
     }
 }
