@@ -20,7 +20,7 @@ public sealed record BenchOptions(
     long SustainedMemoryBytes = 64L << 20)
 {
     /// <summary>The quick preset: short repeats, three of them, a short sustained check.</summary>
-    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.5), 1L << 30), 3, 3, TimeSpan.FromSeconds(0.5), 3);
+    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.5), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.5), 3);
 
     /// <summary>The thorough default: 2 s repeats, 3 to 10 of them, a 1 s-per-slice sustained measurement.</summary>
     public static BenchOptions Default { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(2), 1L << 30), 3, 10, TimeSpan.FromSeconds(1), 5);
