@@ -43,7 +43,7 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
         public string? FioJob { get; init; }
 
         [CommandOption("--size <SIZE>")]
-        [Description("Scratch image size (1G, 512M; default 1G).")]
+        [Description("Scratch image size (1G, 512M; default 1G, 512M with --quick).")]
         public string? Size { get; init; }
 
         [CommandOption("--dir <DIR>")]

@@ -42,7 +42,7 @@ internal sealed class TuneCommand(CliOutput output) : AsyncCommand<TuneCommand.S
         public string? Aios { get; init; }
 
         [CommandOption("--size <SIZE>")]
-        [Description("Scratch image size (default 1G).")]
+        [Description("Scratch image size (default 512M; 1G with --thorough).")]
         public string? Size { get; init; }
 
         [CommandOption("--duration <SECONDS>")]
