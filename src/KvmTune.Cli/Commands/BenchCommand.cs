@@ -172,7 +172,8 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
         return (new BenchRequest(engines, backends, caches, ios, profiles), options);
     }
 
-    private static List<T>? ParseList<T>(string? text, string option, Func<string?, T?> parse, string known) where T : struct
+    /// <summary>A comma-separated option value; null when the option was not given (tune shares it).</summary>
+    internal static List<T>? ParseList<T>(string? text, string option, Func<string?, T?> parse, string known) where T : struct
     {
         if (text is null)
         {

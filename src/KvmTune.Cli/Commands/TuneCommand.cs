@@ -141,14 +141,14 @@ internal sealed class TuneCommand(CliOutput output) : AsyncCommand<TuneCommand.S
         {
             throw new InputException($"--dir {settings.Dir}: is a file, not a directory");
         }
-        var backends = List(settings.Backends, "--backend", Core.Tuning.Backends.Parse, string.Join(", ", Core.Tuning.Backends.All.Select(b => b.ToName())))
+        var backends = BenchCommand.ParseList(settings.Backends, "--backend", Core.Tuning.Backends.Parse, string.Join(", ", Core.Tuning.Backends.All.Select(b => b.ToName())))
             ?? BenchRequest.Quick.Backends;
         if (backends.FirstOrDefault(b => b is Backend.Device or Backend.Lvm) is var named && named is Backend.Device or Backend.Lvm)
         {
             throw new InputException($"--backend {named.ToName()}: measure a named device or volume group with kvmtune bench (--device/--vg), then kvmtune report RUN");
         }
-        var caches = List(settings.Caches, "--cache", CacheModes.Parse, "none, writeback, writethrough, directsync, unsafe");
-        var ios = List(settings.Aios, "--aio", IoModes.Parse, "threads, native, io_uring");
+        var caches = BenchCommand.ParseList(settings.Caches, "--cache", CacheModes.Parse, "none, writeback, writethrough, directsync, unsafe");
+        var ios = BenchCommand.ParseList(settings.Aios, "--aio", IoModes.Parse, "threads, native, io_uring");
         var profileNames = settings.Profiles ?? (constraints.Workload.Count > 0 ? string.Join(',', constraints.Workload.Select(w => w.Profile)) : null);
         var profiles = profileNames is null
             ? [.. BenchRequest.Quick.Profiles]
@@ -183,16 +183,5 @@ internal sealed class TuneCommand(CliOutput output) : AsyncCommand<TuneCommand.S
         return (new BenchRequest(BenchRequest.Quick.Engines, backends, caches, ios, profiles), options);
     }
 
-    private static List<T>? List<T>(string? text, string option, Func<string?, T?> parse, string known) where T : struct
-    {
-        if (text is null)
-        {
-            return null;
-        }
-        var list = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(name => parse(name) ?? throw new InputException($"{option} {name}: unknown (known: {known})"))
-            .ToList();
-        return list.Count == 0 ? throw new InputException($"{option}: empty list") : list;
-    }
 
 }
