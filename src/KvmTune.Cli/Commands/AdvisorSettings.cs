@@ -20,7 +20,7 @@ internal class AdvisorSettings : CommandSettings
     public bool Snapshots { get; init; }
 
     [CommandOption("--workload <PROFILES>")]
-    [Description("Profiles that count and their weights: PROFILE[=weight],… (default: every measured profile, weight 1).")]
+    [Description("Profiles that count and their weights: PROFILE[[=weight]],… (default: every measured profile, weight 1).")]
     public string? Workload { get; init; }
 
     [CommandOption("--vms-per-host <N>")]
