@@ -67,7 +67,7 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
         public string? Vg { get; init; }
 
         [CommandOption("--quick")]
-        [Description("Short repeats (0.5 s, 3 repeats): the quick matrix in a few minutes.")]
+        [Description("Short repeats (0.3 s, 3 interleaved rounds): the quick matrix in a few minutes.")]
         public bool Quick { get; init; }
 
         [CommandOption("--repeats <N>")]
@@ -75,7 +75,7 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
         public int? Repeats { get; init; }
 
         [CommandOption("--duration <SECONDS>")]
-        [Description("Seconds per repeat (default 2, 0.5 with --quick).")]
+        [Description("Seconds per repeat (default 2, 0.3 with --quick).")]
         public double? Duration { get; init; }
 
         [CommandOption("--format <FORMAT>")]

@@ -52,11 +52,18 @@ public sealed record CandidateResult(
     /// <summary>Measured under TCG: a functional check only, never ranked.</summary>
     public bool FunctionalOnly { get; init; }
 
-    /// <summary>For modes using the host page cache: IOPS while the cache absorbs writes.</summary>
+    /// <summary>For modes using the host page cache: median IOPS while the cache absorbs writes or holds the reads (<see cref="Iops"/>).</summary>
     public double? BurstIops { get; init; }
 
-    /// <summary>For modes using the host page cache: IOPS once the cache no longer absorbs writes.</summary>
+    /// <summary>For modes using the host page cache: median IOPS once the cache no longer absorbs writes or holds the working set.</summary>
     public double? SustainedIops { get; init; }
+
+    /// <summary>
+    /// For modes using the host page cache: the repeated sustained measurement (memory-limited, page cache evicted
+    /// first) with its interval; what the candidate is ranked on. Null in runs stored before it was repeated, which
+    /// have only <see cref="SustainedIops"/>.
+    /// </summary>
+    public Statistic? Sustained { get; init; }
 
     /// <summary>Set when the candidate was skipped; the rule code that stops it (<c>KT001</c>).</summary>
     public string? SkippedCode { get; init; }

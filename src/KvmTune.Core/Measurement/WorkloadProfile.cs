@@ -36,6 +36,9 @@ public sealed record WorkloadProfile(
     /// <summary>True when the profile writes.</summary>
     public bool Writes => ReadWrite is "randwrite" or "write" or "randrw" or "rw";
 
+    /// <summary>True when the profile reads (randread, read, or a mix).</summary>
+    public bool Reads => ReadWrite is "randread" or "read" or "randrw" or "rw";
+
     /// <summary>True when accesses are scattered.</summary>
     public bool Random => ReadWrite.StartsWith("rand", StringComparison.Ordinal);
 }

@@ -5,6 +5,7 @@ using CliWrap.Buffered;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Measurement;
+using KvmTune.Host.Native;
 
 namespace KvmTune.Host.Engines;
 
@@ -62,7 +63,8 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
     /// Runs <paramref name="slices"/> consecutive runs of about <paramref name="sliceDuration"/> each inside
     /// <paramref name="cgroup"/> (memory-limited: see <see cref="MemoryCgroup"/>). The sample's
     /// <see cref="Sample.PerSecondIops"/> holds one rate per slice; its IOPS is the median of the slices after the
-    /// first (the first may still be absorbed by the cgroup's allowance of dirty pages): the sustained rate.
+    /// first (the first may still be absorbed by the cgroup's allowance of dirty pages, or fill its share of the page
+    /// cache): the sustained rate. The target's pages are evicted from the page cache first.
     /// </summary>
     public async Task<Sample> RunSustainedAsync(MeasureTarget target, Candidate candidate, WorkloadProfile profile, MeasureOptions options, MemoryCgroup cgroup, TimeSpan sliceDuration, int slices, CancellationToken cancellationToken)
     {
@@ -79,6 +81,9 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         // just measured, grown at most fourfold, so a slice lasts about sliceDuration whatever the device does.
         var key = $"{candidate.Id}|{profile.Name}|True|cg";
         _rates[key] = profile.IoDepth * 64 / sliceDuration.TotalSeconds;
+        // Start from an empty page cache: reads must miss as they do once the working set outgrows the host's memory,
+        // and the pages earlier runs dirtied must not stand in for this run's.
+        LinuxFile.EvictPageCache(target.Path);
         for (var i = 0; i < Math.Max(2, slices); i++)
         {
             var planned = _rates[key];

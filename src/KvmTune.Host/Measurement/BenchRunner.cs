@@ -1,6 +1,7 @@
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Engines;
+using KvmTune.Host.Native;
 
 namespace KvmTune.Host.Measurement;
 
@@ -19,11 +20,14 @@ public sealed record BenchOptions(
     int SustainedSlices,
     long SustainedMemoryBytes = 64L << 20)
 {
-    /// <summary>The quick preset: short repeats, three of them, a short sustained check.</summary>
-    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.5), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.5), 3);
+    /// <summary>
+    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images; a cached mode's sustained
+    /// repeat is one 0.3 s slice after a short warm-up slice.
+    /// </summary>
+    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.3), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.3), 2);
 
-    /// <summary>The thorough default: 2 s repeats, 3 to 10 of them, a 1 s-per-slice sustained measurement.</summary>
-    public static BenchOptions Default { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(2), 1L << 30), 3, 10, TimeSpan.FromSeconds(1), 5);
+    /// <summary>The thorough default: 2 s repeats, 3 to 10 of them; sustained repeats of two 1 s slices after the warm-up slice.</summary>
+    public static BenchOptions Default { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(2), 1L << 30), 3, 10, TimeSpan.FromSeconds(1), 3);
 }
 
 /// <summary>Progress of a bench run: what runs now, measurements done, measurements planned (may grow).</summary>
@@ -46,6 +50,9 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
 {
     /// <summary>A candidate within this fraction of the null-co ceiling is harness-bound.</summary>
     public const double HarnessBoundFraction = 0.8;
+
+    /// <summary>The suffix of the candidate id the sustained samples are stored under.</summary>
+    public const string SustainedSuffix = "#sustained";
 
     public async Task<BenchOutcome> RunAsync(BenchPlan plan, BenchOptions options, string command, IReadOnlyList<KeyValuePair<string, string>> hostFacts, IProgress<BenchProgress>? progress, CancellationToken cancellationToken)
     {
@@ -103,6 +110,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             targetsByBackend[backend] = await targets.CreateAsync(backend, options.Measure.SizeBytes, cancellationToken).ConfigureAwait(false);
         }
 
+        var qemu = engines.GetValueOrDefault(Engine.Qemu) as QemuImgBenchEngine;
         var units = new List<Unit>();
         foreach (var profile in request.Profiles)
         {
@@ -126,14 +134,35 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             }
         }
 
-        var qemu = engines.GetValueOrDefault(Engine.Qemu) as QemuImgBenchEngine;
+        // Sustained: cache modes that go through the host page cache get a second, repeated measurement in a
+        // memory-limited cgroup with the image's pages evicted first: writes once the cache no longer absorbs them,
+        // reads once the working set no longer fits (a host whose memory goes to its guests).
+        var sustainedAvailable = true;
+        var cached = units.Where(u => u.Engine == Engine.Qemu && u.Candidate is { } c && c.Cache.Semantics().UsesHostPageCache).ToList();
+        if (cached.Count > 0 && qemu is not null)
+        {
+            using var probe = MemoryCgroup.TryCreate(options.SustainedMemoryBytes);
+            sustainedAvailable = probe is not null;
+            if (sustainedAvailable)
+            {
+                units.AddRange(cached.Select(u => new Unit(Engine.Qemu, u.Backend, u.Candidate, u.Profile, sustained: true)));
+            }
+        }
+
         var samples = new List<Sample>();
+        var evicted = new HashSet<Backend>(request.Backends);
         var done = 0;
         var total = units.Count * options.MinimumRepeats;
-        for (var round = 0; ; round++)
+        var maximum = Math.Max(options.MinimumRepeats, options.MaximumRepeats);
+        for (var round = 0; round < maximum; round++)
         {
-            var pending = units.Where(u => round < options.MinimumRepeats || RepeatStatistics.NeedsMore(u.Iops, options.MaximumRepeats)).ToList();
-            if (pending.Count == 0 || round >= Math.Max(options.MinimumRepeats, options.MaximumRepeats))
+            var statistics = BlockStatistics(units);
+            var pending = units
+                .Where(u => round < options.MinimumRepeats || RepeatStatistics.NeedsMore(statistics[u], options.MinimumRepeats, maximum))
+                // Every unit's repeat, then the sustained ones (they evict the page cache the burst reads rely on).
+                .OrderBy(u => u.IsSustained)
+                .ToList();
+            if (pending.Count == 0)
             {
                 break;
             }
@@ -149,10 +178,25 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 {
                     sample = await qemu!.RunNullCoAsync(unit.Profile, options.Measure, round, cancellationToken).ConfigureAwait(false);
                 }
+                else if (unit.IsSustained)
+                {
+                    using var cgroup = MemoryCgroup.TryCreate(options.SustainedMemoryBytes)
+                        ?? throw new InvalidOperationException("the memory cgroup for the sustained measurement could not be created");
+                    evicted.Add(unit.Backend.Value);
+                    sample = await qemu!.RunSustainedAsync(targetsByBackend[unit.Backend.Value], unit.Candidate!, unit.Profile, options.Measure, cgroup, options.SustainedSlice, options.SustainedSlices, cancellationToken).ConfigureAwait(false);
+                    sample = sample with { CandidateId = unit.Label, Repeat = round };
+                }
                 else
                 {
+                    var target = targetsByBackend[unit.Backend.Value];
+                    if (unit.Engine == Engine.Qemu && unit.Candidate!.Cache.Semantics().UsesHostPageCache && unit.Profile.Reads && evicted.Remove(unit.Backend.Value))
+                    {
+                        // Burst reads of a cached mode are page-cache hits: warm the cache the sustained runs emptied.
+                        progress?.Report(new BenchProgress($"warming the page cache of {unit.Backend.Value.ToName()}", done, total));
+                        await Task.Run(() => LinuxFile.WarmPageCache(target.Path, options.Measure.SizeBytes), cancellationToken).ConfigureAwait(false);
+                    }
                     var engine = engines[unit.Engine];
-                    sample = await engine.RunAsync(targetsByBackend[unit.Backend.Value], unit.Candidate, unit.Profile, options.Measure, round, cancellationToken).ConfigureAwait(false);
+                    sample = await engine.RunAsync(target, unit.Candidate, unit.Profile, options.Measure, round, cancellationToken).ConfigureAwait(false);
                     sample = sample with { CandidateId = unit.Label };
                 }
                 unit.Samples.Add(sample);
@@ -164,59 +208,63 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 done++;
             }
         }
-
-        // Burst and sustained: only cache modes that keep writes in the host page cache, only profiles that write.
-        var sustainedAvailable = true;
-        var sustainedUnits = units.Where(u => u.Engine == Engine.Qemu && u.Candidate is { } c && c.Cache.Semantics().UsesHostPageCache && u.Profile.Writes).ToList();
-        if (sustainedUnits.Count > 0 && qemu is not null)
-        {
-            total += sustainedUnits.Count;
-            foreach (var unit in sustainedUnits)
-            {
-                progress?.Report(new BenchProgress($"qemu {unit.Label} {unit.Profile.Name} sustained", done, total));
-                using var cgroup = MemoryCgroup.TryCreate(options.SustainedMemoryBytes);
-                if (cgroup is null)
-                {
-                    sustainedAvailable = false;
-                    break;
-                }
-                var sample = await qemu.RunSustainedAsync(targetsByBackend[unit.Backend!.Value], unit.Candidate!, unit.Profile, options.Measure, cgroup, options.SustainedSlice, options.SustainedSlices, cancellationToken).ConfigureAwait(false);
-                unit.Sustained = sample;
-                var stored = sample with { CandidateId = unit.Label + "#sustained", Repeat = 0 };
-                samples.Add(stored);
-                if (runId is { } id)
-                {
-                    store!.AddSample(id, stored);
-                }
-                done++;
-            }
-        }
         progress?.Report(new BenchProgress("done", total, total));
         return new BenchOutcome(runId, Summarise(plan, units), samples, sustainedAvailable);
+    }
+
+    /// <summary>
+    /// Every unit's IOPS statistic, summarised by blocks of units measured alike (engine, profile, burst or
+    /// sustained) so that they share one noise estimate (<see cref="RepeatStatistics.SummariseBlock"/>).
+    /// </summary>
+    private static Dictionary<Unit, Statistic> BlockStatistics(List<Unit> units)
+    {
+        var statistics = new Dictionary<Unit, Statistic>();
+        foreach (var block in units.GroupBy(u => (u.Engine, u.Profile.Name, u.IsSustained, Ceiling: u.Backend is null)))
+        {
+            var members = block.ToList();
+            var summaries = RepeatStatistics.SummariseBlock([.. members.Select(u => (IReadOnlyList<double>)u.Iops)]);
+            for (var i = 0; i < members.Count; i++)
+            {
+                statistics[members[i]] = summaries[i];
+            }
+        }
+        return statistics;
     }
 
     private static List<CandidateResult> Summarise(BenchPlan plan, List<Unit> units)
     {
         var results = new List<CandidateResult>();
-        foreach (var unit in units)
+        var statistics = BlockStatistics(units);
+        foreach (var unit in units.Where(u => !u.IsSustained))
         {
-            var iops = RepeatStatistics.Summarise(unit.Iops);
+            var iops = statistics[unit];
             var mbps = RepeatStatistics.Summarise(unit.Samples.Select(s => s.MBps).ToList());
+            if (iops.Median > 0 && iops.N > 1)
+            {
+                // MB/s is IOPS times the block size: the same interval, scaled.
+                var k = mbps.Median / iops.Median;
+                mbps = mbps with { CiLow = iops.CiLow * k, CiHigh = iops.CiHigh * k };
+            }
             var p50 = MedianOrNull(unit.Samples.Select(s => s.LatencyP50Us));
             var p99 = MedianOrNull(unit.Samples.Select(s => s.LatencyP99Us));
             var host = unit.Backend is null ? null : units.FirstOrDefault(u => u.Engine == Engine.Host && u.Backend == unit.Backend && u.Profile == unit.Profile);
             var ceiling = units.FirstOrDefault(u => u.Engine == Engine.Qemu && u.Backend is null && u.Profile == unit.Profile);
+            var sustainedUnit = units.FirstOrDefault(u => u.IsSustained && u.Candidate == unit.Candidate && u.Profile == unit.Profile && u.Samples.Count > 0);
+            var sustained = sustainedUnit is null ? null : statistics[sustainedUnit];
             var hostMedian = host is null ? 0 : RepeatStatistics.Median(host.Iops);
             var ceilingMedian = ceiling is null ? 0 : RepeatStatistics.Median(ceiling.Iops);
+            // What the candidate holds over time: the sustained figure where one was measured.
+            var basis = sustained?.Median ?? iops.Median;
             results.Add(new CandidateResult(unit.Engine, unit.Label, unit.Profile.Name, iops, mbps, p50, p99)
             {
-                RatioToHost = unit.Engine != Engine.Host && hostMedian > 0 ? iops.Median / hostMedian : null,
+                RatioToHost = unit.Engine != Engine.Host && hostMedian > 0 ? basis / hostMedian : null,
                 // The ceiling itself is the harness, never a candidate.
-                HarnessBound = unit.Backend is null || (unit.Engine == Engine.Qemu && ceilingMedian > 0 && iops.Median >= HarnessBoundFraction * ceilingMedian),
+                HarnessBound = unit.Backend is null || (unit.Engine == Engine.Qemu && ceilingMedian > 0 && basis >= HarnessBoundFraction * ceilingMedian),
                 // Guest numbers under TCG prove the configuration works, never how fast it is.
                 FunctionalOnly = unit.Samples.Any(s => s.FunctionalOnly),
-                BurstIops = unit.Sustained is null ? null : iops.Median,
-                SustainedIops = unit.Sustained?.Iops,
+                BurstIops = sustained is null ? null : iops.Median,
+                SustainedIops = sustained?.Median,
+                Sustained = sustained,
             });
         }
         foreach (var profile in plan.Request.Profiles)
@@ -240,7 +288,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         return present.Count == 0 ? null : RepeatStatistics.Median(present);
     }
 
-    private sealed class Unit(Engine engine, Backend? backend, Candidate? candidate, WorkloadProfile profile)
+    private sealed class Unit(Engine engine, Backend? backend, Candidate? candidate, WorkloadProfile profile, bool sustained = false)
     {
         public Engine Engine { get; } = engine;
 
@@ -253,11 +301,12 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
 
         public List<Sample> Samples { get; } = [];
 
-        public Sample? Sustained { get; set; }
+        /// <summary>The repeated memory-limited measurement of a cached mode (stored as <c>ID#sustained</c>).</summary>
+        public bool IsSustained { get; } = sustained;
 
         public List<double> Iops => Samples.Select(s => s.Iops).ToList();
 
         /// <summary>The candidate id; the backend name for the host engine; null-co for the ceiling.</summary>
-        public string Label => Candidate?.Id ?? Backend?.ToName() ?? QemuImgBenchEngine.NullCoId;
+        public string Label => IsSustained ? Candidate!.Id + SustainedSuffix : Candidate?.Id ?? Backend?.ToName() ?? QemuImgBenchEngine.NullCoId;
     }
 }

@@ -1,5 +1,6 @@
 using KvmTune.Core.Measurement;
 using Perfolizer.Mathematics.Common;
+using Perfolizer.Mathematics.Distributions.ContinuousDistributions;
 using Perfolizer.Mathematics.QuantileEstimators;
 
 namespace KvmTune.Host.Measurement;
@@ -8,6 +9,9 @@ namespace KvmTune.Host.Measurement;
 /// Summarises repeats: the sample median, a 95% confidence interval of the median and the coefficient of variation.
 /// </summary>
 /// <remarks>
+/// <para><see cref="SummariseBlock"/> is what a bench run uses: the units of one engine and one profile are measured
+/// in the same interleaved rounds on the same host, so their noise is alike and is estimated from all of them
+/// together (see there). <see cref="Summarise"/> is for a unit on its own.</para>
 /// The interval is of the median, not the mean: IO rates on a shared host have outliers (a neighbour's burst, a
 /// writeback storm) that drag a mean and widen a Student-t interval, while the median is robust. Perfolizer's
 /// Harrell-Davis quantile estimator with the Maritz-Jarrett standard error gives a distribution-free interval that
@@ -45,15 +49,96 @@ public static class RepeatStatistics
         return new Statistic(median, low, high, cv, values.Count);
     }
 
-    /// <summary>True when another round is worth it: fewer than the minimum, or the interval still too wide and the cap not reached.</summary>
-    public static bool NeedsMore(IReadOnlyList<double> values, int maximumRepeats)
+    /// <summary>
+    /// Prior degrees of freedom of the pooled noise estimate in <see cref="SummariseBlock"/>: the block's common
+    /// variance counts as much as five repeats of the unit's own.
+    /// </summary>
+    public const double PriorDegreesOfFreedom = 4;
+
+    /// <summary>
+    /// Summarises the units of one block (one engine, one profile, measured in the same interleaved rounds), one
+    /// statistic per unit in the given order.
+    /// <para>IO rates vary multiplicatively (a busy neighbour slows every request by a factor), so the spread is
+    /// estimated on log(IOPS). Three repeats say little about a unit's own spread, so each unit's variance is moderated
+    /// toward the block's (an empirical-Bayes variance, as in limma): <c>s² = (d0·s0² + d·sᵢ²) / (d0 + d)</c> with
+    /// <c>d = n − 1</c>, <c>d0 = </c><see cref="PriorDegreesOfFreedom"/> and <c>s0²</c> the median of the units'
+    /// variances scaled by the median of χ²(d)/d (Wilson–Hilferty), robust to a few noisy units. A unit that was noisy
+    /// keeps a wide interval; a quiet unit is not trusted beyond what the block shows.
+    /// The interval is the sample median times <c>exp(±t · f(n) · s / √n)</c>: Student's t at d0 + d degrees of
+    /// freedom, and f(n) the median's standard error relative to the mean's (1.163 at n = 3, → √(π/2)).</para>
+    /// <para>With fewer than three units of at least two repeats, each unit is summarised alone
+    /// (<see cref="Summarise"/>).</para>
+    /// </summary>
+    public static IReadOnlyList<Statistic> SummariseBlock(IReadOnlyList<IReadOnlyList<double>> units)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        if (values.Count < MinimumRepeats)
+        ArgumentNullException.ThrowIfNull(units);
+        var logs = units.Select(u => u.Count >= 2 && u.All(v => v > 0 && double.IsFinite(v)) ? u.Select(v => Math.Log(v)).ToArray() : null).ToList();
+        var pooled = logs.Where(l => l is not null).Select(l => Variance(l!) / ChiSquareMedianOverDf(l!.Length - 1)).ToList();
+        if (pooled.Count < 3)
         {
-            return true;
+            return [.. units.Select(Summarise)];
         }
-        return values.Count < maximumRepeats && Summarise(values).RelativeHalfWidth > TargetRelativeHalfWidth;
+        var s0Squared = Median(pooled);
+        var result = new List<Statistic>(units.Count);
+        for (var i = 0; i < units.Count; i++)
+        {
+            var values = units[i];
+            if (logs[i] is not { } l)
+            {
+                result.Add(Summarise(values));
+                continue;
+            }
+            var n = l.Length;
+            var d = n - 1;
+            var moderated = ((PriorDegreesOfFreedom * s0Squared) + (d * Variance(l))) / (PriorDegreesOfFreedom + d);
+            var t = new StudentDistribution(PriorDegreesOfFreedom + d).Quantile(0.975);
+            var half = t * MedianStandardErrorFactor(n) * Math.Sqrt(moderated / n);
+            var median = Median(values);
+            var moments = Moments.Create(values);
+            var cv = moments.Mean == 0 ? 0 : moments.StandardDeviation / moments.Mean;
+            result.Add(new Statistic(median, median * Math.Exp(-half), median * Math.Exp(half), cv, n));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The standard error of the median of n normal values over the mean's (σ/√n): 1 at n = 2, 1.163 at 3, 1.196 at 5,
+    /// → √(π/2) = 1.2533 (simulated, 200 000 draws each).
+    /// </summary>
+    private static double MedianStandardErrorFactor(int n) => n switch
+    {
+        <= 2 => 1.0,
+        3 => 1.163,
+        4 => 1.090,
+        5 => 1.196,
+        6 => 1.137,
+        7 => 1.215,
+        8 => 1.163,
+        9 => 1.225,
+        10 => 1.179,
+        11 => 1.229,
+        12 => 1.187,
+        _ => Math.Sqrt(Math.PI / 2),
+    };
+
+    private static double Variance(double[] values)
+    {
+        var mean = values.Average();
+        return values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1);
+    }
+
+    /// <summary>Median of χ²(d)/d by the Wilson–Hilferty approximation (0.70 at d = 2, 0.83 at d = 4, → 1).</summary>
+    private static double ChiSquareMedianOverDf(int d) => Math.Pow(1 - (2.0 / (9 * d)), 3);
+
+    /// <summary>
+    /// True when another round is worth it: fewer repeats than the minimum, or the interval still wider than
+    /// ±<see cref="TargetRelativeHalfWidth"/> of the median and the cap not reached.
+    /// </summary>
+    public static bool NeedsMore(Statistic statistic, int minimumRepeats, int maximumRepeats)
+    {
+        ArgumentNullException.ThrowIfNull(statistic);
+        return statistic.N < Math.Max(MinimumRepeats, minimumRepeats)
+               || (statistic.N < maximumRepeats && statistic.RelativeHalfWidth > TargetRelativeHalfWidth);
     }
 
     public static double Median(IReadOnlyList<double> values)

@@ -41,6 +41,8 @@ public static unsafe partial class LinuxFile
     private const int OExclusive = 0x80;
     private const int EInval = 22;
     private const long IoUringSetup = 425;
+    private const int PosixFadviseWillNeed = 3;
+    private const int PosixFadviseDontNeed = 4;
 
     // O_DIRECT differs between architectures (asm-generic 0x4000 on x86; 0x10000 on arm64).
     private static int ODirect => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x10000 : 0x4000;
@@ -149,6 +151,69 @@ public static unsafe partial class LinuxFile
         }
         return (long)(*(ulong*)(buffer + 8) * *(ulong*)(buffer + 32));
     }
+
+    /// <summary>
+    /// Drops a file's or block device's clean pages from the host page cache (fdatasync first, so that pages the last
+    /// measurement dirtied are written and can go): the next buffered read comes from the storage. Opens the path
+    /// read-only and changes no data. False when the path cannot be opened.
+    /// </summary>
+    public static bool EvictPageCache(string path)
+    {
+        var fd = open(path, OReadOnly, 0);
+        if (fd < 0)
+        {
+            return false;
+        }
+        try
+        {
+            _ = fdatasync(fd);
+            return posix_fadvise(fd, 0, 0, PosixFadviseDontNeed) == 0;
+        }
+        finally
+        {
+            _ = close(fd);
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="length"/> bytes of a file or block device through the host page cache, so that a cached
+    /// mode's next reads hit it (the page cache is warm as on a host whose working set fits in memory). Read only.
+    /// </summary>
+    public static bool WarmPageCache(string path, long length)
+    {
+        var fd = open(path, OReadOnly, 0);
+        if (fd < 0)
+        {
+            return false;
+        }
+        const int Chunk = 1 << 20;
+        var buffer = NativeMemory.Alloc(Chunk);
+        try
+        {
+            _ = posix_fadvise(fd, 0, length, PosixFadviseWillNeed);
+            for (long offset = 0; offset < length;)
+            {
+                var read = pread(fd, buffer, (nint)Math.Min(Chunk, length - offset), offset);
+                if (read <= 0)
+                {
+                    return read == 0;
+                }
+                offset += read;
+            }
+            return true;
+        }
+        finally
+        {
+            NativeMemory.Free(buffer);
+            _ = close(fd);
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fdatasync(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int posix_fadvise(int fd, long offset, long length, int advice);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int statvfs(string path, byte* buffer);

@@ -255,7 +255,34 @@ public class AdvisorTests
         Assert.Equal(50_500, p.Ranking[0].Basis.Median);
         Assert.Equal("raw-prealloc/none/native", p.Winner);
         Assert.Contains(d.Rationale, l => l == "randwrite-4k-qd32: cache='writeback' (raw-prealloc/writeback/threads) is 2.1× raw-prealloc/none/native in burst " +
-                                               "but equal sustained (1.01×, intervals overlap); cache='none' keeps migration safety on any QEMU and host memory out of the IO path");
+                                               "but equal sustained (1.01×, intervals overlap) (the host page cache absorbs writes only until the dirty limit); " +
+                                               "cache='none' keeps migration safety on any QEMU and host memory out of the IO path");
+    }
+
+    [Fact]
+    public void A_repeated_sustained_statistic_is_the_ranking_basis_with_its_own_interval()
+    {
+        // Given writeback reading at 370k from a warm page cache but 90k once the working set no longer fits,
+        // with a sustained interval measured from its own repeats
+        var sustained = new Statistic(90_000, 80_000, 101_000, 0.05, 3);
+        CandidateResult[] results =
+        [
+            QemuResult("raw-prealloc/writeback/io_uring", RandRead, 370_000, 10_000) with { BurstIops = 370_000, SustainedIops = 90_000, Sustained = sustained },
+            QemuResult("raw-prealloc/none/native", RandRead, 120_000, 4_000),
+        ];
+
+        // When deciding
+        var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
+
+        // Then none wins on the sustained comparison, writeback's basis is its sustained statistic unscaled,
+        // and the rationale says why the burst figure does not count for reads
+        var p = Assert.Single(d.Profiles);
+        Assert.Equal("raw-prealloc/none/native", p.Winner);
+        var writeback = p.Ranking.Single(r => r.CandidateId == "raw-prealloc/writeback/io_uring");
+        Assert.Equal(sustained, writeback.Basis);
+        Assert.False(writeback.Tied);
+        Assert.Contains(d.Rationale, l => l.StartsWith("randread-4k-qd32: cache='writeback' (raw-prealloc/writeback/io_uring) is 3.1× raw-prealloc/none/native in burst but 0.75× sustained " +
+                                                       "(reads hit the host page cache only while the working set fits in the host's memory)", StringComparison.Ordinal));
     }
 
     [Fact]

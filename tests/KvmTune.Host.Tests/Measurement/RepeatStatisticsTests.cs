@@ -18,7 +18,7 @@ public class RepeatStatisticsTests
         Assert.True(s.CiLow > 95_000 && s.CiHigh < 105_000, $"interval {s.CiLow}..{s.CiHigh}");
         // CV = sd / mean: sd of these values is 1000 (sample) → 1%
         Assert.Equal(0.01, s.CoefficientOfVariation, 3);
-        Assert.False(RepeatStatistics.NeedsMore(values, 10));
+        Assert.False(RepeatStatistics.NeedsMore(s, 3, 10));
     }
 
     [Fact]
@@ -27,14 +27,14 @@ public class RepeatStatisticsTests
         double[] values = [60_000, 100_000, 140_000];
         var s = RepeatStatistics.Summarise(values);
         Assert.True(s.RelativeHalfWidth > 0.05);
-        Assert.True(RepeatStatistics.NeedsMore(values, 10));
-        Assert.False(RepeatStatistics.NeedsMore(values, 3));
+        Assert.True(RepeatStatistics.NeedsMore(s, 3, 10));
+        Assert.False(RepeatStatistics.NeedsMore(s, 3, 3));
     }
 
     [Fact]
     public void Fewer_than_three_repeats_always_need_more()
     {
-        Assert.True(RepeatStatistics.NeedsMore([100, 100], 2));
+        Assert.True(RepeatStatistics.NeedsMore(RepeatStatistics.Summarise([100, 100]), 2, 2));
     }
 
     [Fact]
@@ -59,4 +59,78 @@ public class RepeatStatisticsTests
         Assert.Equal(160, values.Average());
         Assert.True(s.CoefficientOfVariation > 0.5);
     }
+
+    [Fact]
+    public void A_block_of_alike_units_gives_three_repeats_a_usable_interval()
+    {
+        // Given 20 units of three repeats each with about 8% multiplicative noise
+        var random = new Random(7);
+        var units = Enumerable.Range(0, 20).Select(i => (IReadOnlyList<double>)[.. Enumerable.Range(0, 3).Select(_ => (50_000 + (i * 5_000)) * Math.Exp(0.08 * Gaussian(random)))]).ToList();
+
+        // When the block is summarised
+        var block = RepeatStatistics.SummariseBlock(units);
+
+        // Then every interval holds its median, stays well above 0 and is far narrower than the unit-by-unit one
+        for (var i = 0; i < units.Count; i++)
+        {
+            var s = block[i];
+            Assert.Equal(RepeatStatistics.Median(units[i]), s.Median);
+            Assert.Equal(3, s.N);
+            Assert.True(s.CiLow < s.Median && s.Median < s.CiHigh);
+            Assert.InRange(s.RelativeHalfWidth, 0.05, 0.30);
+        }
+        var alone = units.Select(RepeatStatistics.Summarise).ToList();
+        Assert.True(RepeatStatistics.Median(block.Select(s => s.RelativeHalfWidth).ToList()) < RepeatStatistics.Median(alone.Select(s => s.RelativeHalfWidth).ToList()));
+    }
+
+    [Fact]
+    public void The_block_interval_covers_the_true_median_about_95_percent_of_the_time()
+    {
+        // Given 400 simulated blocks of 30 units × 3 repeats, each unit with lognormal noise of its own level (5–12%)
+        var random = new Random(11);
+        int covered = 0, total = 0;
+        for (var b = 0; b < 400; b++)
+        {
+            var sigmas = Enumerable.Range(0, 30).Select(_ => 0.05 + (0.07 * random.NextDouble())).ToList();
+            var units = sigmas.Select(sigma => (IReadOnlyList<double>)[.. Enumerable.Range(0, 3).Select(_ => 100_000 * Math.Exp(sigma * Gaussian(random)))]).ToList();
+            foreach (var s in RepeatStatistics.SummariseBlock(units))
+            {
+                total++;
+                if (s.CiLow <= 100_000 && 100_000 <= s.CiHigh)
+                {
+                    covered++;
+                }
+            }
+        }
+
+        // Then coverage is close to the nominal 95% (neither a useless 100% nor an overconfident 85%)
+        Assert.InRange(covered / (double)total, 0.93, 0.985);
+    }
+
+    [Fact]
+    public void A_noisy_unit_keeps_a_wider_interval_than_its_quiet_block()
+    {
+        // Given a quiet block and one unit with an outlier repeat
+        List<IReadOnlyList<double>> units = [[100_000, 101_000, 99_000], [80_000, 81_000, 79_500], [60_000, 59_000, 60_500], [70_000, 71_000, 69_000], [150_000, 54_000, 148_000]];
+
+        var block = RepeatStatistics.SummariseBlock(units);
+
+        Assert.True(block[4].RelativeHalfWidth > 2 * block[0].RelativeHalfWidth, $"{block[4].RelativeHalfWidth} vs {block[0].RelativeHalfWidth}");
+        Assert.True(block[4].CiLow > 0);
+    }
+
+    [Fact]
+    public void Small_blocks_and_single_repeats_are_summarised_alone()
+    {
+        // Given two units only, and a block with one single-repeat unit
+        List<IReadOnlyList<double>> two = [[100, 110, 90], [50, 55, 45]];
+        List<IReadOnlyList<double>> mixed = [[100, 110, 90], [50, 55, 45], [70, 75, 65], [42]];
+
+        Assert.Equal(two.Select(RepeatStatistics.Summarise), RepeatStatistics.SummariseBlock(two));
+        var single = RepeatStatistics.SummariseBlock(mixed)[3];
+        Assert.Equal((42.0, 42.0, 42.0, 1), (single.Median, single.CiLow, single.CiHigh, single.N));
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }
