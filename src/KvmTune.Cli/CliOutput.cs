@@ -19,10 +19,30 @@ internal sealed class CliOutput(IAnsiConsole console, TextWriter @out, TextWrite
     /// <summary>Where progress bars go: stderr for the process (stdout stays clean for JSON); <see cref="Console"/> in tests.</summary>
     public IAnsiConsole Status { get; } = status ?? console;
 
+    /// <summary>Table width when standard output is not a terminal and <c>COLUMNS</c> is not set.</summary>
+    public const int RedirectedWidth = 160;
+
     public static CliOutput Process() => new(
-        AnsiConsole.Console,
+        WithWidth(AnsiConsole.Console),
         System.Console.Out,
         System.Console.Error,
         System.Console.In,
         AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) }));
+
+    /// <summary>
+    /// A terminal's width is its own; redirected to a file or a pipe, tables take <c>COLUMNS</c> or
+    /// <see cref="RedirectedWidth"/> columns instead of 80, so that logs keep one row per line.
+    /// </summary>
+    private static IAnsiConsole WithWidth(IAnsiConsole console)
+    {
+        if (System.Console.IsOutputRedirected)
+        {
+            console.Profile.Width = Width(Environment.GetEnvironmentVariable("COLUMNS"), RedirectedWidth);
+        }
+        return console;
+    }
+
+    /// <summary><c>COLUMNS</c> when it is a sensible width (20 to 1000), else the fallback.</summary>
+    public static int Width(string? columns, int fallback) =>
+        int.TryParse(columns, out var width) && width is >= 20 and <= 1000 ? width : fallback;
 }

@@ -51,3 +51,16 @@ public class HelpTests
         Assert.Contains("lint", console.Output, StringComparison.Ordinal);
     }
 }
+
+public class OutputWidthTests
+{
+    [Theory]
+    [InlineData("120", 120)]
+    [InlineData(null, CliOutput.RedirectedWidth)]
+    [InlineData("abc", CliOutput.RedirectedWidth)]
+    [InlineData("5", CliOutput.RedirectedWidth)]
+    public void Redirected_tables_take_COLUMNS_or_a_wide_default(string? columns, int expected)
+    {
+        Assert.Equal(expected, CliOutput.Width(columns, CliOutput.RedirectedWidth));
+    }
+}

@@ -5,7 +5,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using KvmTune.Cli.Reporting;
 using KvmTune.Core;
+using KvmTune.Core.Decisions;
 using KvmTune.Core.Measurement;
+using KvmTune.Core.Rules;
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Backends;
 using KvmTune.Host.Engines;
@@ -82,8 +84,17 @@ internal sealed class TuneCommand(CliOutput output) : AsyncCommand<TuneCommand.S
         var constraints = settings.ToConstraints();
         var plan = BenchPlanner.Plan(request);
         var backendOptions = new BackendOptions { ScratchDirectory = settings.Dir };
+        // Extra repeats go to the candidates the advisor may rank under these constraints (the host's QEMU version
+        // decides which cached modes migrate safely: known once the probe ran).
+        HostFacts? probed = null;
+        options = options with { Rankable = c => probed is null || Advisor.Exclusion(c, constraints, probed) is null };
         var result = await BenchSession.RunAsync(output, "tune", plan, options, backendOptions, settings.Db,
-            async (scratch, ct) => (await HostProbe.RunAsync(scratch, null, ct).ConfigureAwait(false)).ToFactList(), cancellationToken).ConfigureAwait(false);
+            async (scratch, ct) =>
+            {
+                var facts = (await HostProbe.RunAsync(scratch, null, ct).ConfigureAwait(false)).ToFactList();
+                probed = RunHostFacts.From(facts);
+                return facts;
+            }, cancellationToken).ConfigureAwait(false);
         if (result.Outcome is not { } outcome)
         {
             return result.ExitCode;

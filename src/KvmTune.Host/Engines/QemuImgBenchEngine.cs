@@ -76,22 +76,27 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         var raw = new StringBuilder();
         var started = DateTimeOffset.UtcNow;
         double seconds = 0;
-        // The first slice is small (64 requests per queue slot): its rate is not known yet, and a count taken from the
-        // unconstrained rate could take minutes once writeback throttles. Each later slice's count follows the rate
-        // just measured, grown at most fourfold, so a slice lasts about sliceDuration whatever the device does.
-        var key = $"{candidate.Id}|{profile.Name}|True|cg";
-        _rates[key] = profile.IoDepth * 64 / sliceDuration.TotalSeconds;
+        // The first slice warms up: one memory limit's worth of requests, enough to use up the cgroup's allowance of
+        // dirty pages (writes) or fill its share of the page cache (reads), so its rate is already the constrained one.
+        // Each later slice's count follows the rate just measured, so it lasts about sliceDuration.
+        // writethrough syncs every write (no dirty allowance to use up, and a few thousand IOPS on a busy disk): its
+        // writes warm up with 64 requests per queue slot.
+        var warmUp = Math.Max(profile.IoDepth * 4L, cgroup.LimitBytes / profile.BlockSize);
+        var syncedWarmUp = Math.Min(warmUp, profile.IoDepth * 64L);
+        foreach (var write in new[] { true, false })
+        {
+            var requests = write && !candidate.Cache.Semantics().Writeback ? syncedWarmUp : warmUp;
+            _rates[$"{candidate.Id}|{profile.Name}|{write}|cg"] = requests / sliceDuration.TotalSeconds;
+        }
         // Start from an empty page cache: reads must miss as they do once the working set outgrows the host's memory,
         // and the pages earlier runs dirtied must not stand in for this run's.
         LinuxFile.EvictPageCache(target.Path);
         for (var i = 0; i < Math.Max(2, slices); i++)
         {
-            var planned = _rates[key];
             var sample = await MeasureAsync(
                 candidate.Id + "#sustained", profile, options with { Duration = sliceDuration }, i, cgroup,
                 (write, count) => QemuImgBenchArguments.ForCandidate(target, candidate, profile, write, count, options.SizeBytes),
                 cancellationToken).ConfigureAwait(false);
-            _rates[key] = Math.Min(sample.Iops, planned * 4);
             rates.Add(sample.Iops);
             raw.Append(sample.RawOutput);
             seconds += sample.Seconds;

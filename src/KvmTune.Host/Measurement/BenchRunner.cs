@@ -12,19 +12,30 @@ namespace KvmTune.Host.Measurement;
 /// <param name="SustainedSlice">Length of one slice of the sustained (memory-limited) measurement.</param>
 /// <param name="SustainedSlices">Slices of the sustained measurement (the first is not counted).</param>
 /// <param name="SustainedMemoryBytes">memory.max of the cgroup the sustained measurement runs in.</param>
+/// <param name="ContenderRepeats">
+/// Repeats, at most, for the qemu engine's contenders: candidates whose interval overlaps the best one's while their
+/// median lies outside it, so that more repeats can tell whether they tie (a race: the repeats go where the decision
+/// is open). 0: no extra repeats.
+/// </param>
 public sealed record BenchOptions(
     MeasureOptions Measure,
     int MinimumRepeats,
     int MaximumRepeats,
     TimeSpan SustainedSlice,
     int SustainedSlices,
-    long SustainedMemoryBytes = 64L << 20)
+    long SustainedMemoryBytes = 64L << 20,
+    int ContenderRepeats = 0)
 {
     /// <summary>
-    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images; a cached mode's sustained
-    /// repeat is one 0.3 s slice after a short warm-up slice.
+    /// Which candidates may be ranked (the advisor's constraints); contenders are sought among them only. Null: all.
     /// </summary>
-    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.3), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.3), 2);
+    public Func<Candidate, bool>? Rankable { get; init; }
+
+    /// <summary>
+    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to seven for contenders; a
+    /// cached mode's sustained repeat is one 0.3 s slice after a short warm-up slice.
+    /// </summary>
+    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.3), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.3), 2, ContenderRepeats: 7);
 
     /// <summary>The thorough default: 2 s repeats, 3 to 10 of them; sustained repeats of two 1 s slices after the warm-up slice.</summary>
     public static BenchOptions Default { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(2), 1L << 30), 3, 10, TimeSpan.FromSeconds(1), 3);
@@ -154,11 +165,16 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         var done = 0;
         var total = units.Count * options.MinimumRepeats;
         var maximum = Math.Max(options.MinimumRepeats, options.MaximumRepeats);
-        for (var round = 0; round < maximum; round++)
+        for (var round = 0; round < Math.Max(maximum, options.ContenderRepeats); round++)
         {
             var statistics = BlockStatistics(units);
+            var contenders = round >= options.MinimumRepeats && round < options.ContenderRepeats
+                ? Contenders(units, statistics, options.Rankable)
+                : [];
             var pending = units
-                .Where(u => round < options.MinimumRepeats || RepeatStatistics.NeedsMore(statistics[u], options.MinimumRepeats, maximum))
+                .Where(u => round < options.MinimumRepeats
+                            || (round < maximum && RepeatStatistics.NeedsMore(statistics[u], options.MinimumRepeats, maximum))
+                            || contenders.Contains(u))
                 // Every unit's repeat, then the sustained ones (they evict the page cache the burst reads rely on).
                 .OrderBy(u => u.IsSustained)
                 .ToList();
@@ -229,6 +245,48 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             }
         }
         return statistics;
+    }
+
+    /// <summary>
+    /// The qemu units whose next repeat could change a ranking: per profile, the ranking basis of each rankable
+    /// candidate (its sustained unit when it has one), chosen by <see cref="SelectContenders"/>.
+    /// </summary>
+    private static HashSet<Unit> Contenders(List<Unit> units, Dictionary<Unit, Statistic> statistics, Func<Candidate, bool>? rankable)
+    {
+        var contenders = new HashSet<Unit>();
+        foreach (var profile in units.Where(u => u.Engine == Engine.Qemu).GroupBy(u => u.Profile.Name))
+        {
+            var ceiling = profile.FirstOrDefault(u => u.Backend is null);
+            var basis = profile
+                .Where(u => u.Candidate is { } c && !u.IsSustained && (rankable?.Invoke(c) ?? true))
+                .Select(u => profile.FirstOrDefault(s => s.IsSustained && s.Candidate == u.Candidate && s.Samples.Count > 0) ?? u)
+                .ToList();
+            var chosen = SelectContenders([.. basis.Select(u => statistics[u])], ceiling is null ? 0 : statistics[ceiling].Median);
+            contenders.UnionWith(chosen.Select(i => basis[i]));
+        }
+        return contenders;
+    }
+
+    /// <summary>
+    /// Of candidates' ranking statistics (one profile), the indexes that deserve another repeat: each candidate whose
+    /// interval overlaps the best one's while its median lies outside it (more repeats tell whether it ties), and
+    /// the best itself when there is any. Harness-bound candidates (median at or above
+    /// <see cref="HarnessBoundFraction"/> of the null-co ceiling) are never ranked and never contend.
+    /// </summary>
+    public static IReadOnlyList<int> SelectContenders(IReadOnlyList<Statistic> candidates, double ceilingMedian)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        var ranked = Enumerable.Range(0, candidates.Count)
+            .Where(i => candidates[i].N > 0 && (ceilingMedian <= 0 || candidates[i].Median < HarnessBoundFraction * ceilingMedian))
+            .ToList();
+        if (ranked.Count < 2)
+        {
+            return [];
+        }
+        var best = ranked.MaxBy(i => candidates[i].Median);
+        var top = candidates[best];
+        var open = ranked.Where(i => i != best && candidates[i].Overlaps(top) && candidates[i].Median < top.CiLow).ToList();
+        return open.Count == 0 ? [] : [best, .. open];
     }
 
     private static List<CandidateResult> Summarise(BenchPlan plan, List<Unit> units)

@@ -63,7 +63,9 @@ public static class RepeatStatistics
     /// toward the block's (an empirical-Bayes variance, as in limma): <c>s² = (d0·s0² + d·sᵢ²) / (d0 + d)</c> with
     /// <c>d = n − 1</c>, <c>d0 = </c><see cref="PriorDegreesOfFreedom"/> and <c>s0²</c> the median of the units'
     /// variances scaled by the median of χ²(d)/d (Wilson–Hilferty), robust to a few noisy units. A unit that was noisy
-    /// keeps a wide interval; a quiet unit is not trusted beyond what the block shows.
+    /// keeps a wide interval; a quiet unit is not trusted beyond what the block shows. Before the variances are taken,
+    /// each unit's logs are winsorized at its median ± <see cref="WinsorLimit"/> block standard deviations: one
+    /// stalled repeat does not blow its unit's interval up (its median already ignores it).
     /// The interval is the sample median times <c>exp(±t · f(n) · s / √n)</c>: Student's t at d0 + d degrees of
     /// freedom, and f(n) the median's standard error relative to the mean's (1.163 at n = 3, → √(π/2)).</para>
     /// <para>With fewer than three units of at least two repeats, each unit is summarised alone
@@ -73,12 +75,24 @@ public static class RepeatStatistics
     {
         ArgumentNullException.ThrowIfNull(units);
         var logs = units.Select(u => u.Count >= 2 && u.All(v => v > 0 && double.IsFinite(v)) ? u.Select(v => Math.Log(v)).ToArray() : null).ToList();
-        var pooled = logs.Where(l => l is not null).Select(l => Variance(l!) / ChiSquareMedianOverDf(l!.Length - 1)).ToList();
-        if (pooled.Count < 3)
+        var measured = logs.Where(l => l is not null).Select(l => l!).ToList();
+        if (measured.Count < 3)
         {
             return [.. units.Select(Summarise)];
         }
-        var s0Squared = Median(pooled);
+        // A stall (a neighbour's burst, a writeback storm) can drop one repeat to a quarter: the median ignores it, and
+        // the spread should not take it at face value either. Each unit's logs are winsorized at its median ± 4 s0
+        // (s0 from the raw variances, robust across units) before the variances are taken again.
+        var rawS0 = Math.Sqrt(PooledVariance(measured));
+        for (var i = 0; i < logs.Count; i++)
+        {
+            if (logs[i] is { } l)
+            {
+                var center = Median(l);
+                logs[i] = [.. l.Select(v => Math.Clamp(v, center - (WinsorLimit * rawS0), center + (WinsorLimit * rawS0)))];
+            }
+        }
+        var s0Squared = PooledVariance([.. logs.Where(l => l is not null).Select(l => l!)]);
         var result = new List<Statistic>(units.Count);
         for (var i = 0; i < units.Count; i++)
         {
@@ -120,6 +134,13 @@ public static class RepeatStatistics
         12 => 1.187,
         _ => Math.Sqrt(Math.PI / 2),
     };
+
+    /// <summary>Repeats beyond this many pooled standard deviations from their unit's median are pulled back to it.</summary>
+    public const double WinsorLimit = 4;
+
+    /// <summary>The block's variance: the median of the units' variances over the median of χ²(d)/d.</summary>
+    private static double PooledVariance(List<double[]> logs) =>
+        Median([.. logs.Select(l => Variance(l) / ChiSquareMedianOverDf(l.Length - 1))]);
 
     private static double Variance(double[] values)
     {
