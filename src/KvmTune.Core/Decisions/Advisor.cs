@@ -14,7 +14,8 @@ namespace KvmTune.Core.Decisions;
 /// afterwards). Candidates whose 95% intervals overlap the best one's are a tie, broken by <see cref="TieBreaker"/>.</para>
 /// <para>Overall, each candidate ranked in every weighted profile scores the weighted geometric mean of its ratio to
 /// each profile's best median (a geometric mean so that no profile's absolute scale dominates: 4k IOPS and 1M IOPS
-/// count alike); its interval is the same mean over the interval bounds, and overlapping intervals tie again.</para>
+/// count alike); its interval combines the profiles' intervals in quadrature on the log scale (they were measured
+/// independently), and overlapping intervals tie again.</para>
 /// </summary>
 public static class Advisor
 {
@@ -255,16 +256,20 @@ public static class Advisor
         var totalWeight = scored.Sum(p => p.Weight);
         var scores = ids.Select(id =>
         {
+            // The profiles were measured independently: their errors add in quadrature on the log scale
+            // (half-width of a weighted mean of logs = √Σ(wᵢ·hᵢ)² / Σwᵢ), below and above the median apart.
             double mid = 0, low = 0, high = 0;
             foreach (var (w, ranking) in scored)
             {
                 var best = ranking.Max(r => r.Basis.Median);
                 var basis = ranking.First(r => r.CandidateId == id).Basis;
-                mid += w * Math.Log(Positive(basis.Median / best));
-                low += w * Math.Log(Positive(basis.CiLow / best));
-                high += w * Math.Log(Positive(basis.CiHigh / best));
+                var median = Math.Log(Positive(basis.Median / best));
+                mid += w * median;
+                low += Math.Pow(w * (median - Math.Log(Positive(basis.CiLow / best))), 2);
+                high += Math.Pow(w * (Math.Log(Positive(basis.CiHigh / best)) - median), 2);
             }
-            return (Id: id, Score: Math.Exp(mid / totalWeight), Low: Math.Exp(low / totalWeight), High: Math.Exp(high / totalWeight));
+            var center = mid / totalWeight;
+            return (Id: id, Score: Math.Exp(center), Low: Math.Exp(center - (Math.Sqrt(low) / totalWeight)), High: Math.Exp(center + (Math.Sqrt(high) / totalWeight)));
         }).OrderByDescending(s => s.Score).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
         if (scores.Count == 0)
         {

@@ -17,6 +17,10 @@ namespace KvmTune.Host.Measurement;
 /// median lies outside it, so that more repeats can tell whether they tie (a race: the repeats go where the decision
 /// is open). 0: no extra repeats.
 /// </param>
+/// <param name="BurstRepeats">
+/// Repeats, at most, of a cached mode's burst measurement when its sustained one is measured too (the sustained one
+/// ranks; the burst figure is information).
+/// </param>
 public sealed record BenchOptions(
     MeasureOptions Measure,
     int MinimumRepeats,
@@ -24,7 +28,8 @@ public sealed record BenchOptions(
     TimeSpan SustainedSlice,
     int SustainedSlices,
     long SustainedMemoryBytes = 64L << 20,
-    int ContenderRepeats = 0)
+    int ContenderRepeats = 0,
+    int BurstRepeats = int.MaxValue)
 {
     /// <summary>
     /// Which candidates may be ranked (the advisor's constraints); contenders are sought among them only. Null: all.
@@ -32,10 +37,10 @@ public sealed record BenchOptions(
     public Func<Candidate, bool>? Rankable { get; init; }
 
     /// <summary>
-    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to seven for contenders; a
-    /// cached mode's sustained repeat is one 0.3 s slice after a short warm-up slice.
+    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to six for contenders; a
+    /// cached mode's sustained repeat is one 0.25 s slice after a warm-up slice, and its burst is measured once.
     /// </summary>
-    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.3), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.3), 2, ContenderRepeats: 7);
+    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.3), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.25), 2, ContenderRepeats: 6, BurstRepeats: 1);
 
     /// <summary>The thorough default: 2 s repeats, 3 to 10 of them; sustained repeats of two 1 s slices after the warm-up slice.</summary>
     public static BenchOptions Default { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(2), 1L << 30), 3, 10, TimeSpan.FromSeconds(1), 3);
@@ -157,13 +162,14 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             if (sustainedAvailable)
             {
                 units.AddRange(cached.Select(u => new Unit(Engine.Qemu, u.Backend, u.Candidate, u.Profile, sustained: true)));
+                cached.ForEach(u => u.HasSustainedTwin = true);
             }
         }
 
         var samples = new List<Sample>();
         var evicted = new HashSet<Backend>(request.Backends);
         var done = 0;
-        var total = units.Count * options.MinimumRepeats;
+        var total = units.Sum(u => Math.Min(options.MinimumRepeats, u.HasSustainedTwin ? options.BurstRepeats : int.MaxValue));
         var maximum = Math.Max(options.MinimumRepeats, options.MaximumRepeats);
         for (var round = 0; round < Math.Max(maximum, options.ContenderRepeats); round++)
         {
@@ -172,6 +178,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 ? Contenders(units, statistics, options.Rankable)
                 : [];
             var pending = units
+                .Where(u => !(u.HasSustainedTwin && u.Samples.Count >= options.BurstRepeats))
                 .Where(u => round < options.MinimumRepeats
                             || (round < maximum && RepeatStatistics.NeedsMore(statistics[u], options.MinimumRepeats, maximum))
                             || contenders.Contains(u))
@@ -361,6 +368,9 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
 
         /// <summary>The repeated memory-limited measurement of a cached mode (stored as <c>ID#sustained</c>).</summary>
         public bool IsSustained { get; } = sustained;
+
+        /// <summary>A cached mode's burst unit whose sustained twin is measured (and ranks).</summary>
+        public bool HasSustainedTwin { get; set; }
 
         public List<double> Iops => Samples.Select(s => s.Iops).ToList();
 

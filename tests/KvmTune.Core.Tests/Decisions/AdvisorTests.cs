@@ -332,6 +332,37 @@ public class AdvisorTests
         Assert.Equal("loop/none/native", d.WinnerBySourceType["block"]);
         Assert.Equal("raw-sparse/none/threads", d.WinnerBySourceType["file"]);
     }
+
+    [Fact]
+    public void One_very_noisy_profile_does_not_make_a_slow_candidate_an_overall_tie()
+    {
+        // Given none/native at 100k [93k–107.5k] in both profiles, and directsync/native equal in reads but at 40k
+        // [20k–85k] in writes (synced writes on a busy disk are noisy)
+        static CandidateResult With(CandidateResult r, double low, double high) => r with { Iops = r.Iops with { CiLow = low, CiHigh = high } };
+        CandidateResult[] results =
+        [
+            With(QemuResult("raw-prealloc/none/native", RandRead, 100_000, 0), 93_000, 107_500),
+            With(QemuResult("raw-prealloc/none/native", RandWrite, 100_000, 0), 93_000, 107_500),
+            With(QemuResult("raw-prealloc/directsync/native", RandRead, 100_000, 0), 93_000, 107_500),
+            With(QemuResult("raw-prealloc/directsync/native", RandWrite, 40_000, 0), 20_000, 85_000),
+        ];
+
+        // When deciding overall
+        var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
+
+        // Then the profiles' errors combine in quadrature: directsync's score 0.63 reaches 0.92, below none's lower
+        // bound 0.95, so none wins overall (averaging the bounds would reach 0.956 above 0.93 and let the safer
+        // directsync win a tie it does not have)
+        var directsync = d.Overall.Single(o => o.CandidateId == "raw-prealloc/directsync/native");
+        var none = d.Overall.Single(o => o.CandidateId == "raw-prealloc/none/native");
+        Assert.Equal(0.6325, directsync.Score, 3);
+        Assert.Equal(0.9236, directsync.ScoreHigh, 3);
+        Assert.Equal(0.9500, none.ScoreLow, 3);
+        Assert.False(directsync.Tied);
+        Assert.Equal("raw-prealloc/none/native", d.Winner);
+        // while in reads alone the two tie and the safer one wins
+        Assert.Equal("raw-prealloc/directsync/native", d.Profiles.Single(p => p.Profile == RandRead).Winner);
+    }
 }
 
 public class RunHostFactsTests
@@ -373,4 +404,5 @@ public class HarnessCeilingTests
         Assert.DoesNotContain(d.Rationale, l => l.Contains("null-co"));
         Assert.Equal("raw-prealloc/none/native", d.Winner);
     }
+
 }
