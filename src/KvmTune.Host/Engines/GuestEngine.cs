@@ -30,6 +30,12 @@ public sealed record GuestEngineOptions
     /// <summary>Wall-clock limit of one whole boot; null = 180 s under TCG, 60 s under KVM, plus the fio runtime.</summary>
     public TimeSpan? Watchdog { get; init; }
 
+    /// <summary>
+    /// Boots tried again after a watchdog timeout (default 1): under TCG on a busy host a boot now and then stalls
+    /// past the watchdog and the next one goes through. A boot that fails otherwise is not retried.
+    /// </summary>
+    public int TimeoutRetries { get; init; } = 1;
+
     /// <summary>Forces the accelerator (tests); null = detect.</summary>
     public GuestAccelerator? Accelerator { get; init; }
 
@@ -131,6 +137,12 @@ public sealed class GuestEngine(GuestEngineOptions options) : IMeasurementEngine
             var watchdog = Options.Watchdog ?? (TimeSpan.FromSeconds(Accelerator == GuestAccelerator.Tcg ? 180 : 60) + options.Duration);
             var started = DateTimeOffset.UtcNow;
             var run = await _launcher!.RunAsync(spec, watchdog, cancellationToken).ConfigureAwait(false);
+            for (var retry = 0; run.TimedOut && retry < Options.TimeoutRetries; retry++)
+            {
+                Options.Progress?.Invoke($"{DescribeFailure(candidate, run, watchdog)}; booting again");
+                started = DateTimeOffset.UtcNow;
+                run = await _launcher.RunAsync(spec, watchdog, cancellationToken).ConfigureAwait(false);
+            }
             LastBoot = new GuestBoot(name, run.Launcher, Accelerator, _kernel, run.Elapsed, run.Console.ReadyUptime);
             var json = run.Console.FioJson;
             if (run.TimedOut || json is null)

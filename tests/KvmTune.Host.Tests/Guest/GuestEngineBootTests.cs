@@ -68,6 +68,7 @@ public sealed class GuestEngineBootTests(ITestOutputHelper output) : IDisposable
             Launcher = GuestLauncherKind.Libvirt,
             Accelerator = GuestAccelerator.Tcg,
             Watchdog = TimeSpan.FromSeconds(25),
+            TimeoutRetries = 0,
         });
         var candidate = new Candidate(Backend.RawPrealloc, CacheMode.None, IoMode.Threads);
 
@@ -87,17 +88,26 @@ public sealed class GuestEngineBootTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Watchdog_kills_a_plain_qemu_micro_vm_that_outlives_it()
     {
-        // Given plain QEMU and a watchdog far shorter than the boot and fio run
+        // Given plain QEMU, a watchdog far shorter than the boot and fio run, and one retry after a timeout
         var target = ScratchImage("raw");
-        using var engine = new GuestEngine(new GuestEngineOptions { Launcher = GuestLauncherKind.Qemu, Accelerator = GuestAccelerator.Tcg, Watchdog = TimeSpan.FromSeconds(6) });
+        var progress = new List<string>();
+        using var engine = new GuestEngine(new GuestEngineOptions
+        {
+            Launcher = GuestLauncherKind.Qemu,
+            Accelerator = GuestAccelerator.Tcg,
+            Watchdog = TimeSpan.FromSeconds(6),
+            TimeoutRetries = 1,
+            Progress = progress.Add,
+        });
         var candidate = new Candidate(Backend.RawPrealloc, CacheMode.Writeback, IoMode.Threads);
 
         // When the repeat runs
         var failure = await Assert.ThrowsAsync<GuestException>(() =>
             engine.RunAsync(target, candidate, SmallRandRead, new MeasureOptions(TimeSpan.FromSeconds(600), 64L << 20), 1, CancellationToken.None));
 
-        // Then it failed on the watchdog and no QEMU of that name is left running
+        // Then it was booted again once, failed on the watchdog both times, and no QEMU of that name is left running
         Assert.Contains("micro-VM (qemu) for raw-prealloc/writeback/threads timed out after 6 s and was destroyed; last console lines: ", failure.Message, StringComparison.Ordinal);
+        Assert.Single(progress, p => p.StartsWith("micro-VM (qemu) for raw-prealloc/writeback/threads timed out after 6 s", StringComparison.Ordinal) && p.EndsWith("; booting again", StringComparison.Ordinal));
         var name = engine.LastBoot!.Name;
         await Task.Delay(500);
         Assert.DoesNotContain(Directory.GetDirectories("/proc"), dir =>
