@@ -54,14 +54,7 @@ public static class TieBreaker
         {
             throw new ArgumentException("empty tie set", nameof(tie));
         }
-        var ordered = tie
-            .Select(id => (Id: id, Candidate: Candidate.Parse(id)!))
-            .OrderByDescending(c => SafetyRank(c.Candidate.Cache))
-            .ThenBy(c => Complexity(c.Candidate))
-            .ThenBy(c => FormatLayers(c.Candidate))
-            .ThenByDescending(c => median(c.Id))
-            .ThenBy(c => c.Id, StringComparer.Ordinal)
-            .ToList();
+        var ordered = InPreferenceOrder(tie.Select(id => (Id: id, Candidate: Candidate.Parse(id)!)), c => c.Candidate, c => median(c.Id), c => c.Id).ToList();
         if (ordered.Count == 1)
         {
             return (ordered[0].Id, null);
@@ -84,6 +77,18 @@ public static class TieBreaker
         }
         return (winner.Id, $"tie between {string.Join(", ", tie)} (95% confidence intervals overlap); {winner.Id} chosen, {why}");
     }
+
+    /// <summary>
+    /// Items in the order a tie is broken: safer cache mode, then fewer non-default settings, then raw before qcow2,
+    /// then the higher median, then the id.
+    /// </summary>
+    public static IEnumerable<T> InPreferenceOrder<T>(IEnumerable<T> items, Func<T, Candidate> candidate, Func<T, double> median, Func<T, string> id) =>
+        items
+            .OrderByDescending(x => SafetyRank(candidate(x).Cache))
+            .ThenBy(x => Complexity(candidate(x)))
+            .ThenBy(x => FormatLayers(candidate(x)))
+            .ThenByDescending(median)
+            .ThenBy(id, StringComparer.Ordinal);
 
     /// <summary>1 for qcow2 (a format layer between guest and data), 0 for raw: the next key after complexity.</summary>
     public static int FormatLayers(Candidate candidate) => candidate.Backend.Format() == "qcow2" ? 1 : 0;

@@ -1,3 +1,4 @@
+using KvmTune.Core.Decisions;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Engines;
@@ -13,9 +14,9 @@ namespace KvmTune.Host.Measurement;
 /// <param name="SustainedSlices">Slices of the sustained measurement (the first is not counted).</param>
 /// <param name="SustainedMemoryBytes">memory.max of the cgroup the sustained measurement runs in.</param>
 /// <param name="ContenderRepeats">
-/// Repeats, at most, for the qemu engine's contenders: candidates whose interval overlaps the best one's while their
-/// median lies outside it, so that more repeats can tell whether they tie (a race: the repeats go where the decision
-/// is open). 0: no extra repeats.
+/// Repeats, at most, for the qemu engine's contenders: the candidates a profile's winner depends on, near the border of
+/// the tie (<see cref="BenchRunner.SelectContenders"/>), so that more repeats tell whether they tie (a race: the
+/// repeats go where the decision is open). 0: no extra repeats.
 /// </param>
 /// <param name="BurstRepeats">
 /// Repeats, at most, of a cached mode's burst measurement when its sustained one is measured too (the sustained one
@@ -37,10 +38,10 @@ public sealed record BenchOptions(
     public Func<Candidate, bool>? Rankable { get; init; }
 
     /// <summary>
-    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to six for contenders; a
+    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to twelve for contenders; a
     /// cached mode's sustained repeat is one 0.25 s slice after a warm-up slice, and its burst is measured once.
     /// </summary>
-    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.3), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.25), 2, ContenderRepeats: 6, BurstRepeats: 1);
+    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.3), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.25), 2, ContenderRepeats: 12, BurstRepeats: 1);
 
     /// <summary>The thorough default: 2 s repeats, 3 to 10 of them; sustained repeats of two 1 s slices after the warm-up slice.</summary>
     public static BenchOptions Default { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(2), 1L << 30), 3, 10, TimeSpan.FromSeconds(1), 3);
@@ -255,8 +256,8 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
     }
 
     /// <summary>
-    /// The qemu units whose next repeat could change a ranking: per profile, the ranking basis of each rankable
-    /// candidate (its sustained unit when it has one), chosen by <see cref="SelectContenders"/>.
+    /// The qemu units whose next repeat could change a profile's winner: per profile, the ranking basis of each
+    /// rankable candidate (its sustained unit when it has one), chosen by <see cref="SelectContenders"/>.
     /// </summary>
     private static HashSet<Unit> Contenders(List<Unit> units, Dictionary<Unit, Statistic> statistics, Func<Candidate, bool>? rankable)
     {
@@ -268,32 +269,55 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 .Where(u => u.Candidate is { } c && !u.IsSustained && (rankable?.Invoke(c) ?? true))
                 .Select(u => profile.FirstOrDefault(s => s.IsSustained && s.Candidate == u.Candidate && s.Samples.Count > 0) ?? u)
                 .ToList();
-            var chosen = SelectContenders([.. basis.Select(u => statistics[u])], ceiling is null ? 0 : statistics[ceiling].Median);
+            var chosen = SelectContenders([.. basis.Select(u => (u.Candidate!, statistics[u]))], ceiling is null ? 0 : statistics[ceiling].Median);
             contenders.UnionWith(chosen.Select(i => basis[i]));
         }
         return contenders;
     }
 
     /// <summary>
-    /// Of candidates' ranking statistics (one profile), the indexes that deserve another repeat: each candidate whose
-    /// interval overlaps the best one's while its median lies outside it (more repeats tell whether it ties), and
-    /// the best itself when there is any. Harness-bound candidates (median at or above
-    /// <see cref="HarnessBoundFraction"/> of the null-co ceiling) are never ranked and never contend.
+    /// Of candidates' ranking statistics (one profile), the indexes that deserve another repeat because the winner
+    /// may depend on them. The winner is the first of the tie (intervals overlapping the best one's) in
+    /// <see cref="TieBreaker"/> order; it changes when a candidate it beats in that order leaves the tie, or one that
+    /// beats it enters. So the candidates near the tie's border (the gap between their median and the best's is
+    /// between half and one and a half times the sum of the two half-widths, on the log scale) that the winner does
+    /// not beat in tie-break order, the winner when it is near the border, and the best itself race on. Candidates
+    /// far inside or far outside, or that would lose the tie-break anyway, do not.
+    /// Harness-bound candidates (median at or above <see cref="HarnessBoundFraction"/> of the null-co ceiling) are
+    /// never ranked and never contend.
     /// </summary>
-    public static IReadOnlyList<int> SelectContenders(IReadOnlyList<Statistic> candidates, double ceilingMedian)
+    public static IReadOnlyList<int> SelectContenders(IReadOnlyList<(Candidate Candidate, Statistic Basis)> candidates, double ceilingMedian)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         var ranked = Enumerable.Range(0, candidates.Count)
-            .Where(i => candidates[i].N > 0 && (ceilingMedian <= 0 || candidates[i].Median < HarnessBoundFraction * ceilingMedian))
+            .Where(i => candidates[i].Basis is { N: > 0, Median: > 0 } s && (ceilingMedian <= 0 || s.Median < HarnessBoundFraction * ceilingMedian))
             .ToList();
         if (ranked.Count < 2)
         {
             return [];
         }
-        var best = ranked.MaxBy(i => candidates[i].Median);
-        var top = candidates[best];
-        var open = ranked.Where(i => i != best && candidates[i].Overlaps(top) && candidates[i].Median < top.CiLow).ToList();
+        var best = ranked.MaxBy(i => candidates[i].Basis.Median);
+        var top = candidates[best].Basis;
+        var order = TieBreaker.InPreferenceOrder(ranked, i => candidates[i].Candidate, i => candidates[i].Basis.Median, i => candidates[i].Candidate.Id).ToList();
+        var winner = order.First(i => candidates[i].Basis.Overlaps(top));
+        var open = order
+            .TakeWhile(i => i != winner)
+            .Append(winner)
+            .Where(i => i != best && NearTheBorder(candidates[i].Basis, top))
+            .ToList();
         return open.Count == 0 ? [] : [best, .. open];
+    }
+
+    /// <summary>Gap to the best over the sum of the two half-widths (log scale) between 0.5 and 1.5.</summary>
+    private static bool NearTheBorder(Statistic candidate, Statistic best)
+    {
+        if (candidate.CiHigh <= 0 || best.CiLow <= 0)
+        {
+            return false;
+        }
+        var gap = Math.Log(best.Median / candidate.Median);
+        var reach = Math.Log(candidate.CiHigh / candidate.Median) + Math.Log(best.Median / best.CiLow);
+        return reach > 0 && gap / reach is >= 0.5 and <= 1.5;
     }
 
     private static List<CandidateResult> Summarise(BenchPlan plan, List<Unit> units)

@@ -1,39 +1,80 @@
 using KvmTune.Core.Measurement;
+using KvmTune.Core.Tuning;
 using KvmTune.Host.Measurement;
 
 namespace KvmTune.Host.Tests.Measurement;
 
 public class ContenderTests
 {
-    private static Statistic S(double median, double low, double high) => new(median, low, high, 0.05, 3);
+    private static (Candidate, Statistic) C(CacheMode cache, IoMode io, double median, double low, double high, Backend backend = Backend.RawPrealloc) =>
+        (new Candidate(backend, cache, io), new Statistic(median, low, high, 0.05, 3));
 
     [Fact]
     public void A_clear_winner_leaves_nothing_to_race()
     {
-        // Given a best candidate whose interval no other reaches
-        Statistic[] stats = [S(120_000, 110_000, 130_000), S(80_000, 72_000, 88_000), S(40_000, 36_000, 44_000)];
+        // Given a best candidate far ahead of every other
+        (Candidate, Statistic)[] stats =
+        [
+            C(CacheMode.None, IoMode.Native, 120_000, 110_000, 130_000),
+            C(CacheMode.Directsync, IoMode.Native, 60_000, 55_000, 66_000),
+            C(CacheMode.None, IoMode.Threads, 40_000, 36_000, 44_000),
+        ];
 
         Assert.Empty(BenchRunner.SelectContenders(stats, 1_000_000));
     }
 
     [Fact]
-    public void A_candidate_overlapping_the_best_with_its_median_outside_races_with_the_best()
+    public void A_safer_candidate_just_outside_the_tie_races_with_the_best()
     {
-        // Given the best at 120k [105k–135k], one at 100k reaching 114k (undecided), one at 118k inside the best's
-        // interval (tied whatever comes), and one far below
-        Statistic[] stats = [S(100_000, 88_000, 114_000), S(120_000, 105_000, 135_000), S(118_000, 104_000, 132_000), S(50_000, 45_000, 55_000)];
+        // Given none/native best at 120k [105k–135k] and directsync/native at 85k [75k–96k]: outside the tie, but
+        // by less than half the intervals' reach again; if it entered the tie it would win it (safer)
+        (Candidate, Statistic)[] stats =
+        [
+            C(CacheMode.None, IoMode.Native, 120_000, 105_000, 135_000),
+            C(CacheMode.Directsync, IoMode.Native, 85_000, 75_000, 96_000),
+            C(CacheMode.None, IoMode.Threads, 40_000, 36_000, 44_000),
+        ];
 
-        var contenders = BenchRunner.SelectContenders(stats, 1_000_000);
+        Assert.Equal([0, 1], BenchRunner.SelectContenders(stats, 1_000_000));
+    }
 
-        Assert.Equal([1, 0], contenders);
+    [Fact]
+    public void A_candidate_near_the_border_that_would_lose_the_tie_break_anyway_does_not_race()
+    {
+        // Given the same gap, but for writeback, which none beats in the tie-break
+        (Candidate, Statistic)[] stats =
+        [
+            C(CacheMode.None, IoMode.Native, 120_000, 105_000, 135_000),
+            C(CacheMode.Writeback, IoMode.Threads, 85_000, 75_000, 96_000),
+        ];
+
+        Assert.Empty(BenchRunner.SelectContenders(stats, 1_000_000));
+    }
+
+    [Fact]
+    public void A_winner_that_is_in_the_tie_by_a_hair_races_with_the_best()
+    {
+        // Given writeback best at 170k [150k–193k] and none/native at 130k [112k–151k]: tied by a hair, and the winner
+        (Candidate, Statistic)[] stats =
+        [
+            C(CacheMode.Writeback, IoMode.IoUring, 170_000, 150_000, 193_000),
+            C(CacheMode.None, IoMode.Native, 130_000, 112_000, 151_000),
+        ];
+
+        Assert.Equal([0, 1], BenchRunner.SelectContenders(stats, 1_000_000));
     }
 
     [Fact]
     public void Harness_bound_candidates_never_contend_and_the_best_below_them_is_the_yardstick()
     {
-        // Given a page-cache candidate at 900k near the 1M null-co ceiling (harness-bound), the best real one at
-        // 120k and an undecided one at 100k
-        Statistic[] stats = [S(900_000, 800_000, 1_000_000), S(120_000, 105_000, 135_000), S(100_000, 88_000, 114_000)];
+        // Given a page-cache candidate at 900k near the 1M null-co ceiling (harness-bound), none/native at 120k and a
+        // directsync candidate just outside the tie
+        (Candidate, Statistic)[] stats =
+        [
+            C(CacheMode.Unsafe, IoMode.IoUring, 900_000, 800_000, 1_000_000),
+            C(CacheMode.None, IoMode.Native, 120_000, 105_000, 135_000),
+            C(CacheMode.Directsync, IoMode.Native, 85_000, 75_000, 96_000),
+        ];
 
         Assert.Equal([1, 2], BenchRunner.SelectContenders(stats, 1_000_000));
     }
@@ -41,7 +82,7 @@ public class ContenderTests
     [Fact]
     public void Unmeasured_candidates_are_ignored()
     {
-        Statistic[] stats = [new(0, 0, 0, 0, 0), S(120_000, 105_000, 135_000)];
+        (Candidate, Statistic)[] stats = [(new Candidate(Backend.RawPrealloc, CacheMode.None, IoMode.Native), new Statistic(0, 0, 0, 0, 0)), C(CacheMode.Directsync, IoMode.Native, 120_000, 105_000, 135_000)];
 
         Assert.Empty(BenchRunner.SelectContenders(stats, 0));
     }
