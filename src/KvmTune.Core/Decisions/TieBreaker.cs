@@ -71,6 +71,11 @@ public static class TieBreaker
         {
             why = $"equally safe and simpler: {Describe(winner.Candidate)} before {Describe(runnerUp.Candidate)}";
         }
+        else if (IoMaturity(winner.Candidate.Io) < IoMaturity(runnerUp.Candidate.Io))
+        {
+            why = $"equally safe and simple: io='{winner.Candidate.Io.ToLibvirt()}' before io='{runnerUp.Candidate.Io.ToLibvirt()}' " +
+                  "(the older interface: what nova and KubeVirt use for O_DIRECT disks; io_uring has reported hangs in some stacks, KT022)";
+        }
         else
         {
             why = "equally safe and simple: the higher median";
@@ -80,15 +85,29 @@ public static class TieBreaker
 
     /// <summary>
     /// Items in the order a tie is broken: safer cache mode, then fewer non-default settings, then raw before qcow2,
-    /// then the higher median, then the id.
+    /// then the older io interface (<see cref="IoMaturity"/>), then the higher median, then the id.
     /// </summary>
     public static IEnumerable<T> InPreferenceOrder<T>(IEnumerable<T> items, Func<T, Candidate> candidate, Func<T, double> median, Func<T, string> id) =>
         items
             .OrderByDescending(x => SafetyRank(candidate(x).Cache))
             .ThenBy(x => Complexity(candidate(x)))
             .ThenBy(x => FormatLayers(candidate(x)))
+            .ThenBy(x => IoMaturity(candidate(x).Io))
             .ThenByDescending(median)
             .ThenBy(id, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Among equally simple candidates, the older io interface first: threads (QEMU's default), native (what nova
+    /// and KubeVirt use for O_DIRECT disks), io_uring (newer; reported hangs with LVM, krbd, CIFS and old kernels,
+    /// KT022). Two candidates that tie and differ only here are equal within the noise; picking by the higher median
+    /// would pick at random between runs.
+    /// </summary>
+    public static int IoMaturity(IoMode io) => io switch
+    {
+        IoMode.Threads => 0,
+        IoMode.Native => 1,
+        _ => 2,
+    };
 
     /// <summary>1 for qcow2 (a format layer between guest and data), 0 for raw: the next key after complexity.</summary>
     public static int FormatLayers(Candidate candidate) => candidate.Backend.Format() == "qcow2" ? 1 : 0;
