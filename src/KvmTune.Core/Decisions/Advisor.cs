@@ -11,7 +11,8 @@ namespace KvmTune.Core.Decisions;
 /// ranks so that every candidate is compared by the same harness); harness-bound results are never ranked.
 /// <para>Per profile, candidates are ordered by the median of their basis: IOPS, scaled to the sustained figure when
 /// one was measured (a host page cache absorbs writes only until the dirty limit; a recommendation must hold
-/// afterwards). Candidates whose 95% intervals overlap the best one's are a tie, broken by <see cref="TieBreaker"/>.</para>
+/// afterwards). Candidates whose 95% intervals overlap the interval of the candidate most surely fast (the highest
+/// lower bound) are a tie, broken by <see cref="TieBreaker"/>.</para>
 /// <para>Overall, each candidate ranked in every weighted profile scores the weighted geometric mean of its ratio to
 /// each profile's best median (a geometric mean so that no profile's absolute scale dominates: 4k IOPS and 1M IOPS
 /// count alike); its interval combines the profiles' intervals in quadrature on the log scale (they were measured
@@ -174,6 +175,10 @@ public static class Advisor
             return new ProfileDecision(profile, weight.Weight, [], null, [], null, excluded, notRanked, ceilings);
         }
         var best = ordered[0].Basis;
+        // The tie's reference is the candidate most surely fast (the highest lower bound), not the highest median: the
+        // highest of many close medians is often a lucky one with few repeats and a wide interval, and measuring the
+        // tie against it would let its width decide who ties.
+        var reference = ordered.MaxBy(x => x.Basis.CiLow).Basis;
         var ranking = ordered.Select((x, i) => new RankedCandidate(
             i + 1,
             x.Result.CandidateId,
@@ -184,7 +189,7 @@ public static class Advisor
             x.Result.RatioToHost ?? RatioTo(ceilings, x.Result),
             x.Result.BurstIops,
             x.Result.SustainedIops,
-            x.Basis.Overlaps(best))).ToList();
+            x.Basis.Overlaps(reference))).ToList();
         var tie = ranking.Where(r => r.Tied).Select(r => r.CandidateId).ToList();
         var (winner, tieBreak) = TieBreaker.Break(tie, id => ranking.First(r => r.CandidateId == id).Basis.Median);
         return new ProfileDecision(profile, weight.Weight, ranking, winner, tie, tieBreak, excluded, notRanked, ceilings);
@@ -275,7 +280,7 @@ public static class Advisor
         {
             return [];
         }
-        var top = scores[0];
+        var top = scores.MaxBy(s => s.Low);
         return [.. scores.Select((s, i) => new OverallScore(i + 1, s.Id, s.Score, s.Low, s.High, s.Low <= top.High && top.Low <= s.High))];
     }
 

@@ -277,11 +277,12 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
 
     /// <summary>
     /// Of candidates' ranking statistics (one profile), the indexes that deserve another repeat because the winner
-    /// may depend on them. The winner is the first of the tie (intervals overlapping the best one's) in
+    /// may depend on them. The winner is the first of the tie (intervals overlapping the reference's: the candidate
+    /// most surely fast, with the highest lower bound, as the advisor takes it) in
     /// <see cref="TieBreaker"/> order; it changes when a candidate it beats in that order leaves the tie, or one that
     /// beats it enters. So the candidates near the tie's border (the gap between their median and the best's is
     /// between half and one and a half times the sum of the two half-widths, on the log scale) that the winner does
-    /// not beat in tie-break order, the winner when it is near the border, and the best itself race on. Candidates
+    /// not beat in tie-break order, the winner when it is near the border, and the reference itself race on. Candidates
     /// far inside or far outside, or that would lose the tie-break anyway, do not.
     /// Harness-bound candidates (median at or above <see cref="HarnessBoundFraction"/> of the null-co ceiling) are
     /// never ranked and never contend.
@@ -296,7 +297,8 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         {
             return [];
         }
-        var best = ranked.MaxBy(i => candidates[i].Basis.Median);
+        // The tie's reference, as the advisor takes it: the candidate most surely fast (the highest lower bound).
+        var best = ranked.MaxBy(i => candidates[i].Basis.CiLow);
         var top = candidates[best].Basis;
         var order = TieBreaker.InPreferenceOrder(ranked, i => candidates[i].Candidate, i => candidates[i].Basis.Median, i => candidates[i].Candidate.Id).ToList();
         var winner = order.First(i => candidates[i].Basis.Overlaps(top));
@@ -308,15 +310,19 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         return open.Count == 0 ? [] : [best, .. open];
     }
 
-    /// <summary>Gap to the best over the sum of the two half-widths (log scale) between 0.5 and 1.5.</summary>
-    private static bool NearTheBorder(Statistic candidate, Statistic best)
+    /// <summary>
+    /// The gap between the two medians over the sum of the half-widths that face each other (log scale) between 0.5
+    /// and 1.5, on whichever side of the reference the candidate lies.
+    /// </summary>
+    private static bool NearTheBorder(Statistic candidate, Statistic reference)
     {
-        if (candidate.CiHigh <= 0 || best.CiLow <= 0)
+        if (candidate.CiLow <= 0 || reference.CiLow <= 0)
         {
             return false;
         }
-        var gap = Math.Log(best.Median / candidate.Median);
-        var reach = Math.Log(candidate.CiHigh / candidate.Median) + Math.Log(best.Median / best.CiLow);
+        var (low, high) = candidate.Median <= reference.Median ? (candidate, reference) : (reference, candidate);
+        var gap = Math.Log(high.Median / low.Median);
+        var reach = Math.Log(low.CiHigh / low.Median) + Math.Log(high.Median / high.CiLow);
         return reach > 0 && gap / reach is >= 0.5 and <= 1.5;
     }
 

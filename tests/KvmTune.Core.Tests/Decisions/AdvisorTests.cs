@@ -334,6 +334,29 @@ public class AdvisorTests
     }
 
     [Fact]
+    public void The_tie_is_measured_against_the_candidate_most_surely_fast_not_a_lucky_wide_one()
+    {
+        // Given a lucky none/native at 112k with three repeats [92k–138k], directsync/native well measured at 105k
+        // [98k–112k], and directsync/threads at 83k [72k–95k]
+        static CandidateResult With(CandidateResult r, double low, double high) => r with { Iops = r.Iops with { CiLow = low, CiHigh = high } };
+        CandidateResult[] results =
+        [
+            With(QemuResult("raw-prealloc/none/native", RandRead, 112_000, 0), 92_000, 138_000),
+            With(QemuResult("raw-prealloc/directsync/native", RandRead, 105_000, 0), 98_000, 112_000),
+            With(QemuResult("raw-prealloc/directsync/threads", RandRead, 83_000, 0), 72_000, 95_000),
+        ];
+
+        var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
+
+        // Then the tie is against directsync/native's interval (highest lower bound): threads is out of it, and the
+        // lucky none/native still ranks first by median
+        var p = Assert.Single(d.Profiles);
+        Assert.Equal("raw-prealloc/none/native", p.Ranking[0].CandidateId);
+        Assert.Equal(["raw-prealloc/none/native", "raw-prealloc/directsync/native"], p.Tie);
+        Assert.Equal("raw-prealloc/directsync/native", p.Winner);
+    }
+
+    [Fact]
     public void One_very_noisy_profile_does_not_make_a_slow_candidate_an_overall_tie()
     {
         // Given none/native at 100k [93k–107.5k] in both profiles, and directsync/native equal in reads but at 40k
