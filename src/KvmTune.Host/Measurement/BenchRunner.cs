@@ -38,10 +38,10 @@ public sealed record BenchOptions(
     public Func<Candidate, bool>? Rankable { get; init; }
 
     /// <summary>
-    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to twelve for contenders; a
+    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to twenty for contenders; a
     /// cached mode's sustained repeat is one 0.25 s slice after a warm-up slice, and its burst is measured once.
     /// </summary>
-    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.3), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.25), 2, ContenderRepeats: 12, BurstRepeats: 1);
+    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.3), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.25), 2, ContenderRepeats: 20, BurstRepeats: 1);
 
     /// <summary>The thorough default: 2 s repeats, 3 to 10 of them; sustained repeats of two 1 s slices after the warm-up slice.</summary>
     public static BenchOptions Default { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(2), 1L << 30), 3, 10, TimeSpan.FromSeconds(1), 3);
@@ -280,10 +280,10 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
     /// may depend on them. The winner is the first of the tie (intervals overlapping the reference's: the candidate
     /// most surely fast, with the highest lower bound, as the advisor takes it) in
     /// <see cref="TieBreaker"/> order; it changes when a candidate it beats in that order leaves the tie, or one that
-    /// beats it enters. So the candidates near the tie's border (the gap between their median and the best's is
-    /// between half and one and a half times the sum of the two half-widths, on the log scale) that the winner does
-    /// not beat in tie-break order, the winner when it is near the border, and the reference itself race on. Candidates
-    /// far inside or far outside, or that would lose the tie-break anyway, do not.
+    /// beats it enters. So the undecided candidates (in the tie only by their own interval's width, or out of it by
+    /// little: <see cref="Undecided"/>) that the winner does not beat in tie-break order, the winner when it is
+    /// undecided, and the reference itself race on. Candidates surely in, far out, or that would lose the tie-break
+    /// anyway, do not.
     /// Harness-bound candidates (median at or above <see cref="HarnessBoundFraction"/> of the null-co ceiling) are
     /// never ranked and never contend.
     /// </summary>
@@ -305,25 +305,30 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         var open = order
             .TakeWhile(i => i != winner)
             .Append(winner)
-            .Where(i => i != best && NearTheBorder(candidates[i].Basis, top))
+            .Where(i => i != best && Undecided(candidates[i].Basis, top))
             .ToList();
         return open.Count == 0 ? [] : [best, .. open];
     }
 
     /// <summary>
-    /// The gap between the two medians over the sum of the half-widths that face each other (log scale) between 0.5
-    /// and 1.5, on whichever side of the reference the candidate lies.
+    /// True when more repeats may move the candidate into or out of the tie with the reference: it is in the tie only
+    /// by its own interval's width (its median lies outside the reference's interval, so a narrower interval would
+    /// leave the tie), or it is out by less than half the two facing half-widths again (log scale).
     /// </summary>
-    private static bool NearTheBorder(Statistic candidate, Statistic reference)
+    private static bool Undecided(Statistic candidate, Statistic reference)
     {
         if (candidate.CiLow <= 0 || reference.CiLow <= 0)
         {
             return false;
         }
+        if (candidate.Overlaps(reference))
+        {
+            return candidate.Median < reference.CiLow || candidate.Median > reference.CiHigh;
+        }
         var (low, high) = candidate.Median <= reference.Median ? (candidate, reference) : (reference, candidate);
         var gap = Math.Log(high.Median / low.Median);
         var reach = Math.Log(low.CiHigh / low.Median) + Math.Log(high.Median / high.CiLow);
-        return reach > 0 && gap / reach is >= 0.5 and <= 1.5;
+        return reach > 0 && gap / reach <= 1.5;
     }
 
     private static List<CandidateResult> Summarise(BenchPlan plan, List<Unit> units)

@@ -86,4 +86,33 @@ public class ContenderTests
 
         Assert.Empty(BenchRunner.SelectContenders(stats, 0));
     }
+
+    [Fact]
+    public void A_winner_in_the_tie_only_by_its_wide_interval_races_with_the_reference()
+    {
+        // Given none/native well measured at 142k [127k–158k] and a safer directsync/io_uring at 110k with a wide
+        // interval [80k–150k]: it ties only because its interval is wide, and it wins the tie
+        (Candidate, Statistic)[] stats =
+        [
+            C(CacheMode.None, IoMode.Native, 142_000, 127_000, 158_000),
+            C(CacheMode.Directsync, IoMode.IoUring, 110_000, 80_000, 150_000),
+        ];
+
+        Assert.Equal([0, 1], BenchRunner.SelectContenders(stats, 1_000_000));
+    }
+
+    [Fact]
+    public void A_winner_surely_in_the_tie_does_not_race()
+    {
+        // Given a safer directsync/native whose median lies within the reference's interval: more repeats narrow its
+        // interval around a median that already overlaps, and io_uring behind it loses the tie-break to it anyway
+        (Candidate, Statistic)[] stats =
+        [
+            C(CacheMode.None, IoMode.Native, 142_000, 127_000, 158_000),
+            C(CacheMode.Directsync, IoMode.Native, 135_000, 100_000, 180_000),
+            C(CacheMode.Directsync, IoMode.IoUring, 110_000, 80_000, 150_000),
+        ];
+
+        Assert.Empty(BenchRunner.SelectContenders(stats, 1_000_000));
+    }
 }
