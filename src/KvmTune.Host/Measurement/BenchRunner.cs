@@ -38,10 +38,10 @@ public sealed record BenchOptions(
     public Func<Candidate, bool>? Rankable { get; init; }
 
     /// <summary>
-    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to twenty for contenders; a
+    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to sixteen for contenders; a
     /// cached mode's sustained repeat is one 0.25 s slice after a warm-up slice, and its burst is measured once.
     /// </summary>
-    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.3), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.25), 2, ContenderRepeats: 20, BurstRepeats: 1);
+    public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.3), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.25), 2, ContenderRepeats: 16, BurstRepeats: 1);
 
     /// <summary>The thorough default: 2 s repeats, 3 to 10 of them; sustained repeats of two 1 s slices after the warm-up slice.</summary>
     public static BenchOptions Default { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(2), 1L << 30), 3, 10, TimeSpan.FromSeconds(1), 3);
@@ -67,6 +67,9 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
 {
     /// <summary>A candidate within this fraction of the null-co ceiling is harness-bound.</summary>
     public const double HarnessBoundFraction = 0.8;
+
+    /// <summary>A race's winner and reference are measured at least to this half-width relative to the median.</summary>
+    public const double ContenderPrecision = 0.08;
 
     /// <summary>The suffix of the candidate id the sustained samples are stored under.</summary>
     public const string SustainedSuffix = "#sustained";
@@ -282,7 +285,8 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
     /// <see cref="TieBreaker"/> order; it changes when a candidate it beats in that order leaves the tie, or one that
     /// beats it enters. So the undecided candidates (in the tie only by their own interval's width, or out of it by
     /// little: <see cref="Undecided"/>) that the winner does not beat in tie-break order, the winner when it is
-    /// undecided, and the reference itself race on. Candidates surely in, far out, or that would lose the tie-break
+    /// undecided or it or the reference is not yet measured to ±<see cref="ContenderPrecision"/>, and the reference
+    /// itself race on. Candidates surely in, far out, or that would lose the tie-break
     /// anyway, do not.
     /// Harness-bound candidates (median at or above <see cref="HarnessBoundFraction"/> of the null-co ceiling) are
     /// never ranked and never contend.
@@ -307,6 +311,13 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             .Append(winner)
             .Where(i => i != best && Undecided(candidates[i].Basis, top))
             .ToList();
+        // A winner that ties only within wide intervals is not decided either: as the intervals narrow it may leave
+        // the tie. It races until both it and the reference are measured to ±ContenderPrecision.
+        if (winner != best && !open.Contains(winner)
+            && (candidates[winner].Basis.RelativeHalfWidth > ContenderPrecision || top.RelativeHalfWidth > ContenderPrecision))
+        {
+            open.Add(winner);
+        }
         return open.Count == 0 ? [] : [best, .. open];
     }
 
