@@ -338,12 +338,11 @@ public class AdvisorTests
     {
         // Given a lucky none/native at 112k with three repeats [92k–138k], directsync/native well measured at 105k
         // [98k–112k], and directsync/threads at 83k [72k–95k]
-        static CandidateResult With(CandidateResult r, double low, double high) => r with { Iops = r.Iops with { CiLow = low, CiHigh = high } };
         CandidateResult[] results =
         [
-            With(QemuResult("raw-prealloc/none/native", RandRead, 112_000, 0), 92_000, 138_000),
-            With(QemuResult("raw-prealloc/directsync/native", RandRead, 105_000, 0), 98_000, 112_000),
-            With(QemuResult("raw-prealloc/directsync/threads", RandRead, 83_000, 0), 72_000, 95_000),
+            QemuResultWithin("raw-prealloc/none/native", RandRead, 112_000, 92_000, 138_000),
+            QemuResultWithin("raw-prealloc/directsync/native", RandRead, 105_000, 98_000, 112_000),
+            QemuResultWithin("raw-prealloc/directsync/threads", RandRead, 83_000, 72_000, 95_000),
         ];
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
@@ -361,13 +360,12 @@ public class AdvisorTests
     {
         // Given none/native at 100k [93k–107.5k] in both profiles, and directsync/native equal in reads but at 40k
         // [20k–85k] in writes (synced writes on a busy disk are noisy)
-        static CandidateResult With(CandidateResult r, double low, double high) => r with { Iops = r.Iops with { CiLow = low, CiHigh = high } };
         CandidateResult[] results =
         [
-            With(QemuResult("raw-prealloc/none/native", RandRead, 100_000, 0), 93_000, 107_500),
-            With(QemuResult("raw-prealloc/none/native", RandWrite, 100_000, 0), 93_000, 107_500),
-            With(QemuResult("raw-prealloc/directsync/native", RandRead, 100_000, 0), 93_000, 107_500),
-            With(QemuResult("raw-prealloc/directsync/native", RandWrite, 40_000, 0), 20_000, 85_000),
+            QemuResultWithin("raw-prealloc/none/native", RandRead, 100_000, 93_000, 107_500),
+            QemuResultWithin("raw-prealloc/none/native", RandWrite, 100_000, 93_000, 107_500),
+            QemuResultWithin("raw-prealloc/directsync/native", RandRead, 100_000, 93_000, 107_500),
+            QemuResultWithin("raw-prealloc/directsync/native", RandWrite, 40_000, 20_000, 85_000),
         ];
 
         // When deciding overall

@@ -11,6 +11,13 @@ internal static class Synthetic
     public static CandidateResult QemuResult(string id, string profile, double iops, double halfWidth, int blockSize = 4096) =>
         new(Engine.Qemu, id, profile, Stat(iops, halfWidth), Stat(iops * blockSize / 1e6, halfWidth * blockSize / 1e6), null, null);
 
+    /// <summary>A qemu result with an asymmetric IOPS interval.</summary>
+    public static CandidateResult QemuResultWithin(string id, string profile, double iops, double low, double high)
+    {
+        var r = QemuResult(id, profile, iops, 0);
+        return r with { Iops = r.Iops with { CiLow = low, CiHigh = high } };
+    }
+
     public static CandidateResult HostResult(string backend, string profile, double iops, double halfWidth, int blockSize = 4096) =>
         new(Engine.Host, backend, profile, Stat(iops, halfWidth), Stat(iops * blockSize / 1e6, halfWidth * blockSize / 1e6), 90, 400);
 
