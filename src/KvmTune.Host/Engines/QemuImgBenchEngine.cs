@@ -86,15 +86,18 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         foreach (var write in new[] { true, false })
         {
             var requests = write && !candidate.Cache.Semantics().Writeback ? syncedWarmUp : warmUp;
-            _rates[$"{candidate.Id}|{profile.Name}|{write}|cg"] = requests / sliceDuration.TotalSeconds;
+            _rates[RateKey(candidate.Id, profile, write, inCgroup: true)] = requests / sliceDuration.TotalSeconds;
         }
         // Start from an empty page cache: reads must miss as they do once the working set outgrows the host's memory,
         // and the pages earlier runs dirtied must not stand in for this run's.
-        LinuxFile.EvictPageCache(target.Path);
+        if (!LinuxFile.EvictPageCache(target.Path))
+        {
+            throw new InvalidOperationException($"cannot drop {target.Path} from the page cache: the sustained measurement would read from memory");
+        }
         for (var i = 0; i < Math.Max(2, slices); i++)
         {
             var sample = await MeasureAsync(
-                candidate.Id + "#sustained", profile, options with { Duration = sliceDuration }, i, cgroup,
+                candidate.Id, profile, options with { Duration = sliceDuration }, i, cgroup,
                 (write, count) => QemuImgBenchArguments.ForCandidate(target, candidate, profile, write, count, options.SizeBytes),
                 cancellationToken).ConfigureAwait(false);
             rates.Add(sample.Iops);
@@ -124,7 +127,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         double seconds = 0, bytes = 0;
         foreach (var (write, share) in parts.Where(p => p.Share > 0))
         {
-            var key = $"{id.Replace("#sustained", "", StringComparison.Ordinal)}|{profile.Name}|{write}|{(cgroup is null ? "" : "cg")}";
+            var key = RateKey(id, profile, write, inCgroup: cgroup is not null);
             if (!_rates.TryGetValue(key, out var rate))
             {
                 rate = await CalibrateAsync(qemuImg, arguments, write, profile, write && syncedWrites, cgroup, cancellationToken).ConfigureAwait(false);
@@ -140,6 +143,10 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         }
         return new Sample(Engine.Qemu, id, profile.Name, repeat, requests / seconds, bytes / seconds / 1e6, null, null, started, seconds, raw.ToString());
     }
+
+    /// <summary>The last measured rate is kept per candidate, profile, direction and whether a memory cgroup limits it.</summary>
+    private static string RateKey(string id, WorkloadProfile profile, bool write, bool inCgroup) =>
+        $"{id}|{profile.Name}|{write}|{(inCgroup ? "cg" : "")}";
 
     private static async Task<double> CalibrateAsync(string qemuImg, Func<bool, long, IReadOnlyList<string>> arguments, bool write, WorkloadProfile profile, bool synced, MemoryCgroup? cgroup, CancellationToken cancellationToken)
     {

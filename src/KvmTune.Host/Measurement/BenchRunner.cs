@@ -165,15 +165,18 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             sustainedAvailable = probe is not null;
             if (sustainedAvailable)
             {
-                units.AddRange(cached.Select(u => new Unit(Engine.Qemu, u.Backend, u.Candidate, u.Profile, sustained: true)));
-                cached.ForEach(u => u.HasSustainedTwin = true);
+                foreach (var unit in cached)
+                {
+                    unit.SustainedTwin = new Unit(Engine.Qemu, unit.Backend, unit.Candidate, unit.Profile, sustained: true);
+                    units.Add(unit.SustainedTwin);
+                }
             }
         }
 
         var samples = new List<Sample>();
         var evicted = new HashSet<Backend>(request.Backends);
         var done = 0;
-        var total = units.Sum(u => Math.Min(options.MinimumRepeats, u.HasSustainedTwin ? options.BurstRepeats : int.MaxValue));
+        var total = units.Sum(u => Math.Min(options.MinimumRepeats, u.SustainedTwin is null ? int.MaxValue : options.BurstRepeats));
         var maximum = Math.Max(options.MinimumRepeats, options.MaximumRepeats);
         for (var round = 0; round < Math.Max(maximum, options.ContenderRepeats); round++)
         {
@@ -182,7 +185,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 ? Contenders(units, statistics, options.Rankable)
                 : [];
             var pending = units
-                .Where(u => !(u.HasSustainedTwin && u.Samples.Count >= options.BurstRepeats))
+                .Where(u => u.SustainedTwin is null || u.Samples.Count < options.BurstRepeats)
                 .Where(u => round < options.MinimumRepeats
                             || (round < maximum && RepeatStatistics.NeedsMore(statistics[u], options.MinimumRepeats, maximum))
                             || contenders.Contains(u))
@@ -270,7 +273,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             var ceiling = profile.FirstOrDefault(u => u.Backend is null);
             var basis = profile
                 .Where(u => u.Candidate is { } c && !u.IsSustained && (rankable?.Invoke(c) ?? true))
-                .Select(u => profile.FirstOrDefault(s => s.IsSustained && s.Candidate == u.Candidate && s.Samples.Count > 0) ?? u)
+                .Select(u => u.SustainedTwin is { Samples.Count: > 0 } twin ? twin : u)
                 .ToList();
             var chosen = SelectContenders([.. basis.Select(u => (u.Candidate!, statistics[u]))], ceiling is null ? 0 : statistics[ceiling].Median);
             contenders.UnionWith(chosen.Select(i => basis[i]));
@@ -360,8 +363,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             var p99 = MedianOrNull(unit.Samples.Select(s => s.LatencyP99Us));
             var host = unit.Backend is null ? null : units.FirstOrDefault(u => u.Engine == Engine.Host && u.Backend == unit.Backend && u.Profile == unit.Profile);
             var ceiling = units.FirstOrDefault(u => u.Engine == Engine.Qemu && u.Backend is null && u.Profile == unit.Profile);
-            var sustainedUnit = units.FirstOrDefault(u => u.IsSustained && u.Candidate == unit.Candidate && u.Profile == unit.Profile && u.Samples.Count > 0);
-            var sustained = sustainedUnit is null ? null : statistics[sustainedUnit];
+            var sustained = unit.SustainedTwin is { Samples.Count: > 0 } twin ? statistics[twin] : null;
             var hostMedian = host is null ? 0 : RepeatStatistics.Median(host.Iops);
             var ceilingMedian = ceiling is null ? 0 : RepeatStatistics.Median(ceiling.Iops);
             // What the candidate holds over time: the sustained figure where one was measured.
@@ -415,8 +417,8 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         /// <summary>The repeated memory-limited measurement of a cached mode (stored as <c>ID#sustained</c>).</summary>
         public bool IsSustained { get; } = sustained;
 
-        /// <summary>A cached mode's burst unit whose sustained twin is measured (and ranks).</summary>
-        public bool HasSustainedTwin { get; set; }
+        /// <summary>For a cached mode's burst unit: its sustained twin, measured too (and what ranks).</summary>
+        public Unit? SustainedTwin { get; set; }
 
         public List<double> Iops => Samples.Select(s => s.Iops).ToList();
 

@@ -177,14 +177,15 @@ public static unsafe partial class LinuxFile
 
     /// <summary>
     /// Reads <paramref name="length"/> bytes of a file or block device through the host page cache, so that a cached
-    /// mode's next reads hit it (the page cache is warm as on a host whose working set fits in memory). Read only.
+    /// mode's next reads hit it (the page cache is warm as on a host whose working set fits in memory). Read only; a
+    /// path that cannot be read is left cold (the burst figure it serves is information, not the ranking basis).
     /// </summary>
-    public static bool WarmPageCache(string path, long length)
+    public static void WarmPageCache(string path, long length)
     {
         var fd = open(path, OReadOnly, 0);
         if (fd < 0)
         {
-            return false;
+            return;
         }
         const int Chunk = 1 << 20;
         var buffer = NativeMemory.Alloc(Chunk);
@@ -196,11 +197,10 @@ public static unsafe partial class LinuxFile
                 var read = pread(fd, buffer, (nint)Math.Min(Chunk, length - offset), offset);
                 if (read <= 0)
                 {
-                    return read == 0;
+                    return;
                 }
                 offset += read;
             }
-            return true;
         }
         finally
         {

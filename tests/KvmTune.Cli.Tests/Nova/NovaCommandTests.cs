@@ -164,8 +164,8 @@ public sealed class NovaCommandTests : IDisposable
     [InlineData("DEFAULT.use_cow_images=ture", ":KN005")]
     [InlineData("libvirt.disk_cachemodes=file=nocache", ":KN001")]
     [InlineData("libvirt.disk_io_modes=network=native", ":KT001")]
-    [InlineData("images_type=lvm", "expected section.key=value")]
-    [InlineData("[libvirt]images_type", "expected section.key=value")]
+    [InlineData("images_type=lvm", "'images_type=lvm': expected section.key=value or [section]key=value")]
+    [InlineData("[libvirt]images_type", "'[libvirt]images_type': expected section.key=value or [section]key=value")]
     public async Task Set_of_an_invalid_value_is_exit_2_and_nothing_is_written(string assignment, string message)
     {
         var (code, stdout, stderr, _) = await Run("nova", "set", "--conf", _conf, "--backup-dir", Backups, "--yes", assignment);

@@ -51,7 +51,7 @@ internal sealed class NovaSetCommand(CliOutput output) : Command<NovaSetCommand.
             var eq = text.IndexOf('=', StringComparison.Ordinal);
             if (dot <= 0 || (eq >= 0 && eq < dot))
             {
-                throw new InputException($"'{text}': expected section.key=value or [[section]]key=value");
+                throw new InputException($"'{text}': expected section.key=value or [section]key=value");
             }
             section = text[..dot];
             rest = text[(dot + 1)..];
@@ -59,7 +59,7 @@ internal sealed class NovaSetCommand(CliOutput output) : Command<NovaSetCommand.
         var equals = rest.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0)
         {
-            throw new InputException($"'{text}': expected section.key=value or [[section]]key=value");
+            throw new InputException($"'{text}': expected section.key=value or [section]key=value");
         }
         // oslo.config reads DEFAULT options only from [DEFAULT]; a [default] section would be silently ignored.
         if (section.Equals("default", StringComparison.OrdinalIgnoreCase))
