@@ -227,7 +227,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                     }
                     var engine = engines[unit.Engine];
                     sample = await engine.RunAsync(target, unit.Candidate, unit.Profile, options.Measure, round, cancellationToken).ConfigureAwait(false);
-                    sample = sample with { CandidateId = unit.Label };
+                    sample = sample with { CandidateId = unit.Label, Repeat = round };
                 }
                 unit.Samples.Add(sample);
                 samples.Add(sample);
@@ -243,19 +243,27 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
     }
 
     /// <summary>
-    /// Every unit's IOPS statistic, summarised by blocks of units measured alike (engine, profile, burst or
-    /// sustained) so that they share one noise estimate (<see cref="RepeatStatistics.SummariseBlock"/>).
+    /// Every unit's IOPS statistic. The units of one engine and profile (burst and sustained alike; the null-co ceiling
+    /// apart) ran in the same rounds: their values are first divided by each round's host speed
+    /// (<see cref="RepeatStatistics.RoundEffects"/>), so that a drift of the host between rounds does not read as a
+    /// difference between the units a round measured. They are then summarised by blocks of units measured alike
+    /// (engine, profile, burst or sustained) so that they share one noise estimate
+    /// (<see cref="RepeatStatistics.SummariseBlock"/>).
     /// </summary>
     private static Dictionary<Unit, Statistic> BlockStatistics(List<Unit> units)
     {
         var statistics = new Dictionary<Unit, Statistic>();
-        foreach (var block in units.GroupBy(u => (u.Engine, u.Profile.Name, u.IsSustained, Ceiling: u.Backend is null)))
+        foreach (var group in units.GroupBy(u => (u.Engine, u.Profile.Name, Ceiling: u.Backend is null)))
         {
-            var members = block.ToList();
-            var summaries = RepeatStatistics.SummariseBlock([.. members.Select(u => (IReadOnlyList<double>)u.Iops)]);
-            for (var i = 0; i < members.Count; i++)
+            var effects = RepeatStatistics.RoundEffects([.. group.Select(u => u.ByRound)]);
+            foreach (var block in group.GroupBy(u => u.IsSustained))
             {
-                statistics[members[i]] = summaries[i];
+                var members = block.ToList();
+                var summaries = RepeatStatistics.SummariseBlock([.. members.Select(u => RepeatStatistics.Adjust(u.ByRound, effects))]);
+                for (var i = 0; i < members.Count; i++)
+                {
+                    statistics[members[i]] = summaries[i];
+                }
             }
         }
         return statistics;
@@ -353,18 +361,19 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         {
             var iops = statistics[unit];
             var mbps = RepeatStatistics.Summarise(unit.Samples.Select(s => s.MBps).ToList());
-            if (iops.Median > 0 && iops.N > 1)
+            var rawIops = RepeatStatistics.Median(unit.Iops);
+            if (iops.Median > 0 && rawIops > 0 && iops.N > 1)
             {
-                // MB/s is IOPS times the block size: the same interval, scaled.
-                var k = mbps.Median / iops.Median;
-                mbps = mbps with { CiLow = iops.CiLow * k, CiHigh = iops.CiHigh * k };
+                // MB/s is IOPS times the block size: the same statistic (round-adjusted), scaled.
+                var k = mbps.Median / rawIops;
+                mbps = mbps with { Median = iops.Median * k, CiLow = iops.CiLow * k, CiHigh = iops.CiHigh * k };
             }
             var p50 = MedianOrNull(unit.Samples.Select(s => s.LatencyP50Us));
             var p99 = MedianOrNull(unit.Samples.Select(s => s.LatencyP99Us));
             var host = unit.Backend is null ? null : units.FirstOrDefault(u => u.Engine == Engine.Host && u.Backend == unit.Backend && u.Profile == unit.Profile);
             var ceiling = units.FirstOrDefault(u => u.Engine == Engine.Qemu && u.Backend is null && u.Profile == unit.Profile);
             var sustained = unit.SustainedTwin is { Samples.Count: > 0 } twin ? statistics[twin] : null;
-            var hostMedian = host is null ? 0 : RepeatStatistics.Median(host.Iops);
+            var hostMedian = host is null ? 0 : statistics[host].Median;
             var ceilingMedian = ceiling is null ? 0 : RepeatStatistics.Median(ceiling.Iops);
             // What the candidate holds over time: the sustained figure where one was measured.
             var basis = sustained?.Median ?? iops.Median;
@@ -421,6 +430,9 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         public Unit? SustainedTwin { get; set; }
 
         public List<double> Iops => Samples.Select(s => s.Iops).ToList();
+
+        /// <summary>IOPS by the round each repeat ran in.</summary>
+        public List<(int Round, double Value)> ByRound => [.. Samples.Select(s => (s.Repeat, s.Iops))];
 
         /// <summary>The candidate id; the backend name for the host engine; null-co for the ceiling.</summary>
         public string Label => IsSustained ? Candidate!.Id + SustainedSuffix : Candidate?.Id ?? Backend?.ToName() ?? QemuImgBenchEngine.NullCoId;

@@ -72,7 +72,10 @@ public sealed class MemoryCgroup : IDisposable
         return null;
     }
 
-    /// <summary>Leftover groups of runs that were killed (<c>kvmtune-*</c> without processes) are removed.</summary>
+    /// <summary>
+    /// Leftover groups of runs that were killed (<c>kvmtune-PID-…</c> whose process is gone) are removed; the groups of a
+    /// run still going on this host are left to it.
+    /// </summary>
     public static void RemoveLeftovers()
     {
         foreach (var parent in new[] { Root, System.IO.Path.Combine(Root, "memory") })
@@ -83,6 +86,13 @@ public sealed class MemoryCgroup : IDisposable
             }
             foreach (var dir in Directory.EnumerateDirectories(parent, "kvmtune-*"))
             {
+                // kvmtune-PID-…: a group of a process still running (another run on this host) is its own.
+                var parts = System.IO.Path.GetFileName(dir).Split('-');
+                if (parts.Length > 1 && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                    && Directory.Exists($"/proc/{pid}"))
+                {
+                    continue;
+                }
                 TryRemove(dir);
             }
         }

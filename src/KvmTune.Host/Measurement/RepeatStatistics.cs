@@ -116,6 +116,99 @@ public static class RepeatStatistics
     }
 
     /// <summary>
+    /// The host's speed in each round of a group of units measured in the same interleaved rounds (one engine, one
+    /// profile), as a log factor per round; a unit's values divided by <c>exp(effect)</c> are what it would have
+    /// measured at the group's usual speed.
+    /// <para>A shared host drifts: a neighbour's job starts, the disk's cache fills, and everything measured in a round
+    /// runs 10–30% slower or faster than in the round before. Interleaving spreads that over the units, but the rounds
+    /// a race adds run only a few contenders late in a run, and a drift then reads as a difference between them and
+    /// the candidates measured earlier. The effects are fitted with the units' levels in one additive model on
+    /// log(IOPS), <c>log vᵤᵣ = μᵤ + eᵣ + ε</c>, by alternating least squares (the design is unbalanced: race rounds
+    /// hold a few units). Values more than <see cref="WinsorLimit"/> robust standard deviations off the fit are pulled
+    /// back and the model is fitted again (three times), so that one stalled repeat does not move its round. A round measured by
+    /// one unit alone says nothing about the host apart from that unit: its effect is 0. The effects are centred on
+    /// their mean over the rounds that measured at least half as many units as the fullest one, so adjusted values
+    /// stay on the scale of the rounds that measured everything.</para>
+    /// </summary>
+    /// <param name="units">Each unit's values by round (non-positive values take no part).</param>
+    /// <returns>The log factor of each round that appears in <paramref name="units"/>.</returns>
+    public static IReadOnlyDictionary<int, double> RoundEffects(IReadOnlyList<IReadOnlyList<(int Round, double Value)>> units)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        var logs = units
+            .Select(u => u.Where(x => x.Value > 0 && double.IsFinite(x.Value)).GroupBy(x => x.Round).ToDictionary(g => g.Key, g => Math.Log(g.First().Value)))
+            .Where(u => u.Count > 0)
+            .ToList();
+        var rounds = units.SelectMany(u => u.Select(x => x.Round)).Distinct().Order().ToList();
+        var counts = rounds.ToDictionary(r => r, r => logs.Count(u => u.ContainsKey(r)));
+        var effects = Fit(logs, rounds, counts);
+        // Winsorize at the fit ± WinsorLimit robust standard deviations (1.4826 × the residuals' median absolute value)
+        // and fit again; twice more, as a stall also pulls its unit's level and so the first fit's residuals.
+        for (var pass = 0; pass < 3; pass++)
+        {
+            var levels = Levels(logs, effects);
+            var deviations = logs
+                .SelectMany((u, i) => u.Where(x => counts[x.Key] >= 2).Select(x => Math.Abs(x.Value - levels[i] - effects[x.Key])))
+                .ToList();
+            var limit = deviations.Count == 0 ? 0 : WinsorLimit * 1.4826 * Median(deviations);
+            if (limit <= 0)
+            {
+                break;
+            }
+            var clipped = logs.Select((u, i) => u.ToDictionary(
+                x => x.Key,
+                x => counts[x.Key] < 2 ? x.Value : Math.Clamp(x.Value, levels[i] + effects[x.Key] - limit, levels[i] + effects[x.Key] + limit))).ToList();
+            effects = Fit(clipped, rounds, counts);
+        }
+        return effects;
+    }
+
+    /// <summary>The values of a unit divided by its rounds' factors (<see cref="RoundEffects"/>).</summary>
+    public static IReadOnlyList<double> Adjust(IReadOnlyList<(int Round, double Value)> values, IReadOnlyDictionary<int, double> effects)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(effects);
+        return [.. values.Select(x => x.Value * Math.Exp(-effects.GetValueOrDefault(x.Round)))];
+    }
+
+    private static Dictionary<int, double> Fit(List<Dictionary<int, double>> logs, List<int> rounds, Dictionary<int, int> counts)
+    {
+        var effects = rounds.ToDictionary(r => r, _ => 0.0);
+        var shared = rounds.Where(r => counts[r] >= 2).ToList();
+        if (shared.Count == 0)
+        {
+            return effects;
+        }
+        var most = shared.Max(r => counts[r]);
+        var full = shared.Where(r => 2 * counts[r] >= most).ToList();
+        for (var iteration = 0; iteration < 200; iteration++)
+        {
+            var levels = Levels(logs, effects);
+            var change = 0.0;
+            foreach (var r in shared)
+            {
+                var residuals = logs.Select((u, i) => u.TryGetValue(r, out var v) ? v - levels[i] : double.NaN).Where(v => !double.IsNaN(v)).ToList();
+                var next = residuals.Average();
+                change = Math.Max(change, Math.Abs(next - effects[r]));
+                effects[r] = next;
+            }
+            var center = full.Average(r => effects[r]);
+            foreach (var r in shared)
+            {
+                effects[r] -= center;
+            }
+            if (change < 1e-9)
+            {
+                break;
+            }
+        }
+        return effects;
+    }
+
+    private static double[] Levels(List<Dictionary<int, double>> logs, Dictionary<int, double> effects) =>
+        [.. logs.Select(u => u.Average(x => x.Value - effects[x.Key]))];
+
+    /// <summary>
     /// The standard error of the median of n normal values over the mean's (σ/√n): 1 at n = 2, 1.163 at 3, 1.196 at 5,
     /// → √(π/2) = 1.2533 (simulated, 200 000 draws each).
     /// </summary>

@@ -144,6 +144,107 @@ public class RepeatStatisticsTests
         Assert.Equal((42.0, 42.0, 42.0, 1), (single.Median, single.CiLow, single.CiHigh, single.N));
     }
 
+    [Fact]
+    public void A_drift_of_the_host_between_rounds_is_taken_out()
+    {
+        // Given ten units measured in three full rounds, then two of them raced alone in six more rounds while the
+        // host ran 25% slower; unit 1 is truly 10% slower than unit 0
+        var levels = Enumerable.Range(0, 10).Select(i => 100_000.0 - (i * 5_000)).ToList();
+        var noise = new Random(3);
+        var units = levels.Select((level, i) => Enumerable.Range(0, i < 2 ? 9 : 3)
+            .Select(r => (Round: r, Value: level * (r >= 3 ? 0.75 : 1) * Math.Exp(0.02 * Gaussian(noise))))
+            .ToList()).ToList();
+
+        // When the rounds' effects are fitted
+        var effects = RepeatStatistics.RoundEffects([.. units.Select(u => (IReadOnlyList<(int, double)>)u)]);
+
+        // Then the full rounds are the scale and the race rounds read 25% slow
+        for (var r = 0; r < 3; r++)
+        {
+            Assert.InRange(effects[r], -0.03, 0.03);
+        }
+        for (var r = 3; r < 9; r++)
+        {
+            Assert.InRange(Math.Exp(effects[r]), 0.72, 0.78);
+        }
+        // And the adjusted medians are the units' true levels, not the slow host's
+        Assert.InRange(RepeatStatistics.Median(RepeatStatistics.Adjust(units[0], effects)) / levels[0], 0.97, 1.03);
+        Assert.InRange(RepeatStatistics.Median(RepeatStatistics.Adjust(units[1], effects)) / levels[1], 0.97, 1.03);
+        Assert.InRange(RepeatStatistics.Median([.. units[0].Select(x => x.Value)]) / levels[0], 0.72, 0.80);
+    }
+
+    [Fact]
+    public void A_round_measured_by_one_unit_alone_is_not_adjusted()
+    {
+        // Given three units in two full rounds and a third round that only unit 0 ran, far slower
+        List<IReadOnlyList<(int, double)>> units =
+        [
+            [(0, 100_000), (1, 104_000), (2, 50_000)],
+            [(0, 80_000), (1, 83_000)],
+            [(0, 60_000), (1, 61_000)],
+        ];
+
+        var effects = RepeatStatistics.RoundEffects(units);
+
+        // Then that round says nothing about the host apart from the unit itself: its value is kept
+        Assert.Equal(0, effects[2]);
+        Assert.Equal(50_000, RepeatStatistics.Adjust(units[0], effects)[2], 6);
+    }
+
+    [Fact]
+    public void One_stalled_repeat_does_not_move_its_round()
+    {
+        // Given twelve units in three rounds, about 3% noise, and one repeat of round 1 stalled at a quarter
+        var noise = new Random(5);
+        var units = Enumerable.Range(0, 12).Select(i => (IReadOnlyList<(int, double)>)[.. Enumerable.Range(0, 3)
+            .Select(r => (r, (50_000.0 + (i * 4_000)) * (i == 4 && r == 1 ? 0.25 : 1) * Math.Exp(0.03 * Gaussian(noise))))]).ToList();
+
+        var effects = RepeatStatistics.RoundEffects(units);
+
+        // Then no round moves by more than the noise (a mean over twelve units would move round 1 by −12%)
+        Assert.All(effects.Values, e => Assert.InRange(e, -0.04, 0.04));
+    }
+
+    [Fact]
+    public void Raced_units_equal_to_the_others_tie_with_them_despite_the_host_drifting()
+    {
+        // Given 200 simulated blocks of 30 equally fast units: three full rounds, then ten rounds that race three of
+        // them while the host runs 15% faster, every round with its own ±12% host speed and each unit 5–10% noise
+        var random = new Random(13);
+        int pairs = 0, splitAdjusted = 0, splitRaw = 0;
+        List<double> widthAdjusted = [], widthRaw = [];
+        for (var b = 0; b < 200; b++)
+        {
+            var host = Enumerable.Range(0, 13).Select(r => (0.12 * Gaussian(random)) + (r >= 3 ? 0.15 : 0)).ToList();
+            var units = Enumerable.Range(0, 30).Select(i =>
+            {
+                var sigma = 0.05 + (0.05 * random.NextDouble());
+                return (IReadOnlyList<(int Round, double Value)>)[.. Enumerable.Range(0, i < 3 ? 13 : 3).Select(r => (r, 100_000 * Math.Exp(host[r] + (sigma * Gaussian(random)))))];
+            }).ToList();
+            var effects = RepeatStatistics.RoundEffects(units);
+            var adjusted = RepeatStatistics.SummariseBlock([.. units.Select(u => RepeatStatistics.Adjust(u, effects))]);
+            var raw = RepeatStatistics.SummariseBlock([.. units.Select(u => (IReadOnlyList<double>)[.. u.Select(x => x.Value)])]);
+            widthAdjusted.AddRange(adjusted.Select(s => s.RelativeHalfWidth));
+            widthRaw.AddRange(raw.Select(s => s.RelativeHalfWidth));
+            for (var i = 0; i < 3; i++)
+            {
+                for (var j = 3; j < 30; j++)
+                {
+                    pairs++;
+                    splitAdjusted += adjusted[i].Overlaps(adjusted[j]) ? 0 : 1;
+                    splitRaw += raw[i].Overlaps(raw[j]) ? 0 : 1;
+                }
+            }
+        }
+
+        // Then a raced unit and an unraced one, equally fast, seldom fail to tie once the rounds are adjusted, though
+        // the intervals are far narrower (the host's speed is no longer counted as the units' noise); unadjusted, the
+        // drift splits them more often
+        Assert.True(splitAdjusted / (double)pairs < 0.03, $"adjusted: {splitAdjusted} of {pairs} split");
+        Assert.True(splitRaw > 2 * splitAdjusted, $"raw: {splitRaw}, adjusted: {splitAdjusted} of {pairs} split");
+        Assert.True(RepeatStatistics.Median(widthAdjusted) < 0.75 * RepeatStatistics.Median(widthRaw), $"±{RepeatStatistics.Median(widthAdjusted):0.000} vs ±{RepeatStatistics.Median(widthRaw):0.000}");
+    }
+
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

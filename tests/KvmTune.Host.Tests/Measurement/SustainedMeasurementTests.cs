@@ -24,6 +24,23 @@ public class SustainedMeasurementTests
     }
 
     [Fact]
+    public void Leftover_groups_of_dead_runs_are_removed_but_a_running_one_keeps_its_own()
+    {
+        // Given this process's group and one left by a run whose process is gone (no PID reaches 4194399)
+        using var mine = MemoryCgroup.TryCreate(32L << 20);
+        Assert.NotNull(mine);
+        var leftover = Path.Combine(Path.GetDirectoryName(mine.Path)!, "kvmtune-4194399-leftover");
+        Directory.CreateDirectory(leftover);
+
+        // When another run starts and clears leftovers
+        MemoryCgroup.RemoveLeftovers();
+
+        // Then the dead run's group is gone and this one is intact
+        Assert.False(Directory.Exists(leftover));
+        Assert.True(Directory.Exists(mine.Path));
+    }
+
+    [Fact]
     public async Task Writeback_writes_in_a_memory_limited_cgroup_give_one_rate_per_slice()
     {
         // Given a raw file and a writeback candidate
