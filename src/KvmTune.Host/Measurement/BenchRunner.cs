@@ -14,9 +14,10 @@ namespace KvmTune.Host.Measurement;
 /// <param name="SustainedSlices">Slices of the sustained measurement (the first is not counted).</param>
 /// <param name="SustainedMemoryBytes">memory.max of the cgroup the sustained measurement runs in.</param>
 /// <param name="ContenderRepeats">
-/// Repeats, at most, for the qemu engine's contenders: the candidates a profile's winner depends on, near the border of
-/// the tie (<see cref="BenchRunner.SelectContenders"/>), so that more repeats tell whether they tie (a race: the
-/// repeats go where the decision is open). 0: no extra repeats.
+/// Repeats, at most, of each of the qemu engine's contenders: the candidates a profile's winner depends on, near the
+/// border of the tie (<see cref="BenchRunner.SelectContenders"/>), so that more repeats tell whether they tie (a race:
+/// the repeats go where the decision is open). The race's reference runs in every race round, and the race stops after
+/// twice this many rounds (<see cref="BenchRunner.RaceRound"/>). 0: no extra repeats.
 /// </param>
 /// <param name="BurstRepeats">
 /// Repeats, at most, of a cached mode's burst measurement when its sustained one is measured too (the sustained one
@@ -38,7 +39,7 @@ public sealed record BenchOptions(
     public Func<Candidate, bool>? Rankable { get; init; }
 
     /// <summary>
-    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to sixteen for contenders; a
+    /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to sixteen for each contender; a
     /// cached mode's sustained repeat is one 0.25 s slice after a warm-up slice, and its burst is measured once.
     /// </summary>
     public static BenchOptions Quick { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.3), 512L << 20), 3, 3, TimeSpan.FromSeconds(0.25), 2, ContenderRepeats: 16, BurstRepeats: 1);
@@ -178,11 +179,11 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         var done = 0;
         var total = units.Sum(u => Math.Min(options.MinimumRepeats, u.SustainedTwin is null ? int.MaxValue : options.BurstRepeats));
         var maximum = Math.Max(options.MinimumRepeats, options.MaximumRepeats);
-        for (var round = 0; round < Math.Max(maximum, options.ContenderRepeats); round++)
+        for (var round = 0; round < Math.Max(maximum, 2 * options.ContenderRepeats); round++)
         {
             var statistics = BlockStatistics(units);
-            var contenders = round >= options.MinimumRepeats && round < options.ContenderRepeats
-                ? Contenders(units, statistics, options.Rankable)
+            var contenders = round >= options.MinimumRepeats && options.ContenderRepeats > 0
+                ? Contenders(units, statistics, options.Rankable, options.ContenderRepeats)
                 : [];
             var pending = units
                 .Where(u => u.SustainedTwin is null || u.Samples.Count < options.BurstRepeats)
@@ -273,7 +274,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
     /// The qemu units whose next repeat could change a profile's winner: per profile, the ranking basis of each
     /// rankable candidate (its sustained unit when it has one), chosen by <see cref="SelectContenders"/>.
     /// </summary>
-    private static HashSet<Unit> Contenders(List<Unit> units, Dictionary<Unit, Statistic> statistics, Func<Candidate, bool>? rankable)
+    private static HashSet<Unit> Contenders(List<Unit> units, Dictionary<Unit, Statistic> statistics, Func<Candidate, bool>? rankable, int cap)
     {
         var contenders = new HashSet<Unit>();
         foreach (var profile in units.Where(u => u.Engine == Engine.Qemu).GroupBy(u => u.Profile.Name))
@@ -284,7 +285,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 .Select(u => u.SustainedTwin is { Samples.Count: > 0 } twin ? twin : u)
                 .ToList();
             var chosen = SelectContenders([.. basis.Select(u => (u.Candidate!, statistics[u]))], ceiling is null ? 0 : statistics[ceiling].Median);
-            contenders.UnionWith(chosen.Select(i => basis[i]));
+            contenders.UnionWith(RaceRound(chosen, i => basis[i].Samples.Count, cap).Select(i => basis[i]));
         }
         return contenders;
     }
@@ -330,6 +331,20 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             open.Add(winner);
         }
         return open.Count == 0 ? [] : [best, .. open];
+    }
+
+    /// <summary>
+    /// Of a profile's contenders (<see cref="SelectContenders"/>: the reference first), those that run in the next race
+    /// round: every contender with fewer than <paramref name="cap"/> repeats, and the reference with them, whatever its
+    /// count, so that each race round pairs the contenders with it (the round's drift then cancels,
+    /// <see cref="RepeatStatistics.RoundEffects"/>). Nothing once every contender but the reference reached the cap.
+    /// </summary>
+    public static IReadOnlyList<int> RaceRound(IReadOnlyList<int> contenders, Func<int, int> repeats, int cap)
+    {
+        ArgumentNullException.ThrowIfNull(contenders);
+        ArgumentNullException.ThrowIfNull(repeats);
+        var racing = contenders.Skip(1).Where(i => repeats(i) < cap).ToList();
+        return racing.Count == 0 ? [] : [contenders[0], .. racing];
     }
 
     /// <summary>

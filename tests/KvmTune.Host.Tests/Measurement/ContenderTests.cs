@@ -129,4 +129,23 @@ public class ContenderTests
 
         Assert.Equal([0, 1], BenchRunner.SelectContenders(stats, 1_000_000));
     }
+    [Fact]
+    public void A_race_round_runs_the_contenders_below_the_cap_with_the_reference_beyond_it()
+    {
+        // Given the reference (index 4) at 20 repeats, one contender at the cap of 16 and two below it
+        int[] repeats = [16, 9, 0, 3, 20];
+
+        // Then the two below the cap race, paired with the reference
+        Assert.Equal([4, 1, 3], BenchRunner.RaceRound([4, 0, 1, 3], i => repeats[i], 16));
+    }
+
+    [Fact]
+    public void A_race_ends_when_every_contender_but_the_reference_reached_the_cap()
+    {
+        int[] repeats = [16, 17, 4];
+
+        // The reference alone, however few its repeats, has no one left to be compared with
+        Assert.Empty(BenchRunner.RaceRound([2, 0, 1], i => repeats[i], 16));
+        Assert.Empty(BenchRunner.RaceRound([], i => repeats[i], 16));
+    }
 }
