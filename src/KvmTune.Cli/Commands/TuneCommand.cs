@@ -85,9 +85,9 @@ internal sealed class TuneCommand(CliOutput output) : AsyncCommand<TuneCommand.S
         var plan = BenchPlanner.Plan(request);
         var backendOptions = new BackendOptions { ScratchDirectory = settings.Dir };
         // Extra repeats go to the candidates the advisor may rank under these constraints (the host's QEMU version
-        // decides which cached modes migrate safely: known once the probe ran).
+        // decides which cached modes migrate safely: known once the probe ran), weighing the profiles as it will.
         HostFacts? probed = null;
-        options = options with { Rankable = c => probed is null || Advisor.Exclusion(c, constraints, probed) is null };
+        options = options with { Rankable = c => probed is null || Advisor.Exclusion(c, constraints, probed) is null, Workload = constraints.Workload };
         var result = await BenchSession.RunAsync(output, "tune", plan, options, backendOptions, settings.Db,
             async (scratch, ct) =>
             {

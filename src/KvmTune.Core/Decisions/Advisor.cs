@@ -247,27 +247,43 @@ public static class Advisor
 
     private static List<OverallScore> RankOverall(IReadOnlyList<ProfileDecision> profiles, Func<Candidate, bool> filter)
     {
-        var scored = profiles
-            .Select(p => (p.Weight, Ranking: p.Ranking.Where(r => filter(Candidate.Parse(r.CandidateId)!)).ToList()))
-            .Where(p => p.Ranking.Count > 0)
-            .ToList();
+        var scores = OverallScores([.. profiles.Select(p => (p.Weight, (IReadOnlyList<(string, Statistic)>)[.. p.Ranking
+            .Where(r => filter(Candidate.Parse(r.CandidateId)!))
+            .Select(r => (r.CandidateId, r.Basis))]))]);
+        if (scores.Count == 0)
+        {
+            return [];
+        }
+        var top = scores.MaxBy(s => s.Low);
+        return [.. scores.Select((s, i) => new OverallScore(i + 1, s.Id, s.Score, s.Low, s.High, s.Low <= top.High && top.Low <= s.High))];
+    }
+
+    /// <summary>
+    /// The overall score of each candidate ranked in every profile given (profiles without candidates are ignored):
+    /// the weighted geometric mean of its ratio to each profile's best median, with the profiles' intervals combined in
+    /// quadrature on the log scale (they were measured independently: half-width of a weighted mean of logs =
+    /// √Σ(wᵢ·hᵢ)² / Σwᵢ, below and above apart). Highest score first.
+    /// </summary>
+    /// <param name="profiles">Per profile, its weight and each ranked candidate's basis (<see cref="Basis"/>).</param>
+    public static IReadOnlyList<(string Id, double Score, double Low, double High)> OverallScores(IReadOnlyList<(double Weight, IReadOnlyList<(string Id, Statistic Basis)> Ranking)> profiles)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        var scored = profiles.Where(p => p.Ranking.Count > 0).ToList();
         if (scored.Count == 0)
         {
             return [];
         }
-        var ids = scored[0].Ranking.Select(r => r.CandidateId)
-            .Where(id => scored.All(p => p.Ranking.Any(r => r.CandidateId == id)))
+        var ids = scored[0].Ranking.Select(r => r.Id)
+            .Where(id => scored.All(p => p.Ranking.Any(r => r.Id == id)))
             .ToList();
         var totalWeight = scored.Sum(p => p.Weight);
-        var scores = ids.Select(id =>
+        return [.. ids.Select(id =>
         {
-            // The profiles were measured independently: their errors add in quadrature on the log scale
-            // (half-width of a weighted mean of logs = √Σ(wᵢ·hᵢ)² / Σwᵢ), below and above the median apart.
             double mid = 0, low = 0, high = 0;
             foreach (var (w, ranking) in scored)
             {
                 var best = ranking.Max(r => r.Basis.Median);
-                var basis = ranking.First(r => r.CandidateId == id).Basis;
+                var basis = ranking.First(r => r.Id == id).Basis;
                 var median = Math.Log(Positive(basis.Median / best));
                 mid += w * median;
                 low += Math.Pow(w * (median - Math.Log(Positive(basis.CiLow / best))), 2);
@@ -275,13 +291,7 @@ public static class Advisor
             }
             var center = mid / totalWeight;
             return (Id: id, Score: Math.Exp(center), Low: Math.Exp(center - (Math.Sqrt(low) / totalWeight)), High: Math.Exp(center + (Math.Sqrt(high) / totalWeight)));
-        }).OrderByDescending(s => s.Score).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
-        if (scores.Count == 0)
-        {
-            return [];
-        }
-        var top = scores.MaxBy(s => s.Low);
-        return [.. scores.Select((s, i) => new OverallScore(i + 1, s.Id, s.Score, s.Low, s.High, s.Low <= top.High && top.Low <= s.High))];
+        }).OrderByDescending(s => s.Score).ThenBy(s => s.Id, StringComparer.Ordinal)];
     }
 
     private static double Positive(double ratio) => double.IsFinite(ratio) && ratio > 1e-9 ? ratio : 1e-9;

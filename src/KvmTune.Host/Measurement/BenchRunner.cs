@@ -39,6 +39,16 @@ public sealed record BenchOptions(
     public Func<Candidate, bool>? Rankable { get; init; }
 
     /// <summary>
+    /// The weights the overall decision gives the profiles (the advisor's <c>--workload</c>), for the overall race;
+    /// empty: every profile weighs 1, as the advisor takes it.
+    /// </summary>
+    public IReadOnlyList<ProfileWeight> Workload { get; init; } = [];
+
+    /// <summary>The weight of a profile in the overall decision (<see cref="Workload"/>).</summary>
+    public double Weight(string profile) =>
+        Workload.Count == 0 ? 1 : Workload.FirstOrDefault(w => w.Profile == profile)?.Weight ?? 0;
+
+    /// <summary>
     /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to sixteen for each contender; a
     /// cached mode's sustained repeat is one 0.25 s slice after a warm-up slice, and its burst is measured once.
     /// </summary>
@@ -183,7 +193,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         {
             var statistics = BlockStatistics(units);
             var contenders = round >= options.MinimumRepeats && options.ContenderRepeats > 0
-                ? Contenders(units, statistics, options.Rankable, options.ContenderRepeats)
+                ? Contenders(units, statistics, options)
                 : [];
             var pending = units
                 .Where(u => u.SustainedTwin is null || u.Samples.Count < options.BurstRepeats)
@@ -271,24 +281,62 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
     }
 
     /// <summary>
-    /// The qemu units whose next repeat could change a profile's winner: per profile, the ranking basis of each
-    /// rankable candidate (its sustained unit when it has one), chosen by <see cref="SelectContenders"/>.
+    /// The qemu units whose next repeat could change a profile's winner or the overall one: per profile, the ranking
+    /// basis of each rankable candidate (its sustained unit when it has one), chosen by <see cref="SelectContenders"/>
+    /// for each profile and by <see cref="SelectOverallContenders"/> across them, each set run by
+    /// <see cref="RaceRound"/> (capped per unit, paired with its reference).
     /// </summary>
-    private static HashSet<Unit> Contenders(List<Unit> units, Dictionary<Unit, Statistic> statistics, Func<Candidate, bool>? rankable, int cap)
+    private static HashSet<Unit> Contenders(List<Unit> units, Dictionary<Unit, Statistic> statistics, BenchOptions options)
     {
+        var cap = options.ContenderRepeats;
         var contenders = new HashSet<Unit>();
+        var profiles = new List<(double Weight, List<Unit> Basis)>();
         foreach (var profile in units.Where(u => u.Engine == Engine.Qemu).GroupBy(u => u.Profile.Name))
         {
             var ceiling = profile.FirstOrDefault(u => u.Backend is null);
             var basis = profile
-                .Where(u => u.Candidate is { } c && !u.IsSustained && (rankable?.Invoke(c) ?? true))
+                .Where(u => u.Candidate is { } c && !u.IsSustained && (options.Rankable?.Invoke(c) ?? true))
                 .Select(u => u.SustainedTwin is { Samples.Count: > 0 } twin ? twin : u)
                 .ToList();
-            var chosen = SelectContenders([.. basis.Select(u => (u.Candidate!, statistics[u]))], ceiling is null ? 0 : statistics[ceiling].Median);
+            var ceilingMedian = ceiling is null ? 0 : statistics[ceiling].Median;
+            var chosen = SelectContenders([.. basis.Select(u => (u.Candidate!, statistics[u]))], ceilingMedian);
             contenders.UnionWith(RaceRound(chosen, i => basis[i].Samples.Count, cap).Select(i => basis[i]));
+            profiles.Add((options.Weight(profile.Key), [.. basis.Where(u => Ranked(statistics[u], ceilingMedian))]));
+        }
+        var weighted = profiles.Where(p => p.Weight > 0).ToList();
+        var overall = SelectOverallContenders([.. weighted.Select(p => (p.Weight, (IReadOnlyList<(Candidate, Statistic)>)[.. p.Basis.Select(u => (u.Candidate!, statistics[u]))]))]);
+        for (var p = 0; p < weighted.Count; p++)
+        {
+            var basis = weighted[p].Basis;
+            contenders.UnionWith(RaceRound(overall[p], i => basis[i].Samples.Count, cap).Select(i => basis[i]));
         }
         return contenders;
     }
+
+    /// <summary>
+    /// For the overall decision across weighted profiles (each with its candidates' ranking statistics), per profile
+    /// the indexes whose next repeat could change the overall winner: the overall scores
+    /// (<see cref="Advisor.OverallScores"/>) are decided as the advisor decides them, and the candidates that
+    /// <see cref="SelectContenders"/> picks among them (the overall reference first) race in every profile, since each
+    /// profile's interval is part of the score's. Empty lists when fewer than two profiles weigh in (the profile's own
+    /// race decides then) or nothing is open.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<int>> SelectOverallContenders(IReadOnlyList<(double Weight, IReadOnlyList<(Candidate Candidate, Statistic Basis)> Ranking)> profiles)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        var none = profiles.Select(_ => (IReadOnlyList<int>)[]).ToList();
+        if (profiles.Count(p => p.Ranking.Count > 0) < 2)
+        {
+            return none;
+        }
+        var scores = Advisor.OverallScores([.. profiles.Select(p => (p.Weight, (IReadOnlyList<(string, Statistic)>)[.. p.Ranking.Select(r => (r.Candidate.Id, r.Basis))]))]);
+        var chosen = SelectContenders([.. scores.Select(s => (Candidate.Parse(s.Id)!, new Statistic(s.Score, s.Low, s.High, 0, 1)))], 0);
+        return [.. profiles.Select(p => (IReadOnlyList<int>)[.. chosen.Select(i => p.Ranking.ToList().FindIndex(r => r.Candidate.Id == scores[i].Id))])];
+    }
+
+    /// <summary>True for a statistic the advisor ranks: measured, and below the harness-bound share of the ceiling.</summary>
+    private static bool Ranked(Statistic s, double ceilingMedian) =>
+        s is { N: > 0, Median: > 0 } && (ceilingMedian <= 0 || s.Median < HarnessBoundFraction * ceilingMedian);
 
     /// <summary>
     /// Of candidates' ranking statistics (one profile), the indexes that deserve another repeat because the winner
@@ -307,7 +355,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
     {
         ArgumentNullException.ThrowIfNull(candidates);
         var ranked = Enumerable.Range(0, candidates.Count)
-            .Where(i => candidates[i].Basis is { N: > 0, Median: > 0 } s && (ceilingMedian <= 0 || s.Median < HarnessBoundFraction * ceilingMedian))
+            .Where(i => Ranked(candidates[i].Basis, ceilingMedian))
             .ToList();
         if (ranked.Count < 2)
         {

@@ -148,4 +148,48 @@ public class ContenderTests
         Assert.Empty(BenchRunner.RaceRound([2, 0, 1], i => repeats[i], 16));
         Assert.Empty(BenchRunner.RaceRound([], i => repeats[i], 16));
     }
+    [Fact]
+    public void A_simpler_candidate_in_the_overall_tie_by_its_width_alone_races_in_every_profile()
+    {
+        // Given none/native best in both profiles, and none/threads (simpler, so it would win a tie) equal in reads but
+        // 15% behind in writes with a wide write interval: overall 0.91 [0.86–0.97] against 1.00 [0.97–1.04]
+        IReadOnlyList<(Candidate, Statistic)> reads =
+        [
+            C(CacheMode.None, IoMode.Native, 100_000, 95_000, 105_000),
+            C(CacheMode.None, IoMode.Threads, 98_000, 93_000, 103_000),
+            C(CacheMode.Directsync, IoMode.Native, 50_000, 47_000, 53_000),
+        ];
+        IReadOnlyList<(Candidate, Statistic)> writes =
+        [
+            C(CacheMode.Directsync, IoMode.Native, 30_000, 28_000, 32_000),
+            C(CacheMode.None, IoMode.Threads, 85_000, 75_000, 96_000),
+            C(CacheMode.None, IoMode.Native, 100_000, 95_000, 105_000),
+        ];
+
+        var chosen = BenchRunner.SelectOverallContenders([(1, reads), (1, writes)]);
+
+        // Then the overall reference and none/threads race in both profiles (indexes in each profile's own list)
+        Assert.Equal([0, 1], chosen[0]);
+        Assert.Equal([2, 1], chosen[1]);
+    }
+
+    [Fact]
+    public void An_overall_decision_that_is_settled_or_about_one_profile_adds_no_race()
+    {
+        IReadOnlyList<(Candidate, Statistic)> reads =
+        [
+            C(CacheMode.None, IoMode.Native, 100_000, 95_000, 105_000),
+            C(CacheMode.None, IoMode.Threads, 98_000, 93_000, 103_000),
+        ];
+        IReadOnlyList<(Candidate, Statistic)> writes =
+        [
+            C(CacheMode.None, IoMode.Native, 100_000, 95_000, 105_000),
+            C(CacheMode.None, IoMode.Threads, 60_000, 57_000, 63_000),
+        ];
+
+        // none/threads is 0.77 overall, far outside the tie: nothing is open
+        Assert.All(BenchRunner.SelectOverallContenders([(1, reads), (1, writes)]), Assert.Empty);
+        // One weighted profile: its own race decides
+        Assert.All(BenchRunner.SelectOverallContenders([(1, reads), (1, [])]), Assert.Empty);
+    }
 }
