@@ -331,7 +331,11 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         }
         var scores = Advisor.OverallScores([.. profiles.Select(p => (p.Weight, (IReadOnlyList<(string, Statistic)>)[.. p.Ranking.Select(r => (r.Candidate.Id, r.Basis))]))]);
         var chosen = SelectContenders([.. scores.Select(s => (Candidate.Parse(s.Id)!, new Statistic(s.Score, s.Low, s.High, 0, 1)))], 0);
-        return [.. profiles.Select(p => (IReadOnlyList<int>)[.. chosen.Select(i => p.Ranking.ToList().FindIndex(r => r.Candidate.Id == scores[i].Id))])];
+        return [.. profiles.Select(p =>
+        {
+            var index = p.Ranking.Select((r, i) => (r.Candidate.Id, i)).ToDictionary(x => x.Id, x => x.i);
+            return (IReadOnlyList<int>)[.. chosen.Select(i => index[scores[i].Id])];
+        })];
     }
 
     /// <summary>True for a statistic the advisor ranks: measured, and below the harness-bound share of the ceiling.</summary>
@@ -437,7 +441,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             var ceiling = units.FirstOrDefault(u => u.Engine == Engine.Qemu && u.Backend is null && u.Profile == unit.Profile);
             var sustained = unit.SustainedTwin is { Samples.Count: > 0 } twin ? statistics[twin] : null;
             var hostMedian = host is null ? 0 : statistics[host].Median;
-            var ceilingMedian = ceiling is null ? 0 : RepeatStatistics.Median(ceiling.Iops);
+            var ceilingMedian = ceiling is null ? 0 : statistics[ceiling].Median;
             // What the candidate holds over time: the sustained figure where one was measured.
             var basis = sustained?.Median ?? iops.Median;
             results.Add(new CandidateResult(unit.Engine, unit.Label, unit.Profile.Name, iops, mbps, p50, p99)

@@ -135,32 +135,34 @@ public static class RepeatStatistics
     public static IReadOnlyDictionary<int, double> RoundEffects(IReadOnlyList<IReadOnlyList<(int Round, double Value)>> units)
     {
         ArgumentNullException.ThrowIfNull(units);
-        var logs = units
-            .Select(u => u.Where(x => x.Value > 0 && double.IsFinite(x.Value)).GroupBy(x => x.Round).ToDictionary(g => g.Key, g => Math.Log(g.First().Value)))
-            .Where(u => u.Count > 0)
-            .ToList();
         var rounds = units.SelectMany(u => u.Select(x => x.Round)).Distinct().Order().ToList();
-        var counts = rounds.ToDictionary(r => r, r => logs.Count(u => u.ContainsKey(r)));
-        var effects = Fit(logs, rounds, counts);
+        var roundIndex = rounds.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i);
+        // One observation per unit and round: (unit, round index, log value).
+        var observations = units
+            .SelectMany((u, unit) => u.Where(x => x.Value > 0 && double.IsFinite(x.Value))
+                .DistinctBy(x => x.Round)
+                .Select(x => (Unit: unit, Round: roundIndex[x.Round], Log: Math.Log(x.Value))))
+            .ToArray();
+        var counts = new int[rounds.Count];
+        foreach (var o in observations)
+        {
+            counts[o.Round]++;
+        }
+        var fit = new RoundFit(units.Count, counts);
+        fit.Run(observations);
         // Winsorize at the fit ± WinsorLimit robust standard deviations (1.4826 × the residuals' median absolute value)
         // and fit again; twice more, as a stall also pulls its unit's level and so the first fit's residuals.
         for (var pass = 0; pass < 3; pass++)
         {
-            var levels = Levels(logs, effects);
-            var deviations = logs
-                .SelectMany((u, i) => u.Where(x => counts[x.Key] >= 2).Select(x => Math.Abs(x.Value - levels[i] - effects[x.Key])))
-                .ToList();
-            var limit = deviations.Count == 0 ? 0 : WinsorLimit * 1.4826 * Median(deviations);
+            var shared = observations.Where(o => counts[o.Round] >= 2).Select(o => Math.Abs(o.Log - fit.Fitted(o))).ToList();
+            var limit = shared.Count == 0 ? 0 : WinsorLimit * 1.4826 * Median(shared);
             if (limit <= 0)
             {
                 break;
             }
-            var clipped = logs.Select((u, i) => u.ToDictionary(
-                x => x.Key,
-                x => counts[x.Key] < 2 ? x.Value : Math.Clamp(x.Value, levels[i] + effects[x.Key] - limit, levels[i] + effects[x.Key] + limit))).ToList();
-            effects = Fit(clipped, rounds, counts);
+            fit.Run([.. observations.Select(o => counts[o.Round] < 2 ? o : o with { Log = Math.Clamp(o.Log, fit.Fitted(o) - limit, fit.Fitted(o) + limit) })]);
         }
-        return effects;
+        return rounds.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => fit.Effects[x.i]);
     }
 
     /// <summary>The values of a unit divided by its rounds' factors (<see cref="RoundEffects"/>).</summary>
@@ -171,42 +173,86 @@ public static class RepeatStatistics
         return [.. values.Select(x => x.Value * Math.Exp(-effects.GetValueOrDefault(x.Round)))];
     }
 
-    private static Dictionary<int, double> Fit(List<Dictionary<int, double>> logs, List<int> rounds, Dictionary<int, int> counts)
+    /// <summary>
+    /// The additive model of <see cref="RoundEffects"/> fitted by alternating means: each unit's level given the rounds'
+    /// effects, then each shared round's effect given the levels, centred on the full rounds; until nothing moves.
+    /// </summary>
+    private sealed class RoundFit(int unitCount, int[] counts)
     {
-        var effects = rounds.ToDictionary(r => r, _ => 0.0);
-        var shared = rounds.Where(r => counts[r] >= 2).ToList();
-        if (shared.Count == 0)
-        {
-            return effects;
-        }
-        var most = shared.Max(r => counts[r]);
-        var full = shared.Where(r => 2 * counts[r] >= most).ToList();
-        for (var iteration = 0; iteration < 200; iteration++)
-        {
-            var levels = Levels(logs, effects);
-            var change = 0.0;
-            foreach (var r in shared)
-            {
-                var residuals = logs.Select((u, i) => u.TryGetValue(r, out var v) ? v - levels[i] : double.NaN).Where(v => !double.IsNaN(v)).ToList();
-                var next = residuals.Average();
-                change = Math.Max(change, Math.Abs(next - effects[r]));
-                effects[r] = next;
-            }
-            var center = full.Average(r => effects[r]);
-            foreach (var r in shared)
-            {
-                effects[r] -= center;
-            }
-            if (change < 1e-9)
-            {
-                break;
-            }
-        }
-        return effects;
-    }
+        private readonly double[] levels = new double[unitCount];
 
-    private static double[] Levels(List<Dictionary<int, double>> logs, Dictionary<int, double> effects) =>
-        [.. logs.Select(u => u.Average(x => x.Value - effects[x.Key]))];
+        public double[] Effects { get; } = new double[counts.Length];
+
+        /// <summary>Rounds that measured at least half as many units as the fullest one: the scale.</summary>
+        private readonly bool[] full = Full(counts);
+
+        public double Fitted((int Unit, int Round, double Log) o) => levels[o.Unit] + Effects[o.Round];
+
+        public void Run(IReadOnlyList<(int Unit, int Round, double Log)> data)
+        {
+            Array.Clear(Effects);
+            if (!full.Any(f => f))
+            {
+                Levels(data);
+                return;
+            }
+            var sums = new double[Effects.Length];
+            for (var iteration = 0; iteration < 500; iteration++)
+            {
+                Levels(data);
+                Array.Clear(sums);
+                foreach (var o in data)
+                {
+                    sums[o.Round] += o.Log - levels[o.Unit];
+                }
+                double center = 0;
+                var fullCount = 0;
+                for (var r = 0; r < sums.Length; r++)
+                {
+                    sums[r] = counts[r] >= 2 ? sums[r] / counts[r] : 0;
+                    if (full[r])
+                    {
+                        center += sums[r];
+                        fullCount++;
+                    }
+                }
+                center /= fullCount;
+                var change = 0.0;
+                for (var r = 0; r < sums.Length; r++)
+                {
+                    var next = counts[r] >= 2 ? sums[r] - center : 0;
+                    change = Math.Max(change, Math.Abs(next - Effects[r]));
+                    Effects[r] = next;
+                }
+                if (change < 1e-7)
+                {
+                    break;
+                }
+            }
+            Levels(data);
+        }
+
+        private void Levels(IReadOnlyList<(int Unit, int Round, double Log)> data)
+        {
+            var n = new int[levels.Length];
+            Array.Clear(levels);
+            foreach (var o in data)
+            {
+                levels[o.Unit] += o.Log - Effects[o.Round];
+                n[o.Unit]++;
+            }
+            for (var u = 0; u < levels.Length; u++)
+            {
+                levels[u] = n[u] == 0 ? 0 : levels[u] / n[u];
+            }
+        }
+
+        private static bool[] Full(int[] counts)
+        {
+            var most = counts.Where(c => c >= 2).DefaultIfEmpty(0).Max();
+            return [.. counts.Select(c => c >= 2 && 2 * c >= most)];
+        }
+    }
 
     /// <summary>
     /// The standard error of the median of n normal values over the mean's (σ/√n): 1 at n = 2, 1.163 at 3, 1.196 at 5,
