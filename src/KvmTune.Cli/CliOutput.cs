@@ -19,6 +19,9 @@ internal sealed class CliOutput(IAnsiConsole console, TextWriter @out, TextWrite
     /// <summary>Where progress bars go: stderr for the process (stdout stays clean for JSON); <see cref="Console"/> in tests.</summary>
     public IAnsiConsole Status { get; } = status ?? console;
 
+    /// <summary>The command line as stored with a run (<c>kvmtune tune --quick …</c>).</summary>
+    public static string CommandLine => "kvmtune " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+
     /// <summary>Table width when standard output is not a terminal and <c>COLUMNS</c> is not set.</summary>
     public const int RedirectedWidth = 160;
 

@@ -105,6 +105,20 @@ public class BenchCommandTests
             Assert.Equal("completed", run.Info.Status);
             Assert.Equal(results.Count, run.Results.Count);
             Assert.NotEmpty(run.Samples);
+            Assert.Equal([KvmTune.Core.Tuning.Backend.RawPrealloc, KvmTune.Core.Tuning.Backend.Loop, KvmTune.Core.Tuning.Backend.Qcow2Sparse], run.Info.Settings.Backends);
+
+            // And a bench run carries the host facts tune stores: report and apply --from-run know the QEMU version
+            Assert.Contains(run.HostFacts, f => f.Key == KvmTune.Core.Measurement.HostFactKeys.QemuVersion && Version.TryParse(f.Value, out _));
+            var policy = dir + ".policy.json";
+            var report = await RunAsync("report", runId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", db, "--format", "json", "--policy", policy, "--migration");
+            Assert.True(report.Code == 0, report.Err);
+            using var decided = JsonDocument.Parse(report.Out);
+            var rationale = decided.RootElement.GetProperty("decision").GetProperty("rationale").EnumerateArray().Select(l => l.GetString()!).ToList();
+            Assert.DoesNotContain(rationale, l => l.Contains("version is unknown", StringComparison.Ordinal));
+            // (--migration: with the QEMU version unknown, every cached mode would be excluded as "version is unknown")
+            Assert.Contains(decided.RootElement.GetProperty("profiles")[0].GetProperty("candidates").EnumerateArray(),
+                c => c.GetProperty("candidate_id").GetString() == "loop/writeback/threads" && c.GetProperty("status").GetString() != "excluded");
+            File.Delete(policy);
         }
         finally
         {

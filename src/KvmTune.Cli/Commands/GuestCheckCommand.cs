@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using KvmTune.Core;
 using KvmTune.Core.Measurement;
+using KvmTune.Core.Serialization;
 using KvmTune.Core.Tuning;
 using KvmTune.Host;
 using KvmTune.Host.Engines;
@@ -18,7 +18,6 @@ namespace KvmTune.Cli.Commands;
 /// </summary>
 internal sealed class GuestCheckCommand(CliOutput output) : AsyncCommand<GuestCheckCommand.Settings>
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     internal sealed class Settings : CommandSettings
     {
@@ -142,7 +141,7 @@ internal sealed class GuestCheckCommand(CliOutput output) : AsyncCommand<GuestCh
             Sample sample;
             try
             {
-                sample = await engine.RunAsync(target, candidate, profile, new MeasureOptions(TimeSpan.FromSeconds(settings.Seconds), 64L << 20), 1, cancellationToken).ConfigureAwait(false);
+                sample = await engine.RunAsync(target, Subject.Of(candidate), profile, new MeasureOptions(TimeSpan.FromSeconds(settings.Seconds), 64L << 20), 1, cancellationToken).ConfigureAwait(false);
             }
             catch (GuestException e)
             {
@@ -168,23 +167,21 @@ internal sealed class GuestCheckCommand(CliOutput output) : AsyncCommand<GuestCh
         var boot = engine.LastBoot!;
         if (settings.Format == "json")
         {
-            var json = JsonSerializer.Serialize(new
-            {
-                launcher = boot.Launcher,
-                accelerator = boot.Accelerator.ToName(),
-                functionalOnly = sample.FunctionalOnly,
-                kernel = boot.Kernel.KernelPath,
-                kernelOrigin = boot.Kernel.Origin,
-                bootSeconds = Math.Round(boot.Elapsed.TotalSeconds, 2),
-                diskReadyUptimeSeconds = boot.ReadyUptime,
-                candidate = sample.CandidateId,
-                profile = sample.Profile,
-                iops = Math.Round(sample.Iops, 1),
-                mbps = Math.Round(sample.MBps, 2),
-                latencyP50Us = sample.LatencyP50Us,
-                latencyP99Us = sample.LatencyP99Us,
-                fioSeconds = sample.Seconds,
-            }, Indented);
+            var json = JsonConvention.Serialize(new GuestCheckJson(
+                boot.Launcher,
+                boot.Accelerator.ToName(),
+                sample.FunctionalOnly,
+                boot.Kernel.KernelPath,
+                boot.Kernel.Origin,
+                Math.Round(boot.Elapsed.TotalSeconds, 2),
+                boot.ReadyUptime,
+                sample.Subject.ToString()!,
+                sample.Profile,
+                Math.Round(sample.Iops, 1),
+                Math.Round(sample.MBps, 2),
+                sample.LatencyP50Us,
+                sample.LatencyP99Us,
+                sample.Seconds));
             output.Out.WriteLine(json);
             return;
         }
@@ -194,10 +191,27 @@ internal sealed class GuestCheckCommand(CliOutput output) : AsyncCommand<GuestCh
         table.AddRow("accelerator", boot.Accelerator.ToName() + (sample.FunctionalOnly ? " (functional check only, never ranked)" : ""));
         table.AddRow("kernel", Markup.Escape($"{boot.Kernel.KernelPath} ({boot.Kernel.Origin})"));
         table.AddRow("boot + run", $"{F(boot.Elapsed.TotalSeconds, "0.0")} s wall; /dev/vda ready at guest uptime {F(boot.ReadyUptime, "0.00")} s");
-        table.AddRow("candidate", Markup.Escape($"{sample.CandidateId} {sample.Profile}"));
+        table.AddRow("candidate", Markup.Escape($"{sample.Subject} {sample.Profile}"));
         table.AddRow("IOPS", F(sample.Iops, "0"));
         table.AddRow("MB/s", F(sample.MBps, "0.0"));
         table.AddRow("latency p50 / p99", $"{F(sample.LatencyP50Us, "0")} / {F(sample.LatencyP99Us, "0")} µs");
         output.Console.Write(table);
     }
+
+    /// <summary><c>guest-check --format json</c>.</summary>
+    internal sealed record GuestCheckJson(
+        string Launcher,
+        string Accelerator,
+        bool FunctionalOnly,
+        string Kernel,
+        string KernelOrigin,
+        double BootSeconds,
+        double? DiskReadyUptimeSeconds,
+        string Candidate,
+        string Profile,
+        double Iops,
+        double Mbps,
+        double? LatencyP50Us,
+        double? LatencyP99Us,
+        double FioSeconds);
 }

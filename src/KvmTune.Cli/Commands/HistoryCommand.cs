@@ -1,7 +1,10 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
+using KvmTune.Cli.Rendering;
+using KvmTune.Cli.Settings;
 using KvmTune.Core.Measurement;
+using KvmTune.Core.Serialization;
+using KvmTune.Services.Stores;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,25 +13,21 @@ namespace KvmTune.Cli.Commands;
 /// <summary><c>kvmtune history</c>: stored runs, newest first.</summary>
 internal sealed class HistoryCommand(CliOutput output) : Command<HistoryCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : StoreSettings
     {
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
+        [TypeConverter(typeof(OutputFormatConverter))]
+        public OutputFormat Format { get; init; } = OutputFormat.Table;
 
         [CommandOption("--limit <N>")]
         [Description("How many runs to list (default 20).")]
         [DefaultValue(20)]
         public int Limit { get; init; } = 20;
 
-        [CommandOption("--db <FILE>")]
-        [Description("The results database (default: kvmtune.db in the data directory).")]
-        public string? Db { get; init; }
 
         public override ValidationResult Validate() =>
-            Format is not ("table" or "json") ? ValidationResult.Error($"--format {Format}: expected table or json")
-            : Limit < 1 ? ValidationResult.Error($"--limit {Limit}: must be at least 1")
+            Limit < 1 ? ValidationResult.Error($"--limit {Limit}: must be at least 1")
             : ValidationResult.Success();
     }
 
@@ -36,26 +35,9 @@ internal sealed class HistoryCommand(CliOutput output) : Command<HistoryCommand.
     {
         using var store = RunStores.OpenForReading(settings.Db);
         var runs = store?.ListSummaries(settings.Limit) ?? [];
-        if (settings.Format == "json")
+        if (settings.Format == OutputFormat.Json)
         {
-            var entries = runs.Select(r => new
-            {
-                id = r.Info.Id,
-                started = r.Info.StartedAt,
-                finished = r.Info.FinishedAt,
-                command = r.Info.Command,
-                status = r.Info.Status,
-                candidates = r.CandidateCount,
-                best = r.Best is null ? null : new
-                {
-                    engine = r.Best.Engine.ToName(),
-                    candidate = r.Best.CandidateId,
-                    profile = r.Best.Profile,
-                    medianIops = r.Best.Iops.Median,
-                    medianMBps = r.Best.MBps.Median,
-                },
-            });
-            output.Out.WriteLine(JsonSerializer.Serialize(entries, CliJson.Options));
+            output.Out.WriteLine(JsonConvention.Serialize(runs.Select(StoreJson.Summary).ToList()));
             return ExitCodes.Ok;
         }
         if (runs.Count == 0)
@@ -73,7 +55,7 @@ internal sealed class HistoryCommand(CliOutput output) : Command<HistoryCommand.
                 Markup.Escape(run.Info.Status),
                 run.CandidateCount.ToString(CultureInfo.InvariantCulture),
                 run.Best is { } best
-                    ? Markup.Escape($"{best.CandidateId} {best.Profile}: {best.Iops.Median.ToString("N0", CultureInfo.InvariantCulture)} IOPS ({best.Engine.ToName()})")
+                    ? Markup.Escape($"{best.Subject} {best.Profile}: {best.Iops.Median.ToString("N0", CultureInfo.InvariantCulture)} IOPS ({best.Engine.ToName()})")
                     : "-");
         }
         output.Console.Write(table);

@@ -23,7 +23,7 @@ public sealed record RecommendationOptions(long? RunId = null, int? VmsPerHost =
 /// elements per source type, flavor QoS extra specs, and the <see cref="TuningPolicy"/> <c>apply</c> consumes.
 /// </summary>
 public sealed record Recommendation(
-    string? Winner,
+    Candidate? Winner,
     IReadOnlyList<NovaLine> Nova,
     IReadOnlyDictionary<string, string> DriverElements,
     IReadOnlyDictionary<string, string> FlavorExtraSpecs,
@@ -63,8 +63,7 @@ public sealed record Recommendation(
             throw new InputException($"--vms-per-host: {options.VmsPerHost} is not a positive number of VMs");
         }
         var notes = new List<string>();
-        var winners = decision.WinnerBySourceType
-            .ToDictionary(kv => kv.Key, kv => Candidate.Parse(kv.Value)!);
+        var winners = decision.WinnerBySourceType;
         var nova = new List<NovaLine>();
         var drivers = new Dictionary<string, string>();
         var policy = new TuningPolicy { FromRun = options.RunId, Rationale = [.. decision.Rationale] };
@@ -76,8 +75,8 @@ public sealed record Recommendation(
 
         foreach (var (type, c) in winners.OrderBy(kv => kv.Key == "file" ? 0 : 1))
         {
-            drivers[type] = $"<driver name='qemu' type='{c.Backend.Format()}' cache='{c.Cache.ToLibvirt()}' io='{c.Io.ToLibvirt()}'/>";
-            policy.Disks[type] = new DriverPolicy { Cache = c.Cache.ToLibvirt(), Io = c.Io.ToLibvirt() };
+            drivers[type] = c.Driver.ToXml();
+            policy.Disks[type] = DriverPolicy.For(c.Driver);
         }
         var sourceOrder = winners.OrderBy(kv => kv.Key == "file" ? 0 : 1).ToList();
         nova.Add(new NovaLine("libvirt", "disk_cachemodes", string.Join(",", sourceOrder.Select(kv => $"{kv.Key}={kv.Value.Cache.ToLibvirt()}"))));
@@ -85,7 +84,7 @@ public sealed record Recommendation(
 
         // images_type follows the overall winner; a block winner other than LVM has no nova image backend of its own,
         // so the image type then follows the best file backend and the block winner only sets block=… above.
-        var overall = Candidate.Parse(decision.Winner)!;
+        var overall = decision.Winner;
         var imageSource = overall.Backend switch
         {
             Backend.Lvm => overall,
@@ -146,10 +145,10 @@ public sealed record Recommendation(
 
     // Shares the winner's measured capacity among n VMs: IOPS from the small-block profiles, bytes from the large-block
     // ones; the smallest figure over the profiles, so that every VM can get its share under each measured pattern.
-    private static void Qos(Decision decision, string winner, int n, Dictionary<string, string> specs, List<string> notes)
+    private static void Qos(Decision decision, Candidate winner, int n, Dictionary<string, string> specs, List<string> notes)
     {
         var entries = decision.Profiles
-            .Select(p => (Profile: WorkloadProfile.Find(p.Profile), Entry: p.Ranking.FirstOrDefault(r => r.CandidateId == winner)))
+            .Select(p => (Profile: WorkloadProfile.Find(p.Profile), Entry: p.Ranking.FirstOrDefault(r => r.Candidate == winner)))
             .Where(x => x.Profile is not null && x.Entry is not null)
             .ToList();
         var small = entries.Where(x => x.Profile!.BlockSize < 65536).ToList();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KvmTune.Core.Tuning;
 
 namespace KvmTune.Core.Apply;
 
@@ -61,11 +62,11 @@ public sealed record TuningPolicy
             {
                 throw new InputException($"{source}: disks.{type}: unknown source type (expected file, block or network)");
             }
-            if (driver.Cache is not null && Tuning.CacheModes.Parse(driver.Cache) is null)
+            if (driver.Cache is not null && CacheModes.Parse(driver.Cache) is null)
             {
                 throw new InputException($"{source}: disks.{type}.cache: unknown cache mode '{driver.Cache}'");
             }
-            if (driver.Io is not null && Tuning.IoModes.Parse(driver.Io) is null)
+            if (driver.Io is not null && IoModes.Parse(driver.Io) is null)
             {
                 throw new InputException($"{source}: disks.{type}.io: unknown io mode '{driver.Io}'");
             }
@@ -77,6 +78,13 @@ public sealed record TuningPolicy
 /// <summary>Driver attributes for one source type, in libvirt's spelling (<c>cache='none'</c>).</summary>
 public sealed record DriverPolicy
 {
+    /// <summary>The cache and io a candidate's driver sets (<see cref="DriverSettings"/>).</summary>
+    public static DriverPolicy For(DriverSettings driver)
+    {
+        ArgumentNullException.ThrowIfNull(driver);
+        return new DriverPolicy { Cache = driver.Cache.ToLibvirt(), Io = driver.Io.ToLibvirt() };
+    }
+
     public string? Cache { get; init; }
     public string? Io { get; init; }
     public string? Discard { get; init; }

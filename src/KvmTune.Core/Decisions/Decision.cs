@@ -1,10 +1,11 @@
 using KvmTune.Core.Measurement;
+using KvmTune.Core.Tuning;
 
 namespace KvmTune.Core.Decisions;
 
 /// <summary>One candidate's place in a profile's ranking (qemu engine results).</summary>
 /// <param name="Rank">1 = highest median of <paramref name="Basis"/>.</param>
-/// <param name="CandidateId">The candidate (<c>raw-prealloc/none/native</c>).</param>
+/// <param name="Candidate">The candidate.</param>
 /// <param name="Basis">What the ranking compares: IOPS, scaled to the sustained figure when one was measured.</param>
 /// <param name="Iops">The measured IOPS statistic.</param>
 /// <param name="MBps">The measured MB/s statistic.</param>
@@ -15,7 +16,7 @@ namespace KvmTune.Core.Decisions;
 /// <param name="Tied">True when its interval overlaps the best candidate's (it belongs to the tie set).</param>
 public sealed record RankedCandidate(
     int Rank,
-    string CandidateId,
+    Candidate Candidate,
     Statistic Basis,
     Statistic Iops,
     Statistic MBps,
@@ -26,11 +27,11 @@ public sealed record RankedCandidate(
     bool Tied);
 
 /// <summary>A result that takes no part in a ranking, and why.</summary>
-/// <param name="CandidateId">The candidate.</param>
+/// <param name="Subject">What was measured.</param>
 /// <param name="Engine">The engine of the result.</param>
 /// <param name="Code">A rule code (<c>KT010</c>) or the constraint/marking that set it aside (<c>--snapshots</c>, <c>harness-bound</c>).</param>
 /// <param name="Reason">One human sentence.</param>
-public sealed record SetAside(string CandidateId, Engine Engine, string Code, string Reason);
+public sealed record SetAside(Subject Subject, Engine Engine, string Code, string Reason);
 
 /// <summary>The decision for one workload profile.</summary>
 /// <param name="Profile">Profile name.</param>
@@ -41,26 +42,30 @@ public sealed record SetAside(string CandidateId, Engine Engine, string Code, st
 /// <param name="TieBreak">Why the winner was chosen from the tie set, or null when there was no tie.</param>
 /// <param name="Excluded">Results excluded by the constraints.</param>
 /// <param name="NotRanked">Results that never rank: harness-bound, functional-only (TCG), skipped, host ceilings aside.</param>
-/// <param name="HostCeilings">The host engine's IOPS per backend name (the ceiling).</param>
+/// <param name="HostCeilings">The host engine's IOPS per backend (the storage ceiling).</param>
 public sealed record ProfileDecision(
     string Profile,
     double Weight,
     IReadOnlyList<RankedCandidate> Ranking,
-    string? Winner,
-    IReadOnlyList<string> Tie,
+    Candidate? Winner,
+    IReadOnlyList<Candidate> Tie,
     string? TieBreak,
     IReadOnlyList<SetAside> Excluded,
     IReadOnlyList<SetAside> NotRanked,
-    IReadOnlyDictionary<string, Statistic> HostCeilings);
+    IReadOnlyDictionary<Backend, Statistic> HostCeilings)
+{
+    /// <summary>The winner's place in the ranking, or null.</summary>
+    public RankedCandidate? WinnerEntry => Winner is null ? null : Ranking.FirstOrDefault(r => r.Candidate == Winner);
+}
 
 /// <summary>A candidate's overall score: the weighted geometric mean of its ratios to each profile's best.</summary>
 /// <param name="Rank">1 = highest score.</param>
-/// <param name="CandidateId">The candidate.</param>
+/// <param name="Candidate">The candidate.</param>
 /// <param name="Score">Weighted geometric mean of median / best median over the weighted profiles.</param>
 /// <param name="ScoreLow">The same over the interval lows.</param>
 /// <param name="ScoreHigh">The same over the interval highs.</param>
 /// <param name="Tied">True when [low, high] overlaps the best score's interval.</param>
-public sealed record OverallScore(int Rank, string CandidateId, double Score, double ScoreLow, double ScoreHigh, bool Tied);
+public sealed record OverallScore(int Rank, Candidate Candidate, double Score, double ScoreLow, double ScoreHigh, bool Tied);
 
 /// <summary>What the advisor decided, with the reasons in words.</summary>
 /// <param name="Constraints">The constraints applied (workload resolved to the measured profiles).</param>
@@ -75,8 +80,8 @@ public sealed record Decision(
     AdvisorConstraints Constraints,
     IReadOnlyList<ProfileDecision> Profiles,
     IReadOnlyList<OverallScore> Overall,
-    string? Winner,
-    IReadOnlyList<string> Tie,
+    Candidate? Winner,
+    IReadOnlyList<Candidate> Tie,
     string? TieBreak,
-    IReadOnlyDictionary<string, string> WinnerBySourceType,
+    IReadOnlyDictionary<string, Candidate> WinnerBySourceType,
     IReadOnlyList<string> Rationale);

@@ -1,3 +1,4 @@
+using KvmTune.Core.Rules;
 using KvmTune.Core.Tuning;
 
 namespace KvmTune.Core.Decisions;
@@ -48,53 +49,54 @@ public static class TieBreaker
     /// Picks the winner of a tie set. <paramref name="median"/> gives each candidate's median (the third key).
     /// Returns the winner and, when the set has more than one member, the sentence saying why.
     /// </summary>
-    public static (string Winner, string? Reason) Break(IReadOnlyList<string> tie, Func<string, double> median)
+    public static (Candidate Winner, string? Reason) Break(IReadOnlyList<Candidate> tie, Func<Candidate, double> median)
     {
+        ArgumentNullException.ThrowIfNull(tie);
         if (tie.Count == 0)
         {
             throw new ArgumentException("empty tie set", nameof(tie));
         }
-        var ordered = InPreferenceOrder(tie.Select(id => (Id: id, Candidate: Candidate.Parse(id)!)), c => c.Candidate, c => median(c.Id), c => c.Id).ToList();
+        var ordered = InPreferenceOrder(tie, c => c, median).ToList();
         if (ordered.Count == 1)
         {
-            return (ordered[0].Id, null);
+            return (ordered[0], null);
         }
         var winner = ordered[0];
         var runnerUp = ordered[1];
         string why;
-        if (SafetyRank(winner.Candidate.Cache) > SafetyRank(runnerUp.Candidate.Cache))
+        if (SafetyRank(winner.Cache) > SafetyRank(runnerUp.Cache))
         {
-            why = $"safer: cache='{winner.Candidate.Cache.ToLibvirt()}' before cache='{runnerUp.Candidate.Cache.ToLibvirt()}'";
+            why = $"safer: cache='{winner.Cache.ToLibvirt()}' before cache='{runnerUp.Cache.ToLibvirt()}'";
         }
-        else if (Complexity(winner.Candidate) < Complexity(runnerUp.Candidate)
-                 || FormatLayers(winner.Candidate) < FormatLayers(runnerUp.Candidate))
+        else if (Complexity(winner) < Complexity(runnerUp)
+                 || FormatLayers(winner) < FormatLayers(runnerUp))
         {
-            why = $"equally safe and simpler: {Describe(winner.Candidate)} before {Describe(runnerUp.Candidate)}";
+            why = $"equally safe and simpler: {Describe(winner)} before {Describe(runnerUp)}";
         }
-        else if (IoMaturity(winner.Candidate.Io) < IoMaturity(runnerUp.Candidate.Io))
+        else if (IoMaturity(winner.Io) < IoMaturity(runnerUp.Io))
         {
-            why = $"equally safe and simple: io='{winner.Candidate.Io.ToLibvirt()}' before io='{runnerUp.Candidate.Io.ToLibvirt()}' " +
-                  "(the older interface: what nova and KubeVirt use for O_DIRECT disks; io_uring has reported hangs in some stacks, KT022)";
+            why = $"equally safe and simple: io='{winner.Io.ToLibvirt()}' before io='{runnerUp.Io.ToLibvirt()}' " +
+                  $"(the older interface: what nova and KubeVirt use for O_DIRECT disks; io_uring has reported hangs in some stacks, {RuleCatalog.IoUringOnLvm.Code})";
         }
         else
         {
             why = "equally safe and simple: the higher median";
         }
-        return (winner.Id, $"tie between {string.Join(", ", tie)} (95% confidence intervals overlap); {winner.Id} chosen, {why}");
+        return (winner, $"tie between {string.Join(", ", tie)} (95% confidence intervals overlap); {winner} chosen, {why}");
     }
 
     /// <summary>
     /// Items in the order a tie is broken: safer cache mode, then fewer non-default settings, then raw before qcow2,
-    /// then the older io interface (<see cref="IoMaturity"/>), then the higher median, then the id.
+    /// then the older io interface (<see cref="IoMaturity"/>), then the higher median, then the candidate's name.
     /// </summary>
-    public static IEnumerable<T> InPreferenceOrder<T>(IEnumerable<T> items, Func<T, Candidate> candidate, Func<T, double> median, Func<T, string> id) =>
+    public static IEnumerable<T> InPreferenceOrder<T>(IEnumerable<T> items, Func<T, Candidate> candidate, Func<T, double> median) =>
         items
             .OrderByDescending(x => SafetyRank(candidate(x).Cache))
             .ThenBy(x => Complexity(candidate(x)))
             .ThenBy(x => FormatLayers(candidate(x)))
             .ThenBy(x => IoMaturity(candidate(x).Io))
             .ThenByDescending(median)
-            .ThenBy(id, StringComparer.Ordinal);
+            .ThenBy(x => candidate(x).Id, StringComparer.Ordinal);
 
     /// <summary>
     /// Among equally simple candidates, the older io interface first: threads (QEMU's default), native (what nova

@@ -13,6 +13,13 @@ public sealed class DiskDriver
 
     internal DiskDriver(XElement disk) => _disk = disk;
 
+    /// <summary>The driver view of a <c>&lt;disk&gt;</c> element built outside a <see cref="DomainDocument"/> (the micro-VM's).</summary>
+    public static DiskDriver Of(XElement disk)
+    {
+        ArgumentNullException.ThrowIfNull(disk);
+        return new DiskDriver(disk);
+    }
+
     /// <summary>The <c>&lt;driver&gt;</c> element, or null.</summary>
     public XElement? Element => _disk.Element("driver");
 
@@ -83,6 +90,26 @@ public sealed class DiskDriver
             DiskElementOrder.InsertDriver(_disk, driver);
         }
         driver.SetAttributeValue(attribute, value);
+    }
+
+    /// <summary>Sets every attribute of <paramref name="settings"/> (name, type, cache, io), creating <c>&lt;driver&gt;</c> when needed.</summary>
+    public void Apply(DriverSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var (attribute, value) in settings.Attributes)
+        {
+            Set(attribute, value);
+        }
+    }
+
+    /// <summary>A <c>&lt;driver/&gt;</c> element carrying <paramref name="settings"/>, as libvirt writes it (single quotes).</summary>
+    public static string Render(DriverSettings settings)
+    {
+        var disk = new XElement("disk");
+        Of(disk).Apply(settings);
+        var attributes = disk.Element("driver")!.Attributes()
+            .Select(a => $" {a.Name.LocalName}='{LosslessXmlWriter.EscapeAttribute(a.Value, '\'')}'");
+        return $"<driver{string.Concat(attributes)}/>";
     }
 
     /// <summary>Removes the whole <c>&lt;driver&gt;</c> element (and its line), if present.</summary>

@@ -1,21 +1,21 @@
 using CliWrap;
 using CliWrap.Buffered;
 using KvmTune.Core.Measurement;
-using KvmTune.Core.Tuning;
 
 namespace KvmTune.Host.Engines;
 
 /// <summary>
 /// The host engine: fio straight on the backing file (<c>direct=1</c>) or block device, the physical ceiling every
-/// other engine's figure is divided by. Cache and aio modes do not apply (<c>candidate</c> is ignored).
+/// other engine's figure is divided by. Cache and aio modes do not apply: the subject is a backend's <see cref="StorageCeiling"/>.
 /// </summary>
 public sealed class FioEngine : IMeasurementEngine
 {
     public Engine Kind => Engine.Host;
 
-    public async Task<Sample> RunAsync(MeasureTarget target, Candidate? candidate, WorkloadProfile profile, MeasureOptions options, int repeat, CancellationToken cancellationToken)
+    public async Task<Sample> RunAsync(MeasureTarget target, Subject subject, WorkloadProfile profile, MeasureOptions options, int repeat, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(options);
         // fio writes raw blocks: on a qcow2 image file that would destroy the image's metadata, so a qcow2 target must
@@ -54,7 +54,7 @@ public sealed class FioEngine : IMeasurementEngine
             var perSecond = File.Exists(logFile)
                 ? FioJsonParser.ParseIopsLog(await File.ReadAllTextAsync(logFile, cancellationToken).ConfigureAwait(false))
                 : [];
-            return new Sample(Engine.Host, candidate?.Id ?? HostCandidateId(target), profile.Name, repeat,
+            return new Sample(Engine.Host, subject, profile.Name, repeat,
                 parsed.Iops, parsed.BytesPerSecond / 1e6, parsed.LatencyP50Us, parsed.LatencyP99Us, started,
                 parsed.Seconds > 0 ? parsed.Seconds : result.RunTime.TotalSeconds, result.StandardOutput)
             {
@@ -66,7 +66,4 @@ public sealed class FioEngine : IMeasurementEngine
             workDir.Delete(recursive: true);
         }
     }
-
-    /// <summary>The candidate id host samples are stored under when no candidate is given: the backing path.</summary>
-    public static string HostCandidateId(MeasureTarget target) => target?.BackingPath ?? throw new ArgumentNullException(nameof(target));
 }

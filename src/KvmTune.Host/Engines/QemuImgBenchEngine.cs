@@ -26,17 +26,16 @@ namespace KvmTune.Host.Engines;
 /// </remarks>
 public sealed class QemuImgBenchEngine : IMeasurementEngine
 {
-    /// <summary>The candidate id harness-ceiling samples are stored under.</summary>
-    public const string NullCoId = "null-co";
-
-    private readonly ConcurrentDictionary<string, double> _rates = new();
+    // The last measured rate per subject, profile, direction and whether a memory cgroup limits it.
+    private readonly ConcurrentDictionary<(Subject Subject, string Profile, bool Write, bool InCgroup), double> _rates = new();
 
     public Engine Kind => Engine.Qemu;
 
-    public Task<Sample> RunAsync(MeasureTarget target, Candidate? candidate, WorkloadProfile profile, MeasureOptions options, int repeat, CancellationToken cancellationToken)
+    public Task<Sample> RunAsync(MeasureTarget target, Subject subject, WorkloadProfile profile, MeasureOptions options, int repeat, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(subject);
+        var candidate = subject.Candidate ?? throw new ArgumentException("the qemu engine measures a candidate (cache and aio mode)", nameof(subject));
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(options);
         if (profile.FioJobFile is not null)
@@ -44,7 +43,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
             throw new NotSupportedException("a fio job file cannot run on the qemu engine (qemu-img bench is not fio)");
         }
         return MeasureAsync(
-            candidate.Id, profile, options, repeat, null,
+            subject, profile, options, repeat, null,
             (write, count) => QemuImgBenchArguments.ForCandidate(target, candidate, profile, write, count, options.SizeBytes),
             cancellationToken, syncedWrites: !candidate.Cache.Semantics().Writeback);
     }
@@ -54,7 +53,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         return MeasureAsync(
-            NullCoId, profile, options, repeat, null,
+            Subject.Harness, profile, options, repeat, null,
             (write, count) => QemuImgBenchArguments.ForNullCo(profile, write, count, options.SizeBytes),
             cancellationToken);
     }
@@ -86,7 +85,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         foreach (var write in new[] { true, false })
         {
             var requests = write && !candidate.Cache.Semantics().Writeback ? syncedWarmUp : warmUp;
-            _rates[RateKey(candidate.Id, profile, write, inCgroup: true)] = requests / sliceDuration.TotalSeconds;
+            _rates[(Subject.Of(candidate), profile.Name, write, true)] = requests / sliceDuration.TotalSeconds;
         }
         // Start from an empty page cache: reads must miss as they do once the working set outgrows the host's memory,
         // and the pages earlier runs dirtied must not stand in for this run's.
@@ -97,7 +96,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         for (var i = 0; i < Math.Max(2, slices); i++)
         {
             var sample = await MeasureAsync(
-                candidate.Id, profile, options with { Duration = sliceDuration }, i, cgroup,
+                Subject.Of(candidate), profile, options with { Duration = sliceDuration }, i, cgroup,
                 (write, count) => QemuImgBenchArguments.ForCandidate(target, candidate, profile, write, count, options.SizeBytes),
                 cancellationToken).ConfigureAwait(false);
             rates.Add(sample.Iops);
@@ -106,15 +105,16 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         }
         var settled = rates.Skip(1).Order().ToList();
         var sustained = settled[settled.Count / 2];
-        return new Sample(Engine.Qemu, candidate.Id, profile.Name, 0, sustained, sustained * profile.BlockSize / 1e6,
+        return new Sample(Engine.Qemu, Subject.Of(candidate), profile.Name, 0, sustained, sustained * profile.BlockSize / 1e6,
             null, null, started, seconds, raw.ToString())
         {
+            Phase = Phase.Sustained,
             PerSecondIops = rates,
         };
     }
 
     private async Task<Sample> MeasureAsync(
-        string id, WorkloadProfile profile, MeasureOptions options, int repeat, MemoryCgroup? cgroup,
+        Subject subject, WorkloadProfile profile, MeasureOptions options, int repeat, MemoryCgroup? cgroup,
         Func<bool, long, IReadOnlyList<string>> arguments, CancellationToken cancellationToken, bool syncedWrites = false)
     {
         var qemuImg = HostTools.Require("qemu-img");
@@ -127,7 +127,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         double seconds = 0, bytes = 0;
         foreach (var (write, share) in parts.Where(p => p.Share > 0))
         {
-            var key = RateKey(id, profile, write, inCgroup: cgroup is not null);
+            var key = (subject, profile.Name, write, cgroup is not null);
             if (!_rates.TryGetValue(key, out var rate))
             {
                 rate = await CalibrateAsync(qemuImg, arguments, write, profile, write && syncedWrites, cgroup, cancellationToken).ConfigureAwait(false);
@@ -141,12 +141,9 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
             seconds += result.Seconds;
             bytes += result.Requests * (double)result.BufferSize;
         }
-        return new Sample(Engine.Qemu, id, profile.Name, repeat, requests / seconds, bytes / seconds / 1e6, null, null, started, seconds, raw.ToString());
+        return new Sample(Engine.Qemu, subject, profile.Name, repeat, requests / seconds, bytes / seconds / 1e6, null, null, started, seconds, raw.ToString());
     }
 
-    /// <summary>The last measured rate is kept per candidate, profile, direction and whether a memory cgroup limits it.</summary>
-    private static string RateKey(string id, WorkloadProfile profile, bool write, bool inCgroup) =>
-        $"{id}|{profile.Name}|{write}|{(inCgroup ? "cg" : "")}";
 
     private static async Task<double> CalibrateAsync(string qemuImg, Func<bool, long, IReadOnlyList<string>> arguments, bool write, WorkloadProfile profile, bool synced, MemoryCgroup? cgroup, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Xml.Linq;
 using CliWrap;
 using CliWrap.Buffered;
+using KvmTune.Core.Libvirt;
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Engines;
 
@@ -147,13 +148,10 @@ public sealed class LibvirtMicroVm(string uri = "qemu:///system") : IMicroVmLaun
         var disk = new XElement("disk",
             new XAttribute("type", spec.Disk.IsBlock ? "block" : "file"),
             new XAttribute("device", "disk"),
-            new XElement("driver",
-                new XAttribute("name", "qemu"),
-                new XAttribute("type", spec.Disk.Format),
-                new XAttribute("cache", spec.Cache.ToLibvirt()),
-                new XAttribute("io", spec.Io.ToLibvirt())),
             new XElement("source", new XAttribute(spec.Disk.IsBlock ? "dev" : "file", spec.Disk.Path)),
             new XElement("target", new XAttribute("dev", "vda"), new XAttribute("bus", "virtio")));
+        // The candidate's <driver/> as the recommendation and apply write it (one mapping, in Core).
+        DiskDriver.Of(disk).Apply(new DriverSettings("qemu", spec.Disk.Format, spec.Cache, spec.Io));
         var domain = new XElement("domain",
             new XAttribute("type", spec.Accelerator == GuestAccelerator.Kvm ? "kvm" : "qemu"),
             new XElement("name", spec.Name),

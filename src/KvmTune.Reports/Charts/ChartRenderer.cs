@@ -1,4 +1,3 @@
-using KvmTune.Core.Decisions;
 using KvmTune.Reports.Model;
 using ScottPlot;
 
@@ -183,7 +182,7 @@ public static class ChartRenderer
 
     private static double? CeilingOf(ProfileSection profile, CandidateRow row, ThroughputMetric metric)
     {
-        var c = profile.HostCeilings.FirstOrDefault(h => h.Backend == Advisor.BackendName(row.CandidateId));
+        var c = profile.HostCeilings.FirstOrDefault(h => h.Backend == row.Backend);
         return c is null ? null : metric == ThroughputMetric.Iops ? c.IopsMedian : c.MBpsMedian;
     }
 

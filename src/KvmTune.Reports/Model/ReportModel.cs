@@ -32,16 +32,16 @@ public sealed record ReportModel(
         // Profiles measured but left out of the workload still appear, unranked, so nothing measured is hidden.
         foreach (var name in Advisor.MeasuredProfiles(run.Results).Where(n => decision.Profiles.All(p => p.Profile != n)))
         {
-            var empty = new ProfileDecision(name, 0, [], null, [], null, [], [], new Dictionary<string, Statistic>());
+            var empty = new ProfileDecision(name, 0, [], null, [], null, [], [], new Dictionary<Backend, Statistic>());
             profiles.Add(Profile(empty, decision, run));
         }
         var c = decision.Constraints;
         var constraints = new ConstraintsRow(
             AdvisorConstraints.ToName(c.Safety), c.Migration, c.Snapshots,
             [.. c.Workload.Select(w => new WeightRow(w.Profile, w.Weight))]);
-        var overall = decision.Overall.Select(o => new OverallRow(o.Rank, o.CandidateId, o.Score, o.ScoreLow, o.ScoreHigh, o.Tied && decision.Tie.Count > 1)).ToList();
-        var decisionSection = new DecisionSection(decision.Winner, decision.Tie, decision.TieBreak, constraints, overall,
-            new SortedDictionary<string, string>(decision.WinnerBySourceType.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal),
+        var overall = decision.Overall.Select(o => new OverallRow(o.Rank, o.Candidate.Id, o.Score, o.ScoreLow, o.ScoreHigh, o.Tied && decision.Tie.Count > 1)).ToList();
+        var decisionSection = new DecisionSection(decision.Winner?.Id, Ids(decision.Tie), decision.TieBreak, constraints, overall,
+            new SortedDictionary<string, string>(decision.WinnerBySourceType.ToDictionary(kv => kv.Key, kv => kv.Value.Id), StringComparer.Ordinal),
             decision.Rationale);
         var apply = new ApplySection(
             recommendation.NovaConfSnippet(),
@@ -57,18 +57,18 @@ public sealed record ReportModel(
     {
         var rows = new List<CandidateRow>();
         var results = run.Results.Where(r => r.Profile == p.Profile).ToList();
-        foreach (var r in results.Where(r => r.Engine != Engine.Host && !Advisor.IsHarnessCeiling(r))
+        foreach (var r in results.Where(r => r.Engine != Engine.Host && r.Subject is not HarnessCeiling)
                      .OrderBy(r => r.Engine)
-                     .ThenBy(r => p.Ranking.FirstOrDefault(k => k.CandidateId == r.CandidateId && r.Engine == Engine.Qemu)?.Rank ?? int.MaxValue)
+                     .ThenBy(r => p.Ranking.FirstOrDefault(k => k.Candidate == r.Candidate && r.Engine == Engine.Qemu)?.Rank ?? int.MaxValue)
                      .ThenByDescending(r => r.Iops.Median)
-                     .ThenBy(r => r.CandidateId, StringComparer.Ordinal))
+                     .ThenBy(r => r.Subject.ToString(), StringComparer.Ordinal))
         {
-            var ranked = r.Engine == Engine.Qemu ? p.Ranking.FirstOrDefault(k => k.CandidateId == r.CandidateId) : null;
-            var excluded = p.Excluded.FirstOrDefault(e => e.CandidateId == r.CandidateId && e.Engine == r.Engine);
-            var notRanked = p.NotRanked.FirstOrDefault(e => e.CandidateId == r.CandidateId && e.Engine == r.Engine);
+            var ranked = r.Engine == Engine.Qemu ? p.Ranking.FirstOrDefault(k => k.Candidate == r.Candidate) : null;
+            var excluded = p.Excluded.FirstOrDefault(e => e.Subject == r.Subject && e.Engine == r.Engine);
+            var notRanked = p.NotRanked.FirstOrDefault(e => e.Subject == r.Subject && e.Engine == r.Engine);
             var (status, code, note) = ranked switch
             {
-                not null when r.CandidateId == p.Winner => (p.Tie.Count > 1 ? "winner (tie)" : "winner", (string?)null, (string?)null),
+                not null when r.Candidate == p.Winner => (p.Tie.Count > 1 ? "winner (tie)" : "winner", (string?)null, (string?)null),
                 { Tied: true } => ("tie", null, null),
                 not null => ("ranked", null, null),
                 _ when excluded is not null => ("excluded", excluded.Code, excluded.Reason),
@@ -76,21 +76,24 @@ public sealed record ReportModel(
                 _ => ("not in workload", null, null),
             };
             rows.Add(new CandidateRow(
-                r.Engine.ToName(), r.CandidateId, CacheOf(r.CandidateId), status, code, note, ranked?.Rank,
+                r.Engine.ToName(), r.Subject.ToString(), r.Candidate?.Cache.ToLibvirt(), status, code, note, ranked?.Rank,
                 r.Iops.Median, r.Iops.CiLow, r.Iops.CiHigh, r.Iops.CoefficientOfVariation, r.Iops.N,
                 r.MBps.Median, r.MBps.CiLow, r.MBps.CiHigh,
                 r.LatencyP50Us, r.LatencyP99Us,
                 ranked?.RatioToHost ?? r.RatioToHost, ranked?.RatioToBest,
                 r.BurstIops, r.SustainedIops,
-                p.HostCeilings.TryGetValue(Advisor.BackendName(r.CandidateId), out var ceiling) ? ceiling.Median : null));
+                r.Subject.Backend is { } backend && p.HostCeilings.TryGetValue(backend, out var ceiling) ? ceiling.Median : null)
+            {
+                Backend = r.Subject.Backend?.ToName(),
+            });
         }
         var ceilings = results.Where(r => r.Engine == Engine.Host)
-            .OrderBy(r => r.CandidateId, StringComparer.Ordinal)
-            .Select(r => new CeilingRow(Advisor.BackendName(r.CandidateId), r.Iops.Median, r.Iops.CiLow, r.Iops.CiHigh,
+            .OrderBy(r => r.Subject.ToString(), StringComparer.Ordinal)
+            .Select(r => new CeilingRow(r.Subject.ToString()!, r.Iops.Median, r.Iops.CiLow, r.Iops.CiHigh,
                 r.MBps.Median, r.MBps.CiLow, r.MBps.CiHigh, r.LatencyP50Us, r.LatencyP99Us))
             .ToList();
-        var harness = results.FirstOrDefault(r => Advisor.IsHarnessCeiling(r) && r.Iops.N > 0);
-        return new ProfileSection(p.Profile, p.Weight, p.Winner, p.Tie, p.TieBreak, rows, ceilings, Series(p, run))
+        var harness = results.FirstOrDefault(r => r.Subject is HarnessCeiling && r.Iops.N > 0);
+        return new ProfileSection(p.Profile, p.Weight, p.Winner?.Id, Ids(p.Tie), p.TieBreak, rows, ceilings, Series(p, run))
         {
             HarnessCeilingIops = harness?.Iops.Median,
             HarnessCeilingMBps = harness?.MBps.Median,
@@ -102,20 +105,20 @@ public sealed record ReportModel(
     private static List<SeriesRow> Series(ProfileDecision p, RunData run)
     {
         return [.. run.Samples
-            .Where(s => s.Profile == p.Profile && s.Engine != Engine.Host && s.PerSecondIops.Count > 1)
-            .Where(s => s.CandidateId == p.Winner || (Candidate.Parse(s.CandidateId)?.Cache.Semantics().UsesHostPageCache ?? false))
-            .GroupBy(s => (s.Engine, s.CandidateId))
+            .Where(s => s.Profile == p.Profile && s.Engine != Engine.Host && s.PerSecondIops.Count > 1 && s.Phase == Phase.Burst && s.Subject.Candidate is not null)
+            .Where(s => s.Subject.Candidate == p.Winner || s.Subject.Candidate!.Cache.Semantics().UsesHostPageCache)
+            .GroupBy(s => (s.Engine, s.Subject))
             .Select(g =>
             {
                 var ordered = g.OrderBy(s => s.Iops).ThenBy(s => s.Repeat).ToList();
                 var median = ordered[(ordered.Count - 1) / 2];
-                return new SeriesRow(median.Engine.ToName(), median.CandidateId, median.Repeat, median.PerSecondIops);
+                return new SeriesRow(median.Engine.ToName(), median.Subject.ToString()!, median.Repeat, median.PerSecondIops);
             })
             .OrderBy(s => s.Engine, StringComparer.Ordinal)
             .ThenBy(s => s.CandidateId, StringComparer.Ordinal)];
     }
 
-    private static string? CacheOf(string candidateId) => Candidate.Parse(candidateId)?.Cache.ToLibvirt();
+    private static List<string> Ids(IEnumerable<Candidate> candidates) => [.. candidates.Select(c => c.Id)];
 }
 
 /// <summary>The run: id, times, command line, status.</summary>
@@ -169,7 +172,11 @@ public sealed record CandidateRow(
     double? RatioToBest,
     double? BurstIops,
     double? SustainedIops,
-    double? HostCeilingIops);
+    double? HostCeilingIops)
+{
+    /// <summary>The backend the candidate runs on (<c>raw-prealloc</c>): the key of its host ceiling.</summary>
+    public string? Backend { get; init; }
+}
 
 /// <summary>The host engine's ceiling for one backend.</summary>
 public sealed record CeilingRow(string Backend, double IopsMedian, double IopsLow, double IopsHigh, double MBpsMedian, double MBpsLow, double MBpsHigh, double? LatencyP50Us, double? LatencyP99Us);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using KvmTune.Core.Measurement;
 using KvmTune.Storage;
 using Spectre.Console.Testing;
+using static KvmTune.Tests.Shared.Ids;
 
 namespace KvmTune.Cli.Tests.Commands;
 
@@ -27,14 +28,14 @@ public sealed class StoreCommandsTests : IDisposable
     {
         var raw = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "store", "fio-randread-4k-qd32.json"));
         using var store = new SqliteRunStore(Db);
-        var first = store.BeginRun("kvmtune bench --quick", [new(HostFactKeys.Kernel, "6.18.44-fc-v657")], "{}");
+        var first = store.BeginRun("kvmtune bench --quick", [new(HostFactKeys.Kernel, "6.18.44-fc-v657")], RunSettings.Empty);
         store.FinishRun(first, "interrupted");
-        var second = store.BeginRun("kvmtune bench --backend raw-prealloc", [new(HostFactKeys.Kernel, "6.18.44-fc-v657"), new(HostFactKeys.Accelerator, "tcg")], """{"quick":true}""");
-        store.AddSample(second, new Sample(Engine.Host, "raw-prealloc", "randread-4k-qd32", 1, 258883.2, 1060.4, 40.7, 3031.0, DateTimeOffset.UtcNow, 1.0, raw));
+        var second = store.BeginRun("kvmtune bench --backend raw-prealloc", [new(HostFactKeys.Kernel, "6.18.44-fc-v657"), new(HostFactKeys.Accelerator, "tcg")], new RunSettings { Backends = [Core.Tuning.Backend.RawPrealloc], Repeats = [3, 3] });
+        store.AddSample(second, new Sample(Engine.Host, S("raw-prealloc"), "randread-4k-qd32", 1, 258883.2, 1060.4, 40.7, 3031.0, DateTimeOffset.UtcNow, 1.0, raw));
         static Statistic Stat(double median) => new(median, median * 0.97, median * 1.03, 0.02, 3);
-        store.AddResult(second, new CandidateResult(Engine.Host, "raw-prealloc", "randread-4k-qd32", Stat(258883), Stat(1060), 40.7, 3031));
-        store.AddResult(second, new CandidateResult(Engine.Qemu, "raw-prealloc/none/native", "randread-4k-qd32", Stat(101000), Stat(413), null, null) { RatioToHost = 0.39 });
-        store.AddResult(second, new CandidateResult(Engine.Qemu, "raw-prealloc/writeback/native", "randread-4k-qd32", Stat(0), Stat(0), null, null) { SkippedCode = "KT001" });
+        store.AddResult(second, new SubjectResult(Engine.Host, S("raw-prealloc"), "randread-4k-qd32", Stat(258883), Stat(1060), 40.7, 3031));
+        store.AddResult(second, new SubjectResult(Engine.Qemu, S("raw-prealloc/none/native"), "randread-4k-qd32", Stat(101000), Stat(413), null, null) { RatioToHost = 0.39 });
+        store.AddResult(second, new SubjectResult(Engine.Qemu, S("raw-prealloc/writeback/native"), "randread-4k-qd32", Stat(0), Stat(0), null, null) { SkippedCode = "KT001" });
         store.FinishRun(second, "completed");
         return (first, second, raw);
     }
@@ -96,10 +97,11 @@ public sealed class StoreCommandsTests : IDisposable
         // Then facts, results and the whole raw output are there
         Assert.Equal(0, code);
         var root = JsonDocument.Parse(stdout).RootElement;
-        Assert.Equal("tcg", root.GetProperty("hostFacts").GetProperty(HostFactKeys.Accelerator).GetString());
+        Assert.Equal("tcg", root.GetProperty("host_facts").GetProperty(HostFactKeys.Accelerator).GetString());
         Assert.Equal(3, root.GetProperty("results").GetArrayLength());
-        Assert.True(root.GetProperty("settings").GetProperty("quick").GetBoolean());
-        Assert.Equal(raw, root.GetProperty("samples")[0].GetProperty("rawOutput").GetString());
+        Assert.Equal("raw-prealloc", root.GetProperty("settings").GetProperty("backends")[0].GetString());
+        Assert.Equal("raw-prealloc", root.GetProperty("samples")[0].GetProperty("subject").GetString());
+        Assert.Equal(raw, root.GetProperty("samples")[0].GetProperty("raw_output").GetString());
     }
 
     [Theory]

@@ -1,7 +1,7 @@
 using System.ComponentModel;
-using KvmTune.Core;
 using KvmTune.Core.Apply;
 using KvmTune.Core.Nova;
+using KvmTune.Services.Applying;
 using Spectre.Console.Cli;
 
 namespace KvmTune.Cli.Commands.Nova;
@@ -34,20 +34,7 @@ internal sealed class NovaApplyCommand(CliOutput output) : Command<NovaApplyComm
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (!File.Exists(settings.Policy))
-        {
-            throw new InputException($"{settings.Policy}: no such file");
-        }
-        string json;
-        try
-        {
-            json = File.ReadAllText(settings.Policy);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"{settings.Policy}: cannot read: {e.Message}", e);
-        }
-        var policy = TuningPolicy.Parse(json, settings.Policy);
+        var policy = PolicyFiles.Read(settings.Policy);
         var file = NovaConfFile.Load(settings.Conf);
         var conf = file.Parse();
         var (changed, cannot) = Plan(conf, policy);

@@ -2,10 +2,10 @@ using KvmTune.Core;
 using KvmTune.Host;
 using KvmTune.Storage;
 
-namespace KvmTune.Cli;
+namespace KvmTune.Services.Stores;
 
 /// <summary>Where the results store lives: <c>--db</c>, else <c>kvmtune.db</c> in the data directory.</summary>
-internal static class RunStores
+public static class RunStores
 {
     public static string DefaultPath => Path.Combine(DataDirectory.Path, SqliteRunStore.DefaultFileName);
 

@@ -1,6 +1,4 @@
-using KvmTune.Host.Measurement;
-
-namespace KvmTune.Host.Tests.Measurement;
+namespace KvmTune.Statistics.Tests;
 
 public class RepeatStatisticsTests
 {

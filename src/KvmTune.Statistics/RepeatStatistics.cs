@@ -3,7 +3,7 @@ using Perfolizer.Mathematics.Common;
 using Perfolizer.Mathematics.Distributions.ContinuousDistributions;
 using Perfolizer.Mathematics.QuantileEstimators;
 
-namespace KvmTune.Host.Measurement;
+namespace KvmTune.Statistics;
 
 /// <summary>
 /// Summarises repeats: the sample median, a 95% confidence interval of the median and the coefficient of variation.
@@ -179,19 +179,19 @@ public static class RepeatStatistics
     /// </summary>
     private sealed class RoundFit(int unitCount, int[] counts)
     {
-        private readonly double[] levels = new double[unitCount];
+        private readonly double[] _levels = new double[unitCount];
 
         public double[] Effects { get; } = new double[counts.Length];
 
         /// <summary>Rounds that measured at least half as many units as the fullest one: the scale.</summary>
-        private readonly bool[] full = Full(counts);
+        private readonly bool[] _full = Full(counts);
 
-        public double Fitted((int Unit, int Round, double Log) o) => levels[o.Unit] + Effects[o.Round];
+        public double Fitted((int Unit, int Round, double Log) o) => _levels[o.Unit] + Effects[o.Round];
 
         public void Run(IReadOnlyList<(int Unit, int Round, double Log)> data)
         {
             Array.Clear(Effects);
-            if (!full.Any(f => f))
+            if (!_full.Any(f => f))
             {
                 Levels(data);
                 return;
@@ -203,14 +203,14 @@ public static class RepeatStatistics
                 Array.Clear(sums);
                 foreach (var o in data)
                 {
-                    sums[o.Round] += o.Log - levels[o.Unit];
+                    sums[o.Round] += o.Log - _levels[o.Unit];
                 }
                 double center = 0;
                 var fullCount = 0;
                 for (var r = 0; r < sums.Length; r++)
                 {
                     sums[r] = counts[r] >= 2 ? sums[r] / counts[r] : 0;
-                    if (full[r])
+                    if (_full[r])
                     {
                         center += sums[r];
                         fullCount++;
@@ -234,16 +234,16 @@ public static class RepeatStatistics
 
         private void Levels(IReadOnlyList<(int Unit, int Round, double Log)> data)
         {
-            var n = new int[levels.Length];
-            Array.Clear(levels);
+            var n = new int[_levels.Length];
+            Array.Clear(_levels);
             foreach (var o in data)
             {
-                levels[o.Unit] += o.Log - Effects[o.Round];
+                _levels[o.Unit] += o.Log - Effects[o.Round];
                 n[o.Unit]++;
             }
-            for (var u = 0; u < levels.Length; u++)
+            for (var u = 0; u < _levels.Length; u++)
             {
-                levels[u] = n[u] == 0 ? 0 : levels[u] / n[u];
+                _levels[u] = n[u] == 0 ? 0 : _levels[u] / n[u];
             }
         }
 

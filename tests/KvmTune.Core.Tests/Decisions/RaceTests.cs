@@ -1,10 +1,10 @@
+using KvmTune.Core.Decisions;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
-using KvmTune.Host.Measurement;
 
-namespace KvmTune.Host.Tests.Measurement;
+namespace KvmTune.Core.Tests.Decisions;
 
-public class ContenderTests
+public class RaceTests
 {
     private static (Candidate, Statistic) C(CacheMode cache, IoMode io, double median, double low, double high, Backend backend = Backend.RawPrealloc) =>
         (new Candidate(backend, cache, io), new Statistic(median, low, high, 0.05, 3));
@@ -20,7 +20,7 @@ public class ContenderTests
             C(CacheMode.None, IoMode.Threads, 40_000, 36_000, 44_000),
         ];
 
-        Assert.Empty(BenchRunner.SelectContenders(stats, 1_000_000));
+        Assert.Empty(Race.SelectContenders(stats, 1_000_000));
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public class ContenderTests
             C(CacheMode.None, IoMode.Threads, 40_000, 36_000, 44_000),
         ];
 
-        Assert.Equal([0, 1], BenchRunner.SelectContenders(stats, 1_000_000));
+        Assert.Equal([0, 1], Race.SelectContenders(stats, 1_000_000));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class ContenderTests
             C(CacheMode.Writeback, IoMode.Threads, 85_000, 75_000, 96_000),
         ];
 
-        Assert.Empty(BenchRunner.SelectContenders(stats, 1_000_000));
+        Assert.Empty(Race.SelectContenders(stats, 1_000_000));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public class ContenderTests
             C(CacheMode.None, IoMode.Native, 130_000, 112_000, 151_000),
         ];
 
-        Assert.Equal([0, 1], BenchRunner.SelectContenders(stats, 1_000_000));
+        Assert.Equal([0, 1], Race.SelectContenders(stats, 1_000_000));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class ContenderTests
             C(CacheMode.Directsync, IoMode.Native, 85_000, 75_000, 96_000),
         ];
 
-        Assert.Equal([1, 2], BenchRunner.SelectContenders(stats, 1_000_000));
+        Assert.Equal([1, 2], Race.SelectContenders(stats, 1_000_000));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class ContenderTests
     {
         (Candidate, Statistic)[] stats = [(new Candidate(Backend.RawPrealloc, CacheMode.None, IoMode.Native), new Statistic(0, 0, 0, 0, 0)), C(CacheMode.Directsync, IoMode.Native, 120_000, 105_000, 135_000)];
 
-        Assert.Empty(BenchRunner.SelectContenders(stats, 0));
+        Assert.Empty(Race.SelectContenders(stats, 0));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public class ContenderTests
             C(CacheMode.Directsync, IoMode.IoUring, 110_000, 80_000, 150_000),
         ];
 
-        Assert.Equal([0, 1], BenchRunner.SelectContenders(stats, 1_000_000));
+        Assert.Equal([0, 1], Race.SelectContenders(stats, 1_000_000));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public class ContenderTests
             C(CacheMode.Directsync, IoMode.IoUring, 110_000, 80_000, 150_000),
         ];
 
-        Assert.Empty(BenchRunner.SelectContenders(stats, 1_000_000));
+        Assert.Empty(Race.SelectContenders(stats, 1_000_000));
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public class ContenderTests
             C(CacheMode.Directsync, IoMode.Threads, 87_000, 66_000, 115_000),
         ];
 
-        Assert.Equal([0, 1], BenchRunner.SelectContenders(stats, 1_000_000));
+        Assert.Equal([0, 1], Race.SelectContenders(stats, 1_000_000));
     }
     [Fact]
     public void A_race_round_runs_the_contenders_below_the_cap_with_the_reference_beyond_it()
@@ -136,7 +136,7 @@ public class ContenderTests
         int[] repeats = [16, 9, 0, 3, 20];
 
         // Then the two below the cap race, paired with the reference
-        Assert.Equal([4, 1, 3], BenchRunner.RaceRound([4, 0, 1, 3], i => repeats[i], 16));
+        Assert.Equal([4, 1, 3], Race.Round([4, 0, 1, 3], i => repeats[i], 16));
     }
 
     [Fact]
@@ -145,8 +145,8 @@ public class ContenderTests
         int[] repeats = [16, 17, 4];
 
         // The reference alone, however few its repeats, has no one left to be compared with
-        Assert.Empty(BenchRunner.RaceRound([2, 0, 1], i => repeats[i], 16));
-        Assert.Empty(BenchRunner.RaceRound([], i => repeats[i], 16));
+        Assert.Empty(Race.Round([2, 0, 1], i => repeats[i], 16));
+        Assert.Empty(Race.Round([], i => repeats[i], 16));
     }
     [Fact]
     public void A_simpler_candidate_in_the_overall_tie_by_its_width_alone_races_in_every_profile()
@@ -166,7 +166,7 @@ public class ContenderTests
             C(CacheMode.None, IoMode.Native, 100_000, 95_000, 105_000),
         ];
 
-        var chosen = BenchRunner.SelectOverallContenders([(1, reads), (1, writes)]);
+        var chosen = Race.SelectOverallContenders([(1, reads), (1, writes)]);
 
         // Then the overall reference and none/threads race in both profiles (indexes in each profile's own list)
         Assert.Equal([0, 1], chosen[0]);
@@ -188,8 +188,8 @@ public class ContenderTests
         ];
 
         // none/threads is 0.77 overall, far outside the tie: nothing is open
-        Assert.All(BenchRunner.SelectOverallContenders([(1, reads), (1, writes)]), Assert.Empty);
+        Assert.All(Race.SelectOverallContenders([(1, reads), (1, writes)]), Assert.Empty);
         // One weighted profile: its own race decides
-        Assert.All(BenchRunner.SelectOverallContenders([(1, reads), (1, [])]), Assert.Empty);
+        Assert.All(Race.SelectOverallContenders([(1, reads), (1, [])]), Assert.Empty);
     }
 }

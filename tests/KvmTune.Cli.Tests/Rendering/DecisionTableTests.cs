@@ -1,9 +1,11 @@
-using KvmTune.Cli.Reporting;
+using KvmTune.Cli.Rendering;
 using KvmTune.Core.Decisions;
 using KvmTune.Core.Measurement;
+using KvmTune.Services.Deciding;
 using Spectre.Console.Testing;
+using static KvmTune.Tests.Shared.Ids;
 
-namespace KvmTune.Cli.Tests.Reporting;
+namespace KvmTune.Cli.Tests.Rendering;
 
 public class DecisionTableTests
 {
@@ -12,14 +14,14 @@ public class DecisionTableTests
     [Fact]
     public void The_summary_names_each_profiles_winner_its_interval_the_tie_and_the_report_path()
     {
-        var info = new RunInfo(5, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(60), "kvmtune tune", "completed", "{}");
-        CandidateResult[] results =
+        var info = new RunInfo(5, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(60), "kvmtune tune", "completed", RunSettings.Empty);
+        SubjectResult[] results =
         [
-            new(Engine.Host, "raw-prealloc", "randread-4k-qd32", Stat(100_000, 2_000), Stat(410, 8), 300, 700),
-            new(Engine.Qemu, "raw-prealloc/none/native", "randread-4k-qd32", Stat(90_000, 2_000), Stat(369, 8), null, null),
-            new(Engine.Qemu, "raw-prealloc/writeback/threads", "randread-4k-qd32", Stat(91_000, 2_000), Stat(373, 8), null, null),
+            new(Engine.Host, S("raw-prealloc"), "randread-4k-qd32", Stat(100_000, 2_000), Stat(410, 8), 300, 700),
+            new(Engine.Qemu, S("raw-prealloc/none/native"), "randread-4k-qd32", Stat(90_000, 2_000), Stat(369, 8), null, null),
+            new(Engine.Qemu, S("raw-prealloc/writeback/threads"), "randread-4k-qd32", Stat(91_000, 2_000), Stat(373, 8), null, null),
         ];
-        var report = RunReporter.Decide(new RunData(info, [new(HostFactKeys.QemuVersion, "7.2.0")], [], results), AdvisorConstraints.Default, null);
+        var report = RunDecider.Decide(new RunData(info, [new(HostFactKeys.QemuVersion, "7.2.0")], [], results), AdvisorConstraints.Default, null);
         using var console = new TestConsole();
         console.Profile.Width = 160;
 

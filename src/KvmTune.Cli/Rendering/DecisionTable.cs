@@ -1,7 +1,8 @@
 using KvmTune.Core.Decisions;
+using KvmTune.Services.Deciding;
 using Spectre.Console;
 
-namespace KvmTune.Cli.Reporting;
+namespace KvmTune.Cli.Rendering;
 
 /// <summary>The terminal summary of a decision: one row per profile, then the overall winner and what to apply.</summary>
 internal static class DecisionTable
@@ -17,10 +18,10 @@ internal static class DecisionTable
         table.AddColumn("tie");
         foreach (var p in d.Profiles)
         {
-            var w = p.Ranking.FirstOrDefault(r => r.CandidateId == p.Winner);
+            var w = p.WinnerEntry;
             table.AddRow(
                 Markup.Escape(p.Profile),
-                p.Winner is null ? "[grey]nothing rankable[/]" : $"[green]{Markup.Escape(p.Winner)}[/]",
+                p.Winner is null ? "[grey]nothing rankable[/]" : $"[green]{Markup.Escape(p.Winner.Id)}[/]",
                 w is null ? "–" : $"{Figures.Count(w.Basis.Median)} [{Figures.Count(w.Basis.CiLow)}–{Figures.Count(w.Basis.CiHigh)}]".Replace("[", "[[", StringComparison.Ordinal).Replace("]", "]]", StringComparison.Ordinal),
                 w?.RatioToHost is { } h ? Figures.Ratio(h) : "–",
                 TieText(p.Tie, p.Winner));
@@ -28,7 +29,7 @@ internal static class DecisionTable
         console.Write(table);
         console.MarkupLine(d.Winner is null
             ? "[yellow]No winner:[/] nothing could be ranked within the constraints."
-            : $"Overall winner: [bold green]{Markup.Escape(d.Winner)}[/]" + (d.Tie.Count > 1 ? $" (tie of {d.Tie.Count}, broken by safety then simplicity)" : ""));
+            : $"Overall winner: [bold green]{Markup.Escape(d.Winner.Id)}[/]" + (d.Tie.Count > 1 ? $" (tie of {d.Tie.Count}, broken by safety then simplicity)" : ""));
         if (report.Recommendation.Nova.Count > 0)
         {
             console.WriteLine();
@@ -51,9 +52,9 @@ internal static class DecisionTable
     }
 
     // A noisy host can tie dozens of candidates: name a few, count the rest (the report lists them all).
-    private static string TieText(IReadOnlyList<string> tie, string? winner)
+    private static string TieText(IReadOnlyList<Core.Tuning.Candidate> tie, Core.Tuning.Candidate? winner)
     {
-        var others = tie.Where(t => t != winner).ToList();
+        var others = tie.Where(t => t != winner).Select(t => t.Id).ToList();
         if (others.Count == 0)
         {
             return "";

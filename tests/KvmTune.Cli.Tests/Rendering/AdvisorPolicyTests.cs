@@ -4,8 +4,9 @@ using KvmTune.Core.Decisions;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Nova;
 using KvmTune.Core.Rules;
+using static KvmTune.Tests.Shared.Ids;
 
-namespace KvmTune.Cli.Tests.Reporting;
+namespace KvmTune.Cli.Tests.Rendering;
 
 public class AdvisorPolicyTests
 {
@@ -15,11 +16,11 @@ public class AdvisorPolicyTests
     public void The_advisors_policy_file_is_what_nova_apply_writes_into_nova_conf()
     {
         // Given a decision with a preallocated raw file winner and a loop (block) winner
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
-            new(Engine.Qemu, "raw-prealloc/none/native", "randread-4k-qd32", Stat(100_000, 2_000), Stat(410, 8), null, null),
-            new(Engine.Qemu, "qcow2-sparse/writeback/threads", "randread-4k-qd32", Stat(45_000, 2_000), Stat(184, 8), null, null),
-            new(Engine.Qemu, "loop/directsync/native", "randread-4k-qd32", Stat(80_000, 2_000), Stat(328, 8), null, null),
+            new(Engine.Qemu, S("raw-prealloc/none/native"), "randread-4k-qd32", Stat(100_000, 2_000), Stat(410, 8), null, null),
+            new(Engine.Qemu, S("qcow2-sparse/writeback/threads"), "randread-4k-qd32", Stat(45_000, 2_000), Stat(184, 8), null, null),
+            new(Engine.Qemu, S("loop/directsync/native"), "randread-4k-qd32", Stat(80_000, 2_000), Stat(328, 8), null, null),
         ];
         var decision = Advisor.Decide(results, new HostFacts { QemuVersion = new Version(7, 2) }, AdvisorConstraints.Default);
         var json = Recommendation.From(decision, new RecommendationOptions(RunId: 3)).Policy.ToJson();

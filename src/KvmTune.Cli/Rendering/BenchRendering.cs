@@ -1,0 +1,110 @@
+using System.Globalization;
+using KvmTune.Core.Measurement;
+using KvmTune.Core.Tuning;
+using KvmTune.Host.Measurement;
+using Spectre.Console;
+
+namespace KvmTune.Cli.Rendering;
+
+/// <summary><c>bench --format json</c>: the run and one entry per engine, subject and profile.</summary>
+internal sealed record BenchJson(long? RunId, int Candidates, int SkippedCandidates, bool SustainedMeasured, IReadOnlyList<BenchResultJson> Results);
+
+/// <summary>One result of <c>bench --format json</c>.</summary>
+internal sealed record BenchResultJson(
+    string Engine,
+    string Candidate,
+    string? Backend,
+    string? Cache,
+    string? Aio,
+    string Profile,
+    int Repeats,
+    double IopsMedian,
+    double IopsCi95Low,
+    double IopsCi95High,
+    double IopsCv,
+    double MbpsMedian,
+    double MbpsCi95Low,
+    double MbpsCi95High,
+    double? LatencyP50Us,
+    double? LatencyP99Us,
+    double? RatioToHost,
+    bool HarnessBound,
+    bool FunctionalOnly,
+    double? BurstIops,
+    double? SustainedIops,
+    string? Skipped);
+
+/// <summary>How a bench outcome is shown: a table for people, <see cref="BenchJson"/> for automation.</summary>
+internal static class BenchRendering
+{
+    public static BenchJson Json(BenchOutcome outcome, BenchPlan plan) => new(
+        outcome.RunId,
+        plan.Candidates.Count,
+        plan.Skipped.Count,
+        outcome.SustainedAvailable,
+        [.. outcome.Results.Select(r => new BenchResultJson(
+            r.Engine.ToName(),
+            r.Subject.ToString()!,
+            r.Subject.Backend?.ToName(),
+            r.Candidate?.Cache.ToLibvirt(),
+            r.Candidate?.Io.ToLibvirt(),
+            r.Profile,
+            r.Iops.N,
+            Math.Round(r.Iops.Median, 0),
+            Math.Round(r.Iops.CiLow, 0),
+            Math.Round(r.Iops.CiHigh, 0),
+            Math.Round(r.Iops.CoefficientOfVariation, 4),
+            Math.Round(r.MBps.Median, 2),
+            Math.Round(r.MBps.CiLow, 2),
+            Math.Round(r.MBps.CiHigh, 2),
+            r.LatencyP50Us is { } p50 ? Math.Round(p50, 1) : null,
+            r.LatencyP99Us is { } p99 ? Math.Round(p99, 1) : null,
+            r.RatioToHost is { } ratio ? Math.Round(ratio, 4) : null,
+            r.HarnessBound,
+            r.FunctionalOnly,
+            r.BurstIops is { } burst ? Math.Round(burst, 0) : null,
+            r.SustainedIops is { } sustained ? Math.Round(sustained, 0) : null,
+            r.SkippedCode))]);
+
+    public static void Table(IAnsiConsole console, BenchOutcome outcome)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("engine", "candidate", "profile", "IOPS (median)", "95% CI", "CV", "MB/s", "p50 µs", "p99 µs", "÷ host", "notes");
+        foreach (var r in outcome.Results.OrderBy(r => r.Profile, StringComparer.Ordinal).ThenBy(r => r.Engine).ThenByDescending(r => r.Iops.Median))
+        {
+            var notes = new List<string>();
+            if (r.SkippedCode is { } code)
+            {
+                notes.Add($"skipped {code}");
+            }
+            if (r.HarnessBound)
+            {
+                notes.Add(r.Subject is HarnessCeiling ? "harness ceiling" : "harness-bound");
+            }
+            if (r.SustainedIops is { } sustained)
+            {
+                notes.Add($"sustained {N(sustained, "N0")}");
+            }
+            var skipped = r.SkippedCode is not null;
+            table.AddRow(
+                r.Engine.ToName(),
+                Markup.Escape(r.Subject.ToString()!),
+                Markup.Escape(r.Profile),
+                skipped ? "-" : N(r.Iops.Median, "N0"),
+                skipped ? "-" : $"{N(r.Iops.CiLow, "N0")}–{N(r.Iops.CiHigh, "N0")}",
+                skipped ? "-" : N(r.Iops.CoefficientOfVariation, "P1"),
+                skipped ? "-" : N(r.MBps.Median, "N1"),
+                r.LatencyP50Us is { } p50 ? N(p50, "N0") : "-",
+                r.LatencyP99Us is { } p99 ? N(p99, "N0") : "-",
+                r.RatioToHost is { } ratio ? N(ratio, "P0") : "-",
+                Markup.Escape(string.Join(", ", notes)));
+        }
+        console.Write(table);
+        if (!outcome.SustainedAvailable)
+        {
+            console.MarkupLine("[yellow]no memory cgroup available: sustained figures not measured[/]");
+        }
+    }
+
+    private static string N(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}
