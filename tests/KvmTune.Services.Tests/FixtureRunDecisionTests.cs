@@ -9,7 +9,7 @@ namespace KvmTune.Services.Tests;
 
 /// <summary>
 /// A real <c>tune</c> run's database (tests/Fixtures/store) decided again: the winners, ties, tie-breaks, rationale
-/// and nova.conf lines must be what KvmTune decided from it when it was recorded.
+/// and nova.conf lines must be the recorded decision (tune-run.decision.json; see the README beside it).
 /// </summary>
 public sealed class FixtureRunDecisionTests : IDisposable
 {
@@ -45,7 +45,7 @@ public sealed class FixtureRunDecisionTests : IDisposable
         Assert.Equal(Text(expected["profiles"]), Text(profiles));
         Assert.Equal(Text(expected["decision"]), Text(actual["decision"]));
         Assert.Equal(Text(expected["apply"]), Text(actual["apply"]));
-        Assert.Equal("loop/none/native", report.Decision.Winner!.Id);
+        Assert.Equal("raw-prealloc/none/io_uring", report.Decision.Winner!.Id);
     }
 
     [Fact]

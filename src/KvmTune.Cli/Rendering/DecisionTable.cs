@@ -15,7 +15,7 @@ internal static class DecisionTable
         table.AddColumn("winner");
         table.AddColumn(new TableColumn("IOPS [[95% CI]]").RightAligned());
         table.AddColumn(new TableColumn("× host").RightAligned());
-        table.AddColumn("tie");
+        table.AddColumn("equivalent");
         foreach (var p in d.Profiles)
         {
             var w = p.WinnerEntry;
@@ -29,7 +29,7 @@ internal static class DecisionTable
         console.Write(table);
         console.MarkupLine(d.Winner is null
             ? "[yellow]No winner:[/] nothing could be ranked within the constraints."
-            : $"Overall winner: [bold green]{Markup.Escape(d.Winner.Id)}[/]" + (d.Tie.Count > 1 ? $" (tie of {d.Tie.Count}, broken by safety then simplicity)" : ""));
+            : $"Overall winner: [bold green]{Markup.Escape(d.Winner.Id)}[/]" + (d.Tie.Count > 1 ? $" ({d.Tie.Count} equivalent within {Figures.Percent(d.Constraints.Margin)}, chosen by safety then simplicity)" : ""));
         if (report.Recommendation.Nova.Count > 0)
         {
             console.WriteLine();

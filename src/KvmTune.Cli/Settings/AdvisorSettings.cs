@@ -28,6 +28,11 @@ internal class AdvisorSettings : StoreSettings
     [TypeConverter(typeof(WorkloadConverter))]
     public ProfileWeight[]? Workload { get; init; }
 
+    [CommandOption("--margin <MARGIN>")]
+    [Description("Practical-equivalence margin (default 10%): a less safe or less simple candidate wins only when it is faster by more than this, with 95% confidence.")]
+    [TypeConverter(typeof(MarginConverter))]
+    public double Margin { get; init; } = Equivalence.DefaultMargin;
+
     /// <summary>The constraints the options give.</summary>
     public AdvisorConstraints ToConstraints() => new()
     {
@@ -35,5 +40,6 @@ internal class AdvisorSettings : StoreSettings
         Migration = Migration,
         Snapshots = Snapshots,
         Workload = Workload ?? [],
+        Margin = Margin,
     };
 }

@@ -89,6 +89,12 @@ internal sealed class WorkloadConverter : OptionConverter<ProfileWeight[]>
     protected override ProfileWeight[] Parse(string text) => [.. AdvisorConstraints.ParseWorkload(text)];
 }
 
+/// <summary><c>--margin 10%</c> or <c>0.1</c></summary>
+internal sealed class MarginConverter : OptionConverter<double>
+{
+    protected override double Parse(string text) => AdvisorConstraints.ParseMargin(text);
+}
+
 /// <summary><c>--size 1G</c>: 1G, 512M, 65536K or bytes; at least 64 MiB and a whole number of MiB.</summary>
 internal sealed class SizeConverter : OptionConverter<long>
 {

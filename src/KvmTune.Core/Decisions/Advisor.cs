@@ -11,12 +11,13 @@ namespace KvmTune.Core.Decisions;
 /// ranks so that every candidate is compared by the same harness); harness-bound results are never ranked.
 /// <para>Per profile, candidates are ordered by the median of their basis: IOPS, scaled to the sustained figure when
 /// one was measured (a host page cache absorbs writes only until the dirty limit; a recommendation must hold
-/// afterwards). Candidates whose 95% intervals overlap the interval of the candidate most surely fast (the highest
-/// lower bound) are a tie, broken by <see cref="TieBreaker"/>.</para>
+/// afterwards). The winner is the first candidate in <see cref="TieBreaker"/> order (safest, then simplest) that no
+/// other is faster than by more than the margin with 95% confidence (<see cref="Equivalence"/>); the candidates no
+/// other beats so are its equivalent set (the "tie"), and the ratio of the fastest to the winner is reported.</para>
 /// <para>Overall, each candidate ranked in every weighted profile scores the weighted geometric mean of its ratio to
 /// each profile's best median (a geometric mean so that no profile's absolute scale dominates: 4k IOPS and 1M IOPS
 /// count alike); its interval combines the profiles' intervals in quadrature on the log scale (they were measured
-/// independently), and overlapping intervals tie again.</para>
+/// independently), and the same margin rule decides over the overall ratios (<see cref="OverallRatios"/>).</para>
 /// </summary>
 public static class Advisor
 {
@@ -30,18 +31,18 @@ public static class Advisor
         var resolved = constraints with { Workload = workload };
         var profiles = workload.Select(w => DecideProfile(w, results, host, resolved)).ToList();
 
-        var overall = RankOverall(profiles, _ => true);
-        var (winner, tie, tieBreak) = PickOverall(overall);
+        var (overall, winner, tie, tieBreak, fastest, ratio) = DecideOverall(profiles, _ => true, resolved.Margin);
         var bySource = new Dictionary<string, Candidate>();
         foreach (var (type, filter) in new (string, Func<Candidate, bool>)[] { ("file", c => !c.Backend.IsBlock()), ("block", c => c.Backend.IsBlock()) })
         {
-            var (w, _, _) = PickOverall(RankOverall(profiles, filter));
-            if (w is not null)
+            // The overall winner is its own source type's winner (the equivalence among that type alone could name
+            // another: the recommendation must not contradict itself); the other type is decided among its own.
+            if ((winner is not null && filter(winner) ? winner : DecideOverall(profiles, filter, resolved.Margin).Winner) is { } w)
             {
                 bySource[type] = w;
             }
         }
-        var decision = new Decision(resolved, profiles, overall, winner, tie, tieBreak, bySource, []);
+        var decision = new Decision(resolved, profiles, overall, winner, tie, tieBreak, bySource, []) { Fastest = fastest, FastestOverWinner = ratio };
         return decision with { Rationale = Explain(decision, results, host) };
     }
 
@@ -171,7 +172,9 @@ public static class Advisor
             return new ProfileDecision(profile, weight.Weight, [], null, [], null, excluded, notRanked, ceilings);
         }
         var best = ordered[0].Basis;
-        var reference = ordered[Ranking.Reference([.. ordered.Select(x => x.Basis)])].Basis;
+        var bases = ordered.Select(x => x.Basis).ToList();
+        var reference = Ranking.Reference(bases);
+        var beaten = Equivalence.Beaten(bases.Count, (x, c) => SpeedRatio.Of(bases[x], bases[c]), constraints.Margin);
         var ranking = ordered.Select((x, i) => new RankedCandidate(
             i + 1,
             x.Candidate,
@@ -182,10 +185,16 @@ public static class Advisor
             x.Result.RatioToHost ?? RatioTo(ceilings, x.Result),
             x.Result.BurstIops,
             x.Result.SustainedIops,
-            Ranking.Ties(x.Basis, reference))).ToList();
+            !beaten[i])).ToList();
         var tie = ranking.Where(r => r.Tied).Select(r => r.Candidate).ToList();
-        var (winner, tieBreak) = TieBreaker.Break(tie, c => ranking.First(r => r.Candidate == c).Basis.Median);
-        return new ProfileDecision(profile, weight.Weight, ranking, winner, tie, tieBreak, excluded, notRanked, ceilings);
+        var w = Equivalence.Winner(ranking.Count, i => ranking[i].Candidate, i => ranking[i].Basis.Median, beaten);
+        var winner = ranking[w].Candidate;
+        var tieBreak = TieBreaker.Explain(tie, winner, c => ranking.First(r => r.Candidate == c).Basis.Median, constraints.Margin);
+        return new ProfileDecision(profile, weight.Weight, ranking, winner, tie, tieBreak, excluded, notRanked, ceilings)
+        {
+            Fastest = ranking[reference].Candidate,
+            FastestOverWinner = reference == w ? null : SpeedRatio.Of(bases[reference], bases[w]),
+        };
     }
 
     private static double? RatioTo(Dictionary<Backend, Statistic> ceilings, SubjectResult result) =>
@@ -228,17 +237,59 @@ public static class Advisor
         return null;
     }
 
-    private static List<OverallScore> RankOverall(IReadOnlyList<ProfileDecision> profiles, Func<Candidate, bool> filter)
+    private static (List<OverallScore> Overall, Candidate? Winner, IReadOnlyList<Candidate> Tie, string? TieBreak, Candidate? Fastest, SpeedRatio? Ratio) DecideOverall(
+        IReadOnlyList<ProfileDecision> profiles, Func<Candidate, bool> filter, double margin)
     {
-        var scores = OverallScores([.. profiles.Select(p => (p.Weight, (IReadOnlyList<(Candidate, Statistic)>)[.. p.Ranking
-            .Where(r => filter(r.Candidate))
-            .Select(r => (r.Candidate, r.Basis))]))]);
+        var weighted = profiles
+            .Select(p => (p.Weight, (IReadOnlyList<(Candidate, Statistic)>)[.. p.Ranking.Where(r => filter(r.Candidate)).Select(r => (r.Candidate, r.Basis))]))
+            .ToList();
+        var scores = OverallScores(weighted);
         if (scores.Count == 0)
         {
-            return [];
+            return ([], null, [], null, null, null);
         }
-        var top = scores.MaxBy(s => s.Low);
-        return [.. scores.Select((s, i) => new OverallScore(i + 1, s.Candidate, s.Score, s.Low, s.High, s.Low <= top.High && top.Low <= s.High))];
+        var ratios = OverallRatios(weighted, [.. scores.Select(s => s.Candidate)]);
+        var beaten = Equivalence.Beaten(scores.Count, ratios, margin);
+        var reference = Ranking.Reference([.. scores.Select(s => new Statistic(s.Score, s.Low, s.High, 0, 1))]);
+        var overall = scores.Select((s, i) => new OverallScore(i + 1, s.Candidate, s.Score, s.Low, s.High, !beaten[i])).ToList();
+        var w = Equivalence.Winner(overall.Count, i => overall[i].Candidate, i => overall[i].Score, beaten);
+        var tie = overall.Where(o => o.Tied).Select(o => o.Candidate).ToList();
+        var winner = overall[w].Candidate;
+        var tieBreak = TieBreaker.Explain(tie, winner, c => overall.First(o => o.Candidate == c).Score, margin);
+        return (overall, winner, tie, tieBreak, overall[reference].Candidate, reference == w ? null : ratios(reference, w));
+    }
+
+    /// <summary>
+    /// The overall speed ratio of any two candidates (indexes into <paramref name="candidates"/>): the weighted
+    /// geometric mean over the profiles of their per-profile ratios (each profile's best cancels), its interval the
+    /// profiles' ratio intervals combined in quadrature on the log scale.
+    /// </summary>
+    public static Func<int, int, SpeedRatio> OverallRatios(IReadOnlyList<(double Weight, IReadOnlyList<(Candidate Candidate, Statistic Basis)> Ranking)> profiles, IReadOnlyList<Candidate> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        ArgumentNullException.ThrowIfNull(candidates);
+        var scored = profiles.Where(p => p.Ranking.Count > 0).ToList();
+        var totalWeight = scored.Sum(p => p.Weight);
+        // Per profile, each candidate's log median and log half-widths below and above.
+        var logs = scored.Select(p =>
+        {
+            var byCandidate = p.Ranking.ToDictionary(r => r.Candidate, r => r.Basis);
+            return candidates.Select(c => byCandidate[c]).Select(b => (Center: Math.Log(Math.Max(b.Median, 1e-9)), Below: SpeedRatio.LowSide(b), Above: SpeedRatio.HighSide(b))).ToArray();
+        }).ToList();
+        return (x, c) =>
+        {
+            double center = 0, below = 0, above = 0;
+            for (var p = 0; p < scored.Count; p++)
+            {
+                var w = scored[p].Weight;
+                var (cx, bx, ax) = logs[p][x];
+                var (cc, bc, ac) = logs[p][c];
+                center += w * (cx - cc);
+                below += w * w * ((bx * bx) + (ac * ac));
+                above += w * w * ((ax * ax) + (bc * bc));
+            }
+            return SpeedRatio.FromLog(center / totalWeight, Math.Sqrt(below) / totalWeight, Math.Sqrt(above) / totalWeight);
+        };
     }
 
     /// <summary>
@@ -279,17 +330,6 @@ public static class Advisor
 
     private static double Positive(double ratio) => double.IsFinite(ratio) && ratio > 1e-9 ? ratio : 1e-9;
 
-    private static (Candidate? Winner, IReadOnlyList<Candidate> Tie, string? TieBreak) PickOverall(List<OverallScore> overall)
-    {
-        if (overall.Count == 0)
-        {
-            return (null, [], null);
-        }
-        var tie = overall.Where(o => o.Tied).Select(o => o.Candidate).ToList();
-        var (winner, reason) = TieBreaker.Break(tie, c => overall.First(o => o.Candidate == c).Score);
-        return (winner, tie, reason);
-    }
-
     private static List<string> Explain(Decision d, IReadOnlyList<SubjectResult> results, HostFacts host)
     {
         var lines = new List<string>();
@@ -308,12 +348,16 @@ public static class Advisor
             var next = p.Ranking.FirstOrDefault(r => !r.Tied);
             if (next is not null && next.Basis.Median > 0)
             {
-                line += $"; {Figures.Ratio(w.Basis.Median / next.Basis.Median)} the first candidate outside the tie, {next.Candidate}";
+                line += $"; {Figures.Ratio(w.Basis.Median / next.Basis.Median)} the first candidate outside the equivalent set, {next.Candidate}";
             }
             lines.Add(line);
             if (p.TieBreak is not null)
             {
                 lines.Add($"{p.Profile}: {p.TieBreak}");
+            }
+            if (MarginLine(p.Fastest, p.Winner, p.FastestOverWinner, d.Constraints.Margin) is { } margin)
+            {
+                lines.Add($"{p.Profile}: {margin}");
             }
             BurstLines(p, w, lines);
         }
@@ -339,6 +383,10 @@ public static class Advisor
             {
                 lines.Add($"overall: {d.TieBreak}");
             }
+            if (MarginLine(d.Fastest, d.Winner, d.FastestOverWinner, d.Constraints.Margin) is { } margin)
+            {
+                lines.Add($"overall: {margin}");
+            }
             WinnerNotes(d.Winner, d.Constraints, host, lines);
         }
         else if (results.Count > 0)
@@ -347,6 +395,16 @@ public static class Advisor
         }
         return lines;
     }
+
+    /// <summary>
+    /// The fastest candidate against the winner when they differ: how much faster it is, with its interval, and that
+    /// this is within the margin (otherwise it would have won).
+    /// </summary>
+    private static string? MarginLine(Candidate? fastest, Candidate? winner, SpeedRatio? ratio, double margin) =>
+        fastest is null || winner is null || ratio is null || fastest == winner
+            ? null
+            : $"{fastest} is {Figures.Ratio(ratio.Ratio)} [95% CI {Figures.Ratio(ratio.Low)}–{Figures.Ratio(ratio.High)}] {winner}: " +
+              $"not faster by more than the {Figures.Percent(margin)} margin with confidence, so {winner} stands";
 
     /// <summary>
     /// Burst versus sustained, where they differ by 20% or more: the winner's own figures, and the cached candidate

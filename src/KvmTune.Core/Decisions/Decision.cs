@@ -13,7 +13,7 @@ namespace KvmTune.Core.Decisions;
 /// <param name="RatioToHost">Median IOPS over the host engine's ceiling for the same backend, when measured.</param>
 /// <param name="BurstIops">IOPS while the host page cache absorbs writes, when measured.</param>
 /// <param name="SustainedIops">IOPS once it no longer does, when measured.</param>
-/// <param name="Tied">True when its interval overlaps the best candidate's (it belongs to the tie set).</param>
+/// <param name="Tied">True when no candidate beats it by more than the margin (<see cref="Equivalence"/>): it is in the equivalent set.</param>
 public sealed record RankedCandidate(
     int Rank,
     Candidate Candidate,
@@ -38,7 +38,7 @@ public sealed record SetAside(Subject Subject, Engine Engine, string Code, strin
 /// <param name="Weight">Its weight in the overall ranking.</param>
 /// <param name="Ranking">Rankable qemu results within the constraints, best first.</param>
 /// <param name="Winner">The chosen candidate (after tie-breaking), or null when nothing is rankable.</param>
-/// <param name="Tie">The candidates whose intervals overlap the best one's (the winner included); one entry = no tie.</param>
+/// <param name="Tie">The candidates no other beats by more than the margin (the winner included); one entry = no tie.</param>
 /// <param name="TieBreak">Why the winner was chosen from the tie set, or null when there was no tie.</param>
 /// <param name="Excluded">Results excluded by the constraints.</param>
 /// <param name="NotRanked">Results that never rank: harness-bound, functional-only (TCG), skipped, host ceilings aside.</param>
@@ -56,6 +56,12 @@ public sealed record ProfileDecision(
 {
     /// <summary>The winner's place in the ranking, or null.</summary>
     public RankedCandidate? WinnerEntry => Winner is null ? null : Ranking.FirstOrDefault(r => r.Candidate == Winner);
+
+    /// <summary>The candidate most surely fast (<see cref="Decisions.Ranking.Reference"/>), or null.</summary>
+    public Candidate? Fastest { get; init; }
+
+    /// <summary>How much faster <see cref="Fastest"/> is than the winner, with its 95% interval; null when they are one.</summary>
+    public SpeedRatio? FastestOverWinner { get; init; }
 }
 
 /// <summary>A candidate's overall score: the weighted geometric mean of its ratios to each profile's best.</summary>
@@ -64,7 +70,7 @@ public sealed record ProfileDecision(
 /// <param name="Score">Weighted geometric mean of median / best median over the weighted profiles.</param>
 /// <param name="ScoreLow">The same over the interval lows.</param>
 /// <param name="ScoreHigh">The same over the interval highs.</param>
-/// <param name="Tied">True when [low, high] overlaps the best score's interval.</param>
+/// <param name="Tied">True when no candidate beats it overall by more than the margin (the equivalent set).</param>
 public sealed record OverallScore(int Rank, Candidate Candidate, double Score, double ScoreLow, double ScoreHigh, bool Tied);
 
 /// <summary>What the advisor decided, with the reasons in words.</summary>
@@ -84,4 +90,11 @@ public sealed record Decision(
     IReadOnlyList<Candidate> Tie,
     string? TieBreak,
     IReadOnlyDictionary<string, Candidate> WinnerBySourceType,
-    IReadOnlyList<string> Rationale);
+    IReadOnlyList<string> Rationale)
+{
+    /// <summary>The candidate with the highest overall score's lower bound, or null.</summary>
+    public Candidate? Fastest { get; init; }
+
+    /// <summary>How much faster <see cref="Fastest"/> is overall than the winner, with its 95% interval; null when they are one.</summary>
+    public SpeedRatio? FastestOverWinner { get; init; }
+}

@@ -3,8 +3,8 @@ using KvmTune.Core.Measurement;
 namespace KvmTune.Core.Decisions;
 
 /// <summary>
-/// The definitions the advisor and the race share: which statistic may be ranked, and the reference a tie is measured
-/// against.
+/// The definitions the advisor and the race share: which statistic may be ranked, and the reference (the
+/// candidate most surely fast).
 /// </summary>
 public static class Ranking
 {
@@ -35,12 +35,5 @@ public static class Ranking
             }
         }
         return best;
-    }
-
-    /// <summary>True when <paramref name="basis"/> ties with the reference: their 95% intervals overlap.</summary>
-    public static bool Ties(Statistic basis, Statistic reference)
-    {
-        ArgumentNullException.ThrowIfNull(basis);
-        return basis.Overlaps(reference);
     }
 }

@@ -4,8 +4,8 @@ using KvmTune.Core.Tuning;
 namespace KvmTune.Core.Decisions;
 
 /// <summary>
-/// How a tie (overlapping confidence intervals) is broken: safety first, then simplicity, then the higher
-/// median, then the id (so the choice is deterministic).
+/// The order in which equivalent candidates (<see cref="Equivalence"/>) are preferred: safety first, then simplicity,
+/// then the older io interface, then the higher median, then the name (so the choice is deterministic).
 /// <para>Safety, safest first: <c>directsync</c> (every write durable, no host page cache, migrates on any QEMU),
 /// <c>writethrough</c> (every write durable), <c>none</c> (flush-safe, migrates on any QEMU), <c>writeback</c>
 /// (flush-safe, holds guest data in the host page cache), <c>unsafe</c> (ignores flushes, KT010).</para>
@@ -46,23 +46,19 @@ public static class TieBreaker
     }
 
     /// <summary>
-    /// Picks the winner of a tie set. <paramref name="median"/> gives each candidate's median (the third key).
-    /// Returns the winner and, when the set has more than one member, the sentence saying why.
+    /// Why <paramref name="winner"/> was chosen from the equivalent set <paramref name="tie"/> (candidates no other
+    /// beats by more than <paramref name="margin"/>, see <see cref="Equivalence"/>): null when the set has one member.
+    /// <paramref name="median"/> gives each candidate's median (the key after safety, simplicity and io).
     /// </summary>
-    public static (Candidate Winner, string? Reason) Break(IReadOnlyList<Candidate> tie, Func<Candidate, double> median)
+    public static string? Explain(IReadOnlyList<Candidate> tie, Candidate winner, Func<Candidate, double> median, double margin)
     {
         ArgumentNullException.ThrowIfNull(tie);
-        if (tie.Count == 0)
+        ArgumentNullException.ThrowIfNull(winner);
+        if (tie.Count <= 1)
         {
-            throw new ArgumentException("empty tie set", nameof(tie));
+            return null;
         }
-        var ordered = InPreferenceOrder(tie, c => c, median).ToList();
-        if (ordered.Count == 1)
-        {
-            return (ordered[0], null);
-        }
-        var winner = ordered[0];
-        var runnerUp = ordered[1];
+        var runnerUp = InPreferenceOrder(tie.Where(c => c != winner), c => c, median).First();
         string why;
         if (SafetyRank(winner.Cache) > SafetyRank(runnerUp.Cache))
         {
@@ -82,7 +78,8 @@ public static class TieBreaker
         {
             why = "equally safe and simple: the higher median";
         }
-        return (winner, $"tie between {string.Join(", ", tie)} (95% confidence intervals overlap); {winner} chosen, {why}");
+        return $"equivalent within {Figures.Percent(margin)}: {string.Join(", ", tie)} (no candidate is faster than any of them by more than " +
+               $"{Figures.Percent(margin)} with 95% confidence); {winner} chosen, {why}";
     }
 
     /// <summary>

@@ -45,6 +45,9 @@ public sealed record BenchOptions(
     /// </summary>
     public IReadOnlyList<ProfileWeight> Workload { get; init; } = [];
 
+    /// <summary>The practical-equivalence margin the advisor will decide with (<see cref="Equivalence"/>), for the race.</summary>
+    public double Margin { get; init; } = Equivalence.DefaultMargin;
+
     /// <summary>The weight of a profile in the overall decision (<see cref="Workload"/>).</summary>
     public double Weight(string profile) =>
         Workload.Count == 0 ? 1 : Workload.FirstOrDefault(w => w.Profile == profile)?.Weight ?? 0;
@@ -301,12 +304,12 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 .Select(u => u.SustainedTwin is { Samples.Count: > 0 } twin ? twin : u)
                 .ToList();
             var ceilingMedian = ceiling is null ? 0 : statistics[ceiling].Median;
-            var chosen = Race.SelectContenders([.. basis.Select(u => (u.Subject.Candidate!, statistics[u]))], ceilingMedian);
+            var chosen = Race.SelectContenders([.. basis.Select(u => (u.Subject.Candidate!, statistics[u]))], ceilingMedian, options.Margin);
             contenders.UnionWith(Race.Round(chosen, i => basis[i].Samples.Count, cap).Select(i => basis[i]));
             profiles.Add((options.Weight(profile.Key), [.. basis.Where(u => Ranking.Rankable(statistics[u], ceilingMedian))]));
         }
         var weighted = profiles.Where(p => p.Weight > 0).ToList();
-        var overall = Race.SelectOverallContenders([.. weighted.Select(p => (p.Weight, (IReadOnlyList<(Candidate, Statistic)>)[.. p.Basis.Select(u => (u.Subject.Candidate!, statistics[u]))]))]);
+        var overall = Race.SelectOverallContenders([.. weighted.Select(p => (p.Weight, (IReadOnlyList<(Candidate, Statistic)>)[.. p.Basis.Select(u => (u.Subject.Candidate!, statistics[u]))]))], options.Margin);
         for (var p = 0; p < weighted.Count; p++)
         {
             var basis = weighted[p].Basis;

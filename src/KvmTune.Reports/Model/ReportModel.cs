@@ -38,11 +38,17 @@ public sealed record ReportModel(
         var c = decision.Constraints;
         var constraints = new ConstraintsRow(
             AdvisorConstraints.ToName(c.Safety), c.Migration, c.Snapshots,
-            [.. c.Workload.Select(w => new WeightRow(w.Profile, w.Weight))]);
+            [.. c.Workload.Select(w => new WeightRow(w.Profile, w.Weight))])
+        {
+            Margin = c.Margin,
+        };
         var overall = decision.Overall.Select(o => new OverallRow(o.Rank, o.Candidate.Id, o.Score, o.ScoreLow, o.ScoreHigh, o.Tied && decision.Tie.Count > 1)).ToList();
         var decisionSection = new DecisionSection(decision.Winner?.Id, Ids(decision.Tie), decision.TieBreak, constraints, overall,
             new SortedDictionary<string, string>(decision.WinnerBySourceType.ToDictionary(kv => kv.Key, kv => kv.Value.Id), StringComparer.Ordinal),
-            decision.Rationale);
+            decision.Rationale)
+        {
+            Fastest = Margin(decision.Fastest, decision.FastestOverWinner),
+        };
         var apply = new ApplySection(
             recommendation.NovaConfSnippet(),
             [.. recommendation.Nova.Select(l => new NovaRow(l.Section, l.Key, l.Value, l.KvmTuneOnly))],
@@ -95,6 +101,7 @@ public sealed record ReportModel(
         var harness = results.FirstOrDefault(r => r.Subject is HarnessCeiling && r.Iops.N > 0);
         return new ProfileSection(p.Profile, p.Weight, p.Winner?.Id, Ids(p.Tie), p.TieBreak, rows, ceilings, Series(p, run))
         {
+            Fastest = Margin(p.Fastest, p.FastestOverWinner),
             HarnessCeilingIops = harness?.Iops.Median,
             HarnessCeilingMBps = harness?.MBps.Median,
         };
@@ -118,6 +125,9 @@ public sealed record ReportModel(
             .ThenBy(s => s.CandidateId, StringComparer.Ordinal)];
     }
 
+    private static FastestRow? Margin(Candidate? fastest, SpeedRatio? ratio) =>
+        fastest is null || ratio is null ? null : new FastestRow(fastest.Id, ratio.Ratio, ratio.Low, ratio.High);
+
     private static List<string> Ids(IEnumerable<Candidate> candidates) => [.. candidates.Select(c => c.Id)];
 }
 
@@ -138,6 +148,9 @@ public sealed record ProfileSection(
     IReadOnlyList<CeilingRow> HostCeilings,
     IReadOnlyList<SeriesRow> Series)
 {
+    /// <summary>The profile's fastest candidate against its winner, when they differ.</summary>
+    public FastestRow? Fastest { get; init; }
+
     /// <summary>The qemu engine's own ceiling (<c>qemu-img bench</c> on null-co), when measured.</summary>
     public double? HarnessCeilingIops { get; init; }
 
@@ -185,7 +198,17 @@ public sealed record CeilingRow(string Backend, double IopsMedian, double IopsLo
 public sealed record SeriesRow(string Engine, string CandidateId, int Repeat, IReadOnlyList<double> PerSecondIops);
 
 /// <summary>The constraints the decision applied.</summary>
-public sealed record ConstraintsRow(string Safety, bool Migration, bool Snapshots, IReadOnlyList<WeightRow> Workload);
+public sealed record ConstraintsRow(string Safety, bool Migration, bool Snapshots, IReadOnlyList<WeightRow> Workload)
+{
+    /// <summary>The practical-equivalence margin (0.1 = 10%).</summary>
+    public double Margin { get; init; }
+}
+
+/// <summary>
+/// The candidate most surely fast when it is not the winner, and how much faster than the winner it is (ratio with its
+/// 95% interval): within the margin, or it would have won.
+/// </summary>
+public sealed record FastestRow(string Candidate, double RatioToWinner, double RatioLow, double RatioHigh);
 
 /// <summary>A profile's weight.</summary>
 public sealed record WeightRow(string Profile, double Weight);
@@ -201,7 +224,11 @@ public sealed record DecisionSection(
     ConstraintsRow Constraints,
     IReadOnlyList<OverallRow> Overall,
     IReadOnlyDictionary<string, string> WinnerBySourceType,
-    IReadOnlyList<string> Rationale);
+    IReadOnlyList<string> Rationale)
+{
+    /// <summary>The fastest candidate overall against the winner, when they differ.</summary>
+    public FastestRow? Fastest { get; init; }
+}
 
 /// <summary>What to apply: nova.conf, libvirt driver elements, flavor QoS, the policy file.</summary>
 public sealed record ApplySection(

@@ -92,7 +92,7 @@ public static class MeasurementSession
                     // Extra repeats go to the candidates the advisor may rank under these constraints (the host's QEMU
                     // version decides which cached modes migrate safely), weighing the profiles as it will.
                     var host = RunHostFacts.From(facts);
-                    options = options with { Rankable = c => Advisor.Exclusion(c, constraints, host) is null, Workload = constraints.Workload };
+                    options = options with { Rankable = c => Advisor.Exclusion(c, constraints, host) is null, Workload = constraints.Workload, Margin = constraints.Margin };
                 }
                 using var store = RunStores.OpenForWriting(request.Db);
                 await using var targets = new BackendTargets(factory);

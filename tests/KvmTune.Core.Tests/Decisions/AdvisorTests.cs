@@ -37,11 +37,11 @@ public class AdvisorTests
         Assert.Equal(0.41, p.Ranking[2].RatioToBest, 6);
         Assert.Equal(C("raw-prealloc/none/native"), d.Winner);
         Assert.Contains(d.Rationale, l => l.StartsWith("randread-4k-qd32: raw-prealloc/none/native leads with 100k IOPS", StringComparison.Ordinal)
-                                          && l.Contains("0.91× the host ceiling") && l.Contains("1.4× the first candidate outside the tie, raw-prealloc/none/io_uring"));
+                                          && l.Contains("0.91× the host ceiling") && l.Contains("1.4× the first candidate outside the equivalent set, raw-prealloc/none/io_uring"));
     }
 
     [Fact]
-    public void Overlapping_intervals_are_a_tie_broken_by_safety_and_said_so()
+    public void Candidates_within_the_margin_are_equivalent_and_the_safer_one_wins_and_it_is_said_so()
     {
         // Given writeback slightly ahead of none, with overlapping intervals
         SubjectResult[] results =
@@ -53,14 +53,20 @@ public class AdvisorTests
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
 
-        // Then both are the tie set, none wins on safety although its median is lower, and the rationale says so
+        // Then both are equivalent (writeback is not surely more than 10% faster), none wins on safety although its
+        // median is lower, and the rationale says so with the ratio of the fastest to the winner
         var p = Assert.Single(d.Profiles);
         Assert.Equal(Cs("qcow2-sparse/writeback/threads", "qcow2-sparse/none/threads"), p.Tie);
         Assert.Equal(C("qcow2-sparse/none/threads"), p.Winner);
         Assert.Equal("qcow2-sparse/writeback/threads", p.Ranking[0].Candidate.Id);
-        Assert.Contains("tie between qcow2-sparse/writeback/threads, qcow2-sparse/none/threads", p.TieBreak);
+        Assert.Contains("equivalent within 10%: qcow2-sparse/writeback/threads, qcow2-sparse/none/threads", p.TieBreak);
         Assert.Contains("safer: cache='none' before cache='writeback'", p.TieBreak);
-        Assert.Contains(d.Rationale, l => l.Contains("95% confidence intervals overlap"));
+        Assert.Contains(d.Rationale, l => l.Contains("faster than any of them by more than 10% with 95% confidence"));
+        Assert.Equal(C("qcow2-sparse/writeback/threads"), p.Fastest);
+        Assert.Equal(52.0 / 50, p.FastestOverWinner!.Ratio, 6);
+        Assert.InRange(p.FastestOverWinner.Low, 0.85, 1.1);
+        Assert.Contains(d.Rationale, l => l.StartsWith("randwrite-4k-qd32: qcow2-sparse/writeback/threads is 1.04× [95% CI", StringComparison.Ordinal)
+                                          && l.EndsWith("not faster by more than the 10% margin with confidence, so qcow2-sparse/none/threads stands", StringComparison.Ordinal));
         Assert.Equal(C("qcow2-sparse/none/threads"), d.Winner);
     }
 
@@ -335,10 +341,10 @@ public class AdvisorTests
     }
 
     [Fact]
-    public void The_tie_is_measured_against_the_candidate_most_surely_fast_not_a_lucky_wide_one()
+    public void A_less_simple_candidate_displaces_a_simpler_one_only_when_surely_faster_by_the_margin()
     {
         // Given a lucky none/native at 112k with three repeats [92k–138k], directsync/native well measured at 105k
-        // [98k–112k], and directsync/threads at 83k [72k–95k]
+        // [98k–112k], and the simpler directsync/threads at 83k [72k–95k]
         SubjectResult[] results =
         [
             QemuResultWithin("raw-prealloc/none/native", RandRead, 112_000, 92_000, 138_000),
@@ -348,16 +354,24 @@ public class AdvisorTests
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
 
-        // Then the tie is against directsync/native's interval (highest lower bound): threads is out of it, and the
-        // lucky none/native still ranks first by median
+        // Then the fastest is the one most surely fast (directsync/native, highest lower bound), not the lucky wide
+        // none/native that ranks first by median; directsync/native is 1.27× [1.09×–1.5×] threads: not surely 10%
+        // faster, so the simpler threads stands
         var p = Assert.Single(d.Profiles);
         Assert.Equal("raw-prealloc/none/native", p.Ranking[0].Candidate.Id);
-        Assert.Equal(Cs("raw-prealloc/none/native", "raw-prealloc/directsync/native"), p.Tie);
-        Assert.Equal(C("raw-prealloc/directsync/native"), p.Winner);
+        Assert.Equal(C("raw-prealloc/directsync/native"), p.Fastest);
+        Assert.Equal(Cs("raw-prealloc/none/native", "raw-prealloc/directsync/native", "raw-prealloc/directsync/threads"), p.Tie);
+        Assert.Equal(C("raw-prealloc/directsync/threads"), p.Winner);
+        Assert.InRange(p.FastestOverWinner!.Low, 1.0, 1.1);
+
+        // When the margin is 5%, the same intervals do show directsync/native surely more than 5% faster
+        var tight = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Margin = 0.05 });
+        Assert.Equal(C("raw-prealloc/directsync/native"), tight.Profiles[0].Winner);
+        Assert.DoesNotContain(C("raw-prealloc/directsync/threads"), tight.Profiles[0].Tie);
     }
 
     [Fact]
-    public void One_very_noisy_profile_does_not_make_a_slow_candidate_an_overall_tie()
+    public void Overall_the_ratio_combines_the_profiles_and_a_very_noisy_one_keeps_the_safer_candidate_until_it_is_measured()
     {
         // Given none/native at 100k [93k–107.5k] in both profiles, and directsync/native equal in reads but at 40k
         // [20k–85k] in writes (synced writes on a busy disk are noisy)
@@ -372,18 +386,30 @@ public class AdvisorTests
         // When deciding overall
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
 
-        // Then the profiles' errors combine in quadrature: directsync's score 0.63 reaches 0.92, below none's lower
-        // bound 0.95, so none wins overall (averaging the bounds would reach 0.956 above 0.93 and let the safer
-        // directsync win a tie it does not have)
+        // Then the scores are the geometric means (directsync 0.63 [..0.92], none 1 [0.95..]), and none is 1.58× as fast
+        // overall but with the writes' wide interval only [1.08×..]: not surely more than 10% faster, so the safer
+        // directsync stands — the race gives such a pair more repeats until the margin is settled
         var directsync = d.Overall.Single(o => o.Candidate.Id == "raw-prealloc/directsync/native");
         var none = d.Overall.Single(o => o.Candidate.Id == "raw-prealloc/none/native");
         Assert.Equal(0.6325, directsync.Score, 3);
         Assert.Equal(0.9236, directsync.ScoreHigh, 3);
         Assert.Equal(0.9500, none.ScoreLow, 3);
-        Assert.False(directsync.Tied);
-        Assert.Equal(C("raw-prealloc/none/native"), d.Winner);
-        // while in reads alone the two tie and the safer one wins
-        Assert.Equal(C("raw-prealloc/directsync/native"), d.Profiles.Single(p => p.Profile == RandRead).Winner);
+        Assert.True(directsync.Tied);
+        Assert.Equal(C("raw-prealloc/directsync/native"), d.Winner);
+        Assert.Equal(C("raw-prealloc/none/native"), d.Fastest);
+        Assert.Equal(1.581, d.FastestOverWinner!.Ratio, 3);
+        Assert.InRange(d.FastestOverWinner.Low, 1.0, 1.1);
+        var profiles = new List<(double, IReadOnlyList<(Core.Tuning.Candidate, Statistic)>)>();
+        foreach (var p in d.Profiles)
+        {
+            profiles.Add((p.Weight, [.. p.Ranking.Select(r => (r.Candidate, r.Basis))]));
+        }
+        Assert.All(Race.SelectOverallContenders(profiles), Assert.NotEmpty);
+
+        // And once the writes are measured to ±10%, none is surely faster overall and wins
+        var measured = results.Select(r => r.Profile == RandWrite && r.Subject.ToString() == "raw-prealloc/directsync/native"
+            ? r with { Iops = r.Iops with { CiLow = 36_000, CiHigh = 44_000 } } : r).ToList();
+        Assert.Equal(C("raw-prealloc/none/native"), Advisor.Decide(measured, Qemu72, AdvisorConstraints.Default).Winner);
     }
 }
 
