@@ -4,6 +4,7 @@ using KvmTune.Core.Tuning;
 using KvmTune.Host.Backends;
 using KvmTune.Host.Engines;
 using KvmTune.Host.Measurement;
+using KvmTune.Host.Processes;
 using Spectre.Console;
 
 namespace KvmTune.Cli.Commands;
@@ -35,7 +36,7 @@ internal static class BenchSession
             {
                 engines[kind] = EngineRegistry.Create(kind)
                     ?? throw new InputException($"--engine {kind.ToName()}: the {kind.ToName()} engine is not available in this build");
-                HostTools.Require(EngineRegistry.Program(kind));
+                ToolRegistry.Default.Require(EngineRegistry.Program(kind));
             }
             await using var factory = new BackendFactory(backendOptions);
             // Device safety checks, root for loop devices, device-mapper for LVM, free space: before anything is created.
