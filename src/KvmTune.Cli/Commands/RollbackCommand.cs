@@ -141,7 +141,7 @@ internal sealed class RollbackCommand(CliOutput output) : Command<RollbackComman
         if (to is null)
         {
             return store.LatestToRestore(key, name)
-                ?? throw new InputException($"{name}: no backup to restore in {store.DirectoryFor(key)} (see kvmtune rollback --domain {name} --list)");
+                ?? throw new InputException($"{name}: no backups to restore in {store.DirectoryFor(key)} (see kvmtune rollback --domain {name} --list)");
         }
         var byName = store.List(key, name).FirstOrDefault(b => b.FileName == to || b.FileName == to + ".xml");
         if (byName is not null)

@@ -92,6 +92,8 @@ public sealed class BackendFactoryTests
         var attached = TestProcess.Run("losetup", ["-j", created.File!]);
         Assert.Contains(created.Target.Path + ":", attached.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(BlockDevices.ReadSys(Path.GetFileName(created.Target.Path), "loop/dio") == "1", created.DirectIo);
+        // And the image's identity was recorded for the clean-up of a killed run
+        Assert.Equal(LinuxFile.IdentityOf(created.File!), ScratchLoopRecord.Read(created.File! + ".loop"));
 
         // When it is disposed
         var file = created.File!;
@@ -101,6 +103,7 @@ public sealed class BackendFactoryTests
         Assert.Empty(created.CleanupErrors);
         Assert.Equal("", TestProcess.Run("losetup", ["-j", file]).StandardOutput.Trim());
         Assert.False(File.Exists(file));
+        Assert.False(File.Exists(file + ".loop"));
     }
 
     [Fact]
@@ -177,6 +180,17 @@ public sealed class BackendFactoryTests
         using var factory = new BackendFactory(new BackendOptions());
         var error = Assert.Throws<InputException>(() => factory.Validate([Backend.Lvm], Size));
         Assert.Equal("backend lvm: needs --vg", error.Message);
+    }
+
+    [Theory]
+    [InlineData("-vg")]
+    [InlineData("--all")]
+    [InlineData("vg/other")]
+    public void A_volume_group_name_lvm_would_read_as_an_option_or_a_path_is_refused_before_any_tool_runs(string vg)
+    {
+        var e = Assert.Throws<InputException>(() => new BackendFactory(new BackendOptions { VolumeGroup = vg }));
+
+        Assert.Contains($"--vg '{vg}': not a valid LVM volume group name", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
