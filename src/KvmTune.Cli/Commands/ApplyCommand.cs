@@ -261,7 +261,7 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
         ReplaceStatus.NotStarted => "nothing written",
         ReplaceStatus.Refused => $"libvirt refused the change; the definition is unchanged; backup {outcome.Backup?.Path}",
         ReplaceStatus.Restored => $"the previous definition was restored; backup {outcome.Backup?.Path}",
-        _ => $"restoring failed: run 'kvmtune rollback --domain {outcome.Backup?.Domain} --to {outcome.Backup?.FileName}'",
+        _ => $"restoring failed: run 'kvmtune rollback --domain {outcome.Backup?.Domain} --to {outcome.Backup?.FileName} --yes'",
     };
 
     private static TuningPolicy LoadPolicy(Settings settings)
