@@ -113,7 +113,7 @@ internal static class ApplyRendering
         DomainApplyStatus.NotWritten => "nothing written",
         DomainApplyStatus.RefusedByLibvirt => $"libvirt refused the change; the definition is unchanged; backup {d.Backup?.Path}",
         DomainApplyStatus.Restored => $"the previous definition was restored; backup {d.Backup?.Path}",
-        _ => $"restoring failed: run 'kvmtune rollback --domain {d.Backup?.Domain} --to {d.Backup?.FileName}'",
+        _ => $"restoring failed: run 'kvmtune rollback --domain {d.Backup?.Domain} --to {d.Backup?.FileName} --yes'",
     };
 
     private static string Status(DomainApplyStatus status) => status switch

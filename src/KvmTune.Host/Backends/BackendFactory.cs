@@ -3,6 +3,7 @@ using KvmTune.Core;
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Devices;
 using KvmTune.Host.Engines;
+using KvmTune.Host.Files;
 using KvmTune.Host.Native;
 using KvmTune.Host.Processes;
 
@@ -32,9 +33,14 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
     public BackendFactory(BackendOptions options)
     {
         _options = options;
+        ArgumentNullException.ThrowIfNull(options);
         if (options.ScratchDirectory is { } dir && !Directory.Exists(dir))
         {
             throw new InputException($"--dir {dir}: no such directory");
+        }
+        if (options.VolumeGroup is { } vg)
+        {
+            LvmSetupPlan.ValidateName(vg);
         }
         LiveFactories.Add(this);
     }
@@ -49,14 +55,14 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
     public static string? UnavailableReason(Backend backend, BackendOptions options) => backend switch
     {
         Backend.Loop when !Environment.IsPrivilegedProcess => "loop devices need root (losetup)",
-        Backend.Loop when HostProcess.Which("losetup") is null => "losetup is missing (Debian package mount)",
+        Backend.Loop when ToolRegistry.Default.Find("losetup") is null => $"losetup is {ToolRegistry.Missing("losetup")}",
         Backend.Device when options.Device is null => "needs --device",
         Backend.Lvm when options.VolumeGroup is null => "needs --vg",
         Backend.Lvm when !BlockDevices.DeviceMapperPresent =>
             "LVM needs device-mapper, which this kernel lacks (no /sys/module/dm_mod, no /dev/mapper/control)",
-        Backend.Lvm when HostProcess.Which("lvcreate") is null => "lvcreate is missing (Debian package lvm2)",
+        Backend.Lvm when ToolRegistry.Default.Find("lvcreate") is null => $"lvcreate is {ToolRegistry.Missing("lvcreate")}",
         Backend.Lvm or Backend.Device => null,
-        _ when HostProcess.Which("qemu-img") is null => "qemu-img is missing (Debian package qemu-utils)",
+        _ when ToolRegistry.Default.Find("qemu-img") is null => $"qemu-img is {ToolRegistry.Missing("qemu-img")}",
         _ => null,
     };
 
@@ -85,7 +91,8 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         }
         if (requested.Contains(Backend.Lvm))
         {
-            var vgs = HostProcess.Run("vgs", ["--noheadings", "-o", "vg_name", _options.VolumeGroup!]);
+            // After "--": a name is never read as an option.
+            var vgs = ToolRunner.Run(ToolCommand.For("vgs").WithArguments(["--noheadings", "-o", "vg_name", "--", _options.VolumeGroup!]).WithTimeout(TimeSpan.FromMinutes(2)));
             if (!vgs.Succeeded)
             {
                 throw new InputException($"--vg {_options.VolumeGroup}: {vgs.Message}");
@@ -201,7 +208,7 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         ToolResult result;
         try
         {
-            result = await HostProcess.RunAsync("qemu-img", arguments, cancellationToken).ConfigureAwait(false);
+            result = await ToolRunner.RunAsync(ToolCommand.For("qemu-img").WithArguments(arguments), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -219,13 +226,17 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
     private async Task<ScratchBackend> CreateLoopAsync(long sizeBytes, CancellationToken cancellationToken)
     {
         var file = await CreateImageFileAsync(Backend.Loop, sizeBytes, cancellationToken).ConfigureAwait(false);
+        string? record = null;
         try
         {
+            // The image's identity is recorded before the loop device exists: a run killed in between leaves a record
+            // the clean-up recognises the loop device by (device and inode, never the file name).
+            record = ScratchLoopRecord.Write(file);
             // Direct I/O on the backing file keeps the host page cache out of the block path, as with a real disk.
-            var attach = await HostProcess.RunAsync("losetup", ["--find", "--show", "--direct-io=on", file], CancellationToken.None).ConfigureAwait(false);
+            var attach = await ToolRunner.RunAsync(ToolCommand.For("losetup").WithArguments(["--find", "--show", "--direct-io=on", "--", file]), CancellationToken.None).ConfigureAwait(false);
             if (!attach.Succeeded)
             {
-                attach = await HostProcess.RunAsync("losetup", ["--find", "--show", file], CancellationToken.None).ConfigureAwait(false);
+                attach = await ToolRunner.RunAsync(ToolCommand.For("losetup").WithArguments(["--find", "--show", "--", file]), CancellationToken.None).ConfigureAwait(false);
             }
             if (!attach.Succeeded)
             {
@@ -233,11 +244,15 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
             }
             var device = attach.StandardOutput.Trim();
             var directIo = BlockDevices.ReadSys(Path.GetFileName(device), "loop/dio") == "1";
-            return new ScratchBackend(Backend.Loop, new MeasureTarget(device, "raw", IsBlock: true, device), sizeBytes, file, device, null, directIo);
+            return new ScratchBackend(Backend.Loop, new MeasureTarget(device, "raw", IsBlock: true, device), sizeBytes, file, device, null, directIo) { LoopRecord = record };
         }
         catch
         {
             File.Delete(file);
+            if (record is not null)
+            {
+                File.Delete(record);
+            }
             throw;
         }
     }
@@ -246,9 +261,8 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
     {
         var vg = _options.VolumeGroup!;
         var name = ScratchNames.LogicalVolume(Environment.ProcessId, Interlocked.Increment(ref _sequence));
-        var result = await HostProcess.RunAsync(
-            "lvcreate",
-            ["--yes", "--wipesignatures", "y", "--zero", "y", "--name", name, "--size", $"{sizeBytes.ToString(CultureInfo.InvariantCulture)}b", vg],
+        var result = await ToolRunner.RunAsync(
+            ToolCommand.For("lvcreate").WithArguments(["--yes", "--wipesignatures", "y", "--zero", "y", "--name", name, "--size", $"{sizeBytes.ToString(CultureInfo.InvariantCulture)}b", "--", vg]),
             cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
@@ -258,7 +272,7 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         return new ScratchBackend(Backend.Lvm, new MeasureTarget(path, "raw", IsBlock: true, path), sizeBytes, null, null, $"{vg}/{name}", directIo: false);
     }
 
-    /// <summary>Creates the scratch directory when missing and writes this process's owner marker into it.</summary>
+    /// <summary>Creates the scratch directory when missing (private, in the data directory) and writes this process's owner marker into it.</summary>
     private string PrepareScratchDirectory()
     {
         var dir = ScratchDirectory;
@@ -266,9 +280,12 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         {
             if (_marker is null)
             {
-                Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                if (_options.ScratchDirectory is null)
+                {
+                    DataDirectory.Sub("scratch");
+                }
                 var marker = Path.Combine(dir, ScratchNames.OwnerMarker(Environment.ProcessId));
-                File.WriteAllText(marker, ProcessIdentity.Current + "\n");
+                DurableFile.WritePrivate(marker, System.Text.Encoding.ASCII.GetBytes(ProcessIdentity.Current + "\n"));
                 _marker = marker;
             }
         }

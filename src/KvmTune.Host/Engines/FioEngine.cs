@@ -1,6 +1,5 @@
-using CliWrap;
-using CliWrap.Buffered;
 using KvmTune.Core.Measurement;
+using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Engines;
 
@@ -24,7 +23,7 @@ public sealed class FioEngine : IMeasurementEngine
         {
             throw new ArgumentException($"the host engine cannot run on the qcow2 image itself ({target.Path}); BackingPath must be a raw file", nameof(target));
         }
-        var fio = HostTools.Require("fio");
+        ToolRegistry.Default.Require("fio");
         var workDir = Directory.CreateTempSubdirectory("kvmtune-fio-");
         try
         {
@@ -42,9 +41,8 @@ public sealed class FioEngine : IMeasurementEngine
                 args = FioJobBuilder.Arguments(target, profile, options, logPrefix);
             }
             var started = DateTimeOffset.UtcNow;
-            var result = await Cli.Wrap(fio).WithArguments(args).WithWorkingDirectory(workDir.FullName)
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+            var result = await ToolRunner.RunAsync(ToolCommand.For("fio").WithArguments(args).WithWorkingDirectory(workDir.FullName), cancellationToken)
+                .ConfigureAwait(false);
             if (result.ExitCode != 0)
             {
                 throw new InvalidOperationException($"fio failed on {target.BackingPath} (exit {result.ExitCode}): {result.StandardError.Trim()}");

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
-using CliWrap;
-using CliWrap.Buffered;
 using KvmTune.Core;
 using KvmTune.Core.Measurement;
+using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Engines;
 
@@ -84,10 +83,7 @@ public static class FioJobBuilder
         {
             throw new InputException($"--fio-job {path}: file not found");
         }
-        var fio = HostTools.Require("fio");
-        var result = await Cli.Wrap(fio).WithArguments(["--parse-only", path])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+        var result = await ToolRunner.RunAsync(ToolCommand.For("fio").WithArguments(["--parse-only", path]), cancellationToken).ConfigureAwait(false);
         var message = (result.StandardError + "\n" + result.StandardOutput).Split('\n')
             .Select(l => l.Trim()).FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase) || l.StartsWith("fio:", StringComparison.Ordinal));
         if (result.ExitCode != 0)

@@ -189,14 +189,14 @@ public sealed class GuestEngine(GuestEngineOptions options) : IMeasurementEngine
                     ? libvirt
                     : throw new GuestException($"libvirtd does not answer on {Options.LibvirtUri}");
             case GuestLauncherKind.Qemu:
-                Tools.Require("qemu-system-x86_64");
+                GuestTools.Require("qemu-system-x86_64");
                 return new QemuMicroVm();
             default:
                 if (await libvirt.AvailableAsync(cancellationToken).ConfigureAwait(false))
                 {
                     return libvirt;
                 }
-                Tools.Require("qemu-system-x86_64");
+                GuestTools.Require("qemu-system-x86_64");
                 return new QemuMicroVm();
         }
     }

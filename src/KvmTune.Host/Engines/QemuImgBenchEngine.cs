@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text;
-using CliWrap;
-using CliWrap.Buffered;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Measurement;
 using KvmTune.Host.Native;
+using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Engines;
 
@@ -117,7 +116,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         Subject subject, WorkloadProfile profile, MeasureOptions options, int repeat, MemoryCgroup? cgroup,
         Func<bool, long, IReadOnlyList<string>> arguments, CancellationToken cancellationToken, bool syncedWrites = false)
     {
-        var qemuImg = HostTools.Require("qemu-img");
+        ToolRegistry.Default.Require("qemu-img");
         var parts = profile.ReadWrite is "randrw" or "rw"
             ? new[] { (Write: false, Share: profile.ReadPercent / 100.0), (Write: true, Share: 1 - (profile.ReadPercent / 100.0)) }
             : [(Write: profile.Writes, Share: 1.0)];
@@ -130,10 +129,10 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
             var key = (subject, profile.Name, write, cgroup is not null);
             if (!_rates.TryGetValue(key, out var rate))
             {
-                rate = await CalibrateAsync(qemuImg, arguments, write, profile, write && syncedWrites, cgroup, cancellationToken).ConfigureAwait(false);
+                rate = await CalibrateAsync(arguments, write, profile, write && syncedWrites, cgroup, cancellationToken).ConfigureAwait(false);
             }
             var count = Math.Max(profile.IoDepth * 4L, (long)(rate * options.Duration.TotalSeconds * share));
-            var output = await RunAsync(qemuImg, arguments(write, count), cgroup, Watchdog(options.Duration), cancellationToken).ConfigureAwait(false);
+            var output = await RunAsync(arguments(write, count), cgroup, Watchdog(options.Duration), cancellationToken).ConfigureAwait(false);
             raw.Append(output);
             var result = QemuImgBenchParser.Parse(output);
             _rates[key] = result.Iops;
@@ -145,7 +144,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
     }
 
 
-    private static async Task<double> CalibrateAsync(string qemuImg, Func<bool, long, IReadOnlyList<string>> arguments, bool write, WorkloadProfile profile, bool synced, MemoryCgroup? cgroup, CancellationToken cancellationToken)
+    private static async Task<double> CalibrateAsync(Func<bool, long, IReadOnlyList<string>> arguments, bool write, WorkloadProfile profile, bool synced, MemoryCgroup? cgroup, CancellationToken cancellationToken)
     {
         // Usually one or two processes: 8 MB of requests (2 000 × 4 KiB) first, tenfold until the run lasts 20 ms.
         // Writes that are synced one by one (the commit pattern, writethrough, directsync) start at 200 requests: on a
@@ -153,7 +152,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         long count = Math.Max(profile.IoDepth * 4L, profile.SyncEveryWrite || synced ? 200 : (8L << 20) / profile.BlockSize);
         while (true)
         {
-            var result = QemuImgBenchParser.Parse(await RunAsync(qemuImg, arguments(write, count), cgroup, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false));
+            var result = QemuImgBenchParser.Parse(await RunAsync(arguments(write, count), cgroup, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false));
             if (result.Seconds >= 0.02 || count >= 100_000_000)
             {
                 return result.Iops;
@@ -165,20 +164,12 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
     /// <summary>A run planned for <paramref name="duration"/> that takes twenty times longer (at least a minute) is killed.</summary>
     private static TimeSpan Watchdog(TimeSpan duration) => TimeSpan.FromSeconds(Math.Max(60, duration.TotalSeconds * 20));
 
-    private static async Task<string> RunAsync(string qemuImg, IReadOnlyList<string> args, MemoryCgroup? cgroup, TimeSpan watchdog, CancellationToken cancellationToken)
+    private static async Task<string> RunAsync(IReadOnlyList<string> args, MemoryCgroup? cgroup, TimeSpan watchdog, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(watchdog);
         // In a cgroup the process joins it before exec, so every page it dirties is charged there.
-        var command = cgroup is null
-            ? Cli.Wrap(qemuImg).WithArguments(args)
-            : Cli.Wrap("/bin/sh").WithArguments(["-c", "echo $$ > \"$1\" && shift && exec \"$@\"", "sh", cgroup.ProcsFile, qemuImg, .. args]);
-        BufferedCommandResult result;
-        try
-        {
-            result = await command.WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        var command = ToolCommand.For("qemu-img").WithArguments(args).WithTimeout(watchdog).WithCgroup(cgroup?.Path);
+        var result = await ToolRunner.RunAsync(command, cancellationToken).ConfigureAwait(false);
+        if (result.TimedOut)
         {
             throw new InvalidOperationException($"qemu-img bench did not finish within {watchdog.TotalSeconds:0} s (watchdog): {string.Join(' ', args)}");
         }

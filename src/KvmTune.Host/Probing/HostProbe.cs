@@ -29,8 +29,14 @@ public static class HostProbe
         var tools = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var tool in new[] { "qemu-system-x86_64", "qemu-img", "qemu-storage-daemon", "virsh", "libvirtd", "fio" })
         {
-            var result = await HostProcess.RunAsync(tool, ["--version"], cancellationToken).ConfigureAwait(false);
-            tools[tool] = result.ExitCode == 127 ? null : result.StandardOutput + result.StandardError;
+            if (ToolRegistry.Default.Find(tool) is null)
+            {
+                tools[tool] = null;
+                continue;
+            }
+            var result = await ToolRunner.RunAsync(ToolCommand.For(tool).WithArguments(["--version"]).WithTimeout(TimeSpan.FromSeconds(30)), cancellationToken)
+                .ConfigureAwait(false);
+            tools[tool] = result.StandardOutput + result.StandardError;
         }
 
         scratchDirectory = Path.GetFullPath(scratchDirectory);
@@ -71,12 +77,12 @@ public static class HostProbe
                 var virsh = inputs.ToolOutputs.GetValueOrDefault("virsh");
                 var daemon = inputs.ToolOutputs.GetValueOrDefault("libvirtd");
                 var version = ProbeParsers.ToolVersion(daemon) ?? ProbeParsers.ToolVersion(virsh) ?? ProbeParsers.LibvirtLibraryVersion(inputs.LibvirtLibrary);
-                tools.Add(new ToolVersion(tool, version, version ?? ToolPackages.Missing("libvirtd")));
+                tools.Add(new ToolVersion(tool, version, version ?? ToolRegistry.Missing("libvirtd")));
                 continue;
             }
             var output = inputs.ToolOutputs.GetValueOrDefault(tool);
             var parsed = ProbeParsers.ToolVersion(output);
-            tools.Add(new ToolVersion(tool, parsed, parsed ?? (output is null ? ToolPackages.Missing(tool) : "unknown version")));
+            tools.Add(new ToolVersion(tool, parsed, parsed ?? (output is null ? ToolRegistry.Missing(tool) : "unknown version")));
         }
 
         var (accelerator, reason) = DecideAccelerator(inputs.KvmDevicePresent, inputs.KvmDeviceAccessible, ProbeParsers.CpuFlags(inputs.CpuInfo), inputs.KvmPvmModule);

@@ -152,7 +152,11 @@ public static class HostPaths
         {
             return lvm;
         }
-        var lvs = HostProcess.Run("lvs", ["--noheadings", "-o", "segtype", path]);
+        if (ToolRegistry.Default.Find("lvs") is null)
+        {
+            return null;
+        }
+        var lvs = ToolRunner.Run(ToolCommand.For("lvs").WithArguments(["--noheadings", "-o", "segtype", "--", path]));
         return lvs.Succeeded ? lvs.StandardOutput.Trim() == "thin" : null;
     }
 }

@@ -99,8 +99,19 @@ public static class ApplyService
         ArgumentNullException.ThrowIfNull(request);
         using var connection = LibvirtInput.Open(request.Connect, readWrite: request.Write);
         var domains = LibvirtInput.Select(connection, request.Domains, request.All);
+        var locks = new List<DomainLock>();
         try
         {
+            if (request.Write)
+            {
+                // One writer per domain (URI + UUID) from the plan to the verify: another apply or rollback of the same
+                // domain waits, so neither works from a definition the other is replacing. Taken in key order, so two
+                // applies over overlapping domains cannot wait on each other.
+                foreach (var key in domains.Where(d => d.IsPersistent).Select(DomainKey.Of).Distinct().OrderBy(k => k.ToString(), StringComparer.Ordinal))
+                {
+                    locks.Add(DomainLock.Acquire(key, DomainDefinitionWriter.DefaultLockWait));
+                }
+            }
             var facts = connection.HostFacts();
             var planned = new List<(LibvirtDomain Domain, DomainApply Apply)>();
             foreach (var domain in domains)
@@ -147,8 +158,9 @@ public static class ApplyService
                     continue;
                 }
                 var plan = apply.Plan!;
+                var key = DomainKey.Of(domain);
                 var outcome = writer.Replace(connection, domain.Name, plan.OriginalXml, plan.EditedXml, "before-apply",
-                    readBack => plan.Verify(DomainDocument.Parse(readBack, domain.Name)));
+                    readBack => plan.Verify(DomainDocument.Parse(readBack, domain.Name)), locks.Single(l => l.Key == key));
                 if (!outcome.Succeeded)
                 {
                     results[i] = apply with { Status = Failure(outcome.Status), Backup = outcome.Backup, Problems = outcome.Problems };
@@ -172,6 +184,10 @@ public static class ApplyService
         }
         finally
         {
+            foreach (var l in locks)
+            {
+                l.Dispose();
+            }
             foreach (var d in domains)
             {
                 d.Dispose();

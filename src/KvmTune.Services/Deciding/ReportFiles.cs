@@ -30,12 +30,12 @@ public static class ReportFiles
         }
     }
 
-    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> (temporary file, fsync, rename); returns the full path.</summary>
+    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> durably (<see cref="DurableFile"/>: a regular file only, temporary file, fsync, rename); returns the full path.</summary>
     public static string Write(string path, string content, string option)
     {
         CheckWritable(path, option);
         var full = Path.GetFullPath(path);
-        AtomicFileWriter.Write(full, content);
+        DurableFile.WriteText(full, content);
         return full;
     }
 }

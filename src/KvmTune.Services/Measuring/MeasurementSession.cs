@@ -6,6 +6,7 @@ using KvmTune.Host.Backends;
 using KvmTune.Host.Engines;
 using KvmTune.Host.Measurement;
 using KvmTune.Host.Probing;
+using KvmTune.Host.Processes;
 using KvmTune.Services.Stores;
 
 namespace KvmTune.Services.Measuring;
@@ -71,7 +72,7 @@ public static class MeasurementSession
             {
                 engines[kind] = EngineRegistry.Create(kind)
                     ?? throw new InputException($"--engine {kind.ToName()}: the {kind.ToName()} engine is not available in this build");
-                HostTools.Require(EngineRegistry.Program(kind));
+                ToolRegistry.Default.Require(EngineRegistry.Program(kind));
             }
             await using var factory = new BackendFactory(request.Storage);
             // Device safety checks, root for loop devices, device-mapper for LVM, free space: before anything is created.

@@ -1,5 +1,6 @@
 using KvmTune.Core;
 using KvmTune.Host;
+using KvmTune.Host.Files;
 using KvmTune.Storage;
 
 namespace KvmTune.Services.Stores;
@@ -9,12 +10,24 @@ public static class RunStores
 {
     public static string DefaultPath => Path.Combine(DataDirectory.Path, SqliteRunStore.DefaultFileName);
 
-    /// <summary>Opens the store for writing, creating the data directory and the database when missing.</summary>
+    /// <summary>
+    /// Opens the store for writing, creating the data directory and the database when missing. The database holds host
+    /// facts and domain XML: it is created 0600 (SQLite gives its journal the same mode), and the default one in the
+    /// private data directory is tightened to 0600 when it is looser.
+    /// </summary>
     public static SqliteRunStore OpenForWriting(string? path = null)
     {
+        var isDefault = path is null || Path.GetFullPath(path) == Path.GetFullPath(DefaultPath);
         path ??= DefaultPath;
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (isDefault)
+        {
+            DataDirectory.Ensure();
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!, PrivateDirectory.Mode);
+        }
+        DurableFile.EnsurePrivateFile(path, tighten: isDefault);
         return new SqliteRunStore(path);
     }
 

@@ -25,20 +25,20 @@ internal sealed class NovaConfFile
     /// <summary>A fresh parse of the file's text (each edit starts from the original).</summary>
     public NovaConf Parse() => NovaConf.Parse(Text, Path);
 
+    /// <summary>nova.conf files larger than this are refused (a real one is a few hundred KiB at most).</summary>
+    public const long MaxBytes = 16L << 20;
+
     public static NovaConfFile Load(string path)
     {
         if (Directory.Exists(path))
         {
             throw new InputException($"{path}: is a directory, not a nova.conf");
         }
-        if (!File.Exists(path))
-        {
-            throw new InputException($"{path}: no such file");
-        }
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // Refuses a device node, FIFO or socket before opening it (a FIFO would block, /dev/zero never ends).
+            bytes = DurableFile.ReadRegular(path, MaxBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -47,7 +47,7 @@ internal sealed class NovaConfFile
         string text;
         try
         {
-            text = AtomicFileWriter.Utf8.GetString(bytes);
+            text = DurableFile.Utf8.GetString(bytes);
         }
         catch (DecoderFallbackException e)
         {
@@ -107,31 +107,42 @@ internal static class NovaConfEdit
         return UnifiedDiff.Create(file.Text, edited.ToText(), $"a/{file.Path.TrimStart('/')}", $"b/{file.Path.TrimStart('/')}");
     }
 
-    /// <summary>Backup, atomic write, read back. Returns the exit code; on failure the file is unchanged.</summary>
+    /// <summary>
+    /// Backup (complete or absent), durable write (mode, owner, extended attributes and hard links kept), read back.
+    /// Returns the exit code; on failure the file is unchanged.
+    /// </summary>
     public static int Write(CliOutput output, NovaConfFile file, string newText, string? backupDirectory)
     {
+        // A device node, FIFO or socket is refused (exit 2) before the backup.
+        DurableFile.RefuseSpecial(file.Path);
         try
         {
-            if (!File.ReadAllBytes(file.Path).AsSpan().SequenceEqual(file.Bytes))
+            var now = DurableFile.ReadRegular(file.Path, NovaConfFile.MaxBytes);
+            if (!now.AsSpan().SequenceEqual(file.Bytes))
             {
                 output.Error.WriteLine($"kvmtune: {file.Path} changed while it was being edited; nothing written");
                 return ExitCodes.Failure;
             }
-            var backup = AtomicFileWriter.Backup(file.Path, backupDirectory ?? DefaultBackupDirectory, DateTimeOffset.UtcNow);
+            var directory = backupDirectory is null ? DefaultBackupDirectory : Path.GetFullPath(backupDirectory);
+            if (backupDirectory is not null)
+            {
+                Directory.CreateDirectory(directory, PrivateDirectory.Mode);
+            }
+            var backup = DurableFile.Backup(Path.GetFileName(file.Path), file.Bytes, directory, DateTimeOffset.UtcNow);
             output.Error.WriteLine($"backup: {backup}");
-            AtomicFileWriter.Write(file.Path, newText);
-            if (File.ReadAllText(file.Path, AtomicFileWriter.Utf8) != newText)
+            var written = DurableFile.WriteText(file.Path, newText);
+            if (File.ReadAllText(file.Path, DurableFile.Utf8) != newText)
             {
                 output.Error.WriteLine($"kvmtune: {file.Path} does not read back as written; the previous content is in {backup}");
                 return ExitCodes.Failure;
             }
+            output.Error.WriteLine(written.Describe());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             output.Error.WriteLine($"kvmtune: {file.Path}: {e.Message}; the file is unchanged");
             return ExitCodes.Failure;
         }
-        output.Error.WriteLine($"wrote {file.Path}");
         return ExitCodes.Ok;
     }
 
