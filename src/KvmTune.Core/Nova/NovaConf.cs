@@ -1,3 +1,4 @@
+using KvmTune.Core.Input;
 using KvmTune.Core.Rules;
 
 namespace KvmTune.Core.Nova;
@@ -133,7 +134,7 @@ public sealed class NovaConf
         if (imagesType is not null && !ImageTypes.Contains(imagesType.Value))
         {
             findings.Add(new(NovaConfCodes.UnknownImagesType, Severity.Error, "libvirt", "images_type", imagesType.FirstLine,
-                $"images_type = {imagesType.Value}: not one of {string.Join('|', ImageTypes)}; oslo.config refuses the value and nova-compute fails"));
+                $"images_type = {InputText.Quote(imagesType.Value)}: not one of {string.Join('|', ImageTypes)}; oslo.config refuses the value and nova-compute fails"));
         }
         if (imagesType?.Value == "lvm" && ImagesVolumeGroup is null)
         {
@@ -146,20 +147,20 @@ public sealed class NovaConf
             if (entry is not null && Bool(section, key) is null)
             {
                 findings.Add(new(NovaConfCodes.BadBoolean, Severity.Error, section, key, entry.FirstLine,
-                    $"{key} = {entry.Value}: not a boolean (true/false, yes/no, on/off, 1/0); oslo.config refuses the value"));
+                    $"{key} = {InputText.Quote(entry.Value)}: not a boolean (true/false, yes/no, on/off, 1/0); oslo.config refuses the value"));
             }
         }
         var preallocate = Option("DEFAULT", "preallocate_images");
         if (preallocate is not null && preallocate.Value is not ("none" or "space"))
         {
             findings.Add(new(NovaConfCodes.UnknownPreallocate, Severity.Error, "DEFAULT", "preallocate_images", preallocate.FirstLine,
-                $"preallocate_images = {preallocate.Value}: not none|space; oslo.config refuses the value"));
+                $"preallocate_images = {InputText.Quote(preallocate.Value)}: not none|space; oslo.config refuses the value"));
         }
         var discard = Option("libvirt", "hw_disk_discard");
         if (discard is not null && discard.Value.Length > 0 && discard.Value is not ("ignore" or "unmap"))
         {
             findings.Add(new(NovaConfCodes.UnknownDiscard, Severity.Error, "libvirt", "hw_disk_discard", discard.FirstLine,
-                $"hw_disk_discard = {discard.Value}: not ignore|unmap; oslo.config refuses the value"));
+                $"hw_disk_discard = {InputText.Quote(discard.Value)}: not ignore|unmap; oslo.config refuses the value"));
         }
         foreach (var (section, key) in KnownKeys)
         {
@@ -191,24 +192,24 @@ public sealed class NovaConf
             if (!entry.HasEquals)
             {
                 findings.Add(new(NovaConfCodes.UnknownMode, Severity.Error, "libvirt", key, entry.Line,
-                    $"{key}: '{entry.Text}' is not TYPE=MODE; {consequence}"));
+                    $"{key}: '{InputText.Quote(entry.Text)}' is not TYPE=MODE; {consequence}"));
                 continue;
             }
             if (!modes.Contains(entry.Mode))
             {
                 findings.Add(new(NovaConfCodes.UnknownMode, Severity.Error, "libvirt", key, entry.Line,
-                    $"{key}: unknown mode '{entry.Mode}' for type '{entry.Type}' (expected {string.Join('|', modes)}); {consequence}"));
+                    $"{key}: unknown mode '{InputText.Quote(entry.Mode)}' for type '{InputText.Quote(entry.Type)}' (expected {string.Join('|', modes)}); {consequence}"));
                 continue;
             }
             if (!types.Contains(entry.Type))
             {
                 findings.Add(new(NovaConfCodes.UnknownType, Severity.Warning, "libvirt", key, entry.Line,
-                    $"{key}: unknown source type '{entry.Type}' (expected {string.Join('|', types)}); no disk has it, so '{entry.Text}' has no effect"));
+                    $"{key}: unknown source type '{InputText.Quote(entry.Type)}' (expected {string.Join('|', types)}); no disk has it, so '{InputText.Quote(entry.Text)}' has no effect"));
             }
             if (seen.TryGetValue(entry.Type, out var earlier))
             {
                 findings.Add(new(NovaConfCodes.RepeatedKey, Severity.Warning, "libvirt", key, earlier.Line,
-                    $"{key}: type '{entry.Type}' is given again ('{entry.Text}'); the later entry wins and '{earlier.Text}' is ignored"));
+                    $"{key}: type '{InputText.Quote(entry.Type)}' is given again ('{InputText.Quote(entry.Text)}'); the later entry wins and '{InputText.Quote(earlier.Text)}' is ignored"));
             }
             seen[entry.Type] = entry;
         }

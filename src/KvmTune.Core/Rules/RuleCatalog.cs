@@ -14,6 +14,7 @@ public static class RuleCatalog
         new IoTuneTotalWithReadWriteRule(),
         new ShareableNeedsCacheNoneRule(),
         new IoUringHostTooOldRule(),
+        new DuplicateTargetRule(),
         new UnsafeCacheRule(),
         new MigrationUnsafeCacheRule(),
         new ImplicitCacheRule(),
