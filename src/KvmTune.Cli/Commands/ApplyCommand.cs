@@ -1,3 +1,4 @@
+using KvmTune.Host.Input;
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -281,16 +282,7 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
             return report.Recommendation.Policy;
         }
         var path = settings.Policy!;
-        string json;
-        try
-        {
-            json = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"{path}: cannot read the policy: {e.Message}", e);
-        }
-        return TuningPolicy.Parse(json, path);
+        return TuningPolicy.Parse(InputFiles.ReadText(path, Core.Input.InputLimits.PolicyBytes, "policy"), path);
     }
 
     private void Describe(string name, DomainEditPlan plan, bool running, TuningPolicy policy, Settings settings)

@@ -276,7 +276,7 @@ public sealed class IniDocument
             {
                 if (!line.EndsWith(']'))
                 {
-                    throw new InputException($"{source}:{lineNo}: invalid section header: a line starting with '[' must end with ']' (the line is not shown)");
+                    throw new InputException($"{source}:{lineNo}: invalid section header: a line starting with [ must end with ] (the line is not shown)");
                 }
                 if (line.Length <= 2)
                 {

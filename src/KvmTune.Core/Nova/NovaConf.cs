@@ -31,7 +31,70 @@ public sealed class NovaConf
     /// <inheritdoc cref="TrueValues"/>
     public static IReadOnlyList<string> FalseValues { get; } = ["false", "0", "off", "no"];
 
-    private NovaConf(IniDocument document) => Document = document;
+    // For a merged configuration: the first line of each file in the joined document, and the file's name.
+    private readonly IReadOnlyList<(int FirstLine, string Source)> _files;
+
+    private NovaConf(IniDocument document, IReadOnlyList<(int FirstLine, string Source)>? files = null)
+    {
+        Document = document;
+        _files = files ?? [(1, document.SourceName ?? "nova.conf")];
+    }
+
+    /// <summary>The files this configuration was read from, in the order oslo.config reads them (later ones win).</summary>
+    public IReadOnlyList<string> Files => _files.Select(f => f.Source).ToList();
+
+    /// <summary>True for a configuration merged from several files (<see cref="Merge"/>): it cannot be edited.</summary>
+    public bool IsMerged => _files.Count > 1;
+
+    /// <summary>
+    /// The configuration oslo.config builds from several files (<c>--config-file</c> given more than once, then the
+    /// <c>*.conf</c> files of <c>--config-dir</c> in sorted order): each file is parsed on its own (a parse error names
+    /// its file and line), and a later file's value wins over an earlier one's, as a later line wins within one file.
+    /// </summary>
+    public static NovaConf Merge(IReadOnlyList<(string Text, string Source)> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count == 1)
+        {
+            return Parse(files[0].Text, files[0].Source);
+        }
+        var joined = new System.Text.StringBuilder();
+        var starts = new List<(int FirstLine, string Source)>();
+        var line = 1;
+        foreach (var (text, source) in files)
+        {
+            var document = IniDocument.Parse(text, source);
+            starts.Add((line, source));
+            joined.Append(text);
+            if (text.Length > 0 && text[^1] is not ('\n' or '\r'))
+            {
+                joined.Append('\n');
+            }
+            // A blank line between files ends the last assignment of one file before the next begins ("\r" after a
+            // CR-only file: "\r\n" would be read as the end of its last line, not as a blank line).
+            joined.Append(text.Length > 0 && text[^1] == '\r' ? '\r' : '\n');
+            line += document.LineCount + 1;
+        }
+        return new NovaConf(IniDocument.Parse(joined.ToString(), string.Join(", ", starts.Select(s => s.Source))), starts);
+    }
+
+    /// <summary><c>file:line</c> for a line of this configuration (a line of the joined text when merged); the file alone for null.</summary>
+    public string Locate(int? line)
+    {
+        if (line is not { } n)
+        {
+            return _files[^1].Source;
+        }
+        var file = _files[0];
+        foreach (var f in _files)
+        {
+            if (f.FirstLine <= n)
+            {
+                file = f;
+            }
+        }
+        return $"{file.Source}:{n - file.FirstLine + 1}";
+    }
 
     /// <summary>The lossless document underneath.</summary>
     public IniDocument Document { get; }
@@ -46,7 +109,8 @@ public sealed class NovaConf
     public string ToText() => Document.ToText();
 
     /// <summary>Sets a key (see <see cref="IniDocument.Set"/>); false when nothing changed.</summary>
-    public bool Set(string section, string key, string value) => Document.Set(section, key, value);
+    public bool Set(string section, string key, string value) =>
+        IsMerged ? throw new InvalidOperationException("a configuration merged from several files cannot be edited") : Document.Set(section, key, value);
 
     /// <summary>The effective (last) assignment of a key, or null when unset.</summary>
     public IniEntry? Option(string section, string key) => Document.Last(section, key);

@@ -103,7 +103,7 @@ public sealed class DomainBackupStore(string root)
     public static string Read(DomainBackup backup)
     {
         ArgumentNullException.ThrowIfNull(backup);
-        return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(File.ReadAllBytes(backup.Path));
+        return Input.InputFiles.ReadText(backup.Path, Core.Input.InputLimits.BackupBytes, "domain backup");
     }
 
     private static void FsyncDirectory(string dir)

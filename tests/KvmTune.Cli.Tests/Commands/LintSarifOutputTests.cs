@@ -33,7 +33,7 @@ public class LintSarifOutputTests
 
         // And every rule has an id, a short description and help
         var rules = driver.GetProperty("rules").EnumerateArray().ToList();
-        Assert.Equal(16, rules.Count);
+        Assert.Equal(17, rules.Count);
         Assert.All(rules, rule =>
         {
             Assert.Matches("^KT[0-9]{3}$", rule.GetProperty("id").GetString());

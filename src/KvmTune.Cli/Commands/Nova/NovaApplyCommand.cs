@@ -1,5 +1,6 @@
+using KvmTune.Core.Input;
+using KvmTune.Host.Input;
 using System.ComponentModel;
-using KvmTune.Core;
 using KvmTune.Core.Apply;
 using KvmTune.Core.Nova;
 using Spectre.Console.Cli;
@@ -34,19 +35,7 @@ internal sealed class NovaApplyCommand(CliOutput output) : Command<NovaApplyComm
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (!File.Exists(settings.Policy))
-        {
-            throw new InputException($"{settings.Policy}: no such file");
-        }
-        string json;
-        try
-        {
-            json = File.ReadAllText(settings.Policy);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"{settings.Policy}: cannot read: {e.Message}", e);
-        }
+        var json = InputFiles.ReadText(settings.Policy, InputLimits.PolicyBytes, "policy");
         var policy = TuningPolicy.Parse(json, settings.Policy);
         var file = NovaConfFile.Load(settings.Conf);
         var conf = file.Parse();
