@@ -20,7 +20,7 @@ public static class InputFiles
         if (status is null)
         {
             throw File.Exists(path) || Directory.Exists(path)
-                ? new InputException($"{path}: cannot read the {what}: permission denied")
+                ? new InputException($"{path}: cannot read: permission denied")
                 : new InputException($"{path}: no such file or directory");
         }
         if (status.IsDirectory)
@@ -42,7 +42,7 @@ public static class InputFiles
         }
         catch (UnauthorizedAccessException)
         {
-            throw new InputException($"{path}: cannot read the {what}: permission denied");
+            throw new InputException($"{path}: cannot read: permission denied");
         }
         catch (IOException e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -50,7 +50,7 @@ public static class InputFiles
         }
         catch (IOException e)
         {
-            throw new InputException($"{path}: cannot read the {what}: {InputText.Quote(e.Message, 200)}", e);
+            throw new InputException($"{path}: cannot read: {InputText.Quote(e.Message, 200)}", e);
         }
     }
 

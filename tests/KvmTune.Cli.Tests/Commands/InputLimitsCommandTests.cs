@@ -34,7 +34,7 @@ public sealed class InputLimitsCommandTests : IDisposable
         {
             var physical = r.GetProperty("locations")[0].GetProperty("physicalLocation");
             Assert.Equal("stdin", physical.GetProperty("artifactLocation").GetProperty("uri").GetString());
-            Assert.Equal(5, physical.GetProperty("region").GetProperty("startLine").GetInt32());
+            Assert.Equal(4, physical.GetProperty("region").GetProperty("startLine").GetInt32());
         });
     }
 
