@@ -1,4 +1,3 @@
-using KvmTune.Host.Input;
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,6 +5,7 @@ using KvmTune.Core;
 using KvmTune.Core.Apply;
 using KvmTune.Core.Libvirt;
 using KvmTune.Core.Rules;
+using KvmTune.Host.Input;
 using KvmTune.Host.Libvirt;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,8 +1,8 @@
-using KvmTune.Core.Input;
-using KvmTune.Host.Input;
 using System.ComponentModel;
 using KvmTune.Core.Apply;
+using KvmTune.Core.Input;
 using KvmTune.Core.Nova;
+using KvmTune.Host.Input;
 using Spectre.Console.Cli;
 
 namespace KvmTune.Cli.Commands.Nova;
