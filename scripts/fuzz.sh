@@ -37,21 +37,30 @@ export AFL_AUTORESUME=1 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_S
 
 if [ "${1:-}" = "--minimise" ]; then
     [ -d "$build" ] || build_instrumented
-    all="$(mktemp -d)"; out="$(mktemp -d)"; rmdir "$out"
-    cp "$corpus"/* "$all"/
+    # afl-cmin refuses /tmp: work beside the findings. Crash inputs (crash-*) are kept as they are, by name.
+    work="$here/fuzz/.findings/$target.cmin"
+    rm -rf "$work"; mkdir -p "$work/all" "$work/crashes"
+    for f in "$corpus"/*; do
+        case "$(basename "$f")" in
+            crash-*) cp "$f" "$work/crashes/" ;;
+            *) cp "$f" "$work/all/" ;;
+        esac
+    done
     if [ -d "$findings/default/queue" ]; then
-        find "$findings/default/queue" -maxdepth 1 -type f -exec cp {} "$all"/ \;
+        find "$findings/default/queue" -maxdepth 1 -type f -exec cp {} "$work/all/" \;
     fi
-    nice -n 19 afl-cmin -i "$all" -o "$out" -t 20000 -m none -- dotnet "$build/KvmTune.Fuzz.dll" "$target" >/dev/null
+    nice -n 19 afl-cmin -i "$work/all" -o "$work/min" -t 20000 -m none -- "$(readlink -f "$(command -v dotnet)")" "$build/KvmTune.Fuzz.dll" "$target" >"$work.log" 2>&1 \
+        || { tail -n 20 "$work.log" >&2; exit 3; }
     rm -rf "$corpus"; mkdir -p "$corpus"
     n=0
-    for f in "$out"/*; do
+    for f in "$work/min"/*; do
         n=$((n + 1))
         # Stable names: the content's hash, so a re-minimised corpus changes only where the cases do.
         cp "$f" "$corpus/$(sha1sum "$f" | cut -c1-16)"
     done
-    rm -rf "$all" "$out"
-    echo "fuzz.sh: $target: $n cases in fuzz/corpus/$target ($(du -sh "$corpus" | cut -f1))"
+    cp "$work/crashes"/* "$corpus/" 2>/dev/null || true
+    rm -rf "$work"
+    echo "fuzz.sh: $target: $n cases and $(find "$corpus" -name 'crash-*' | wc -l) crash inputs in fuzz/corpus/$target ($(du -sh "$corpus" | cut -f1))"
     exit 0
 fi
 
@@ -61,7 +70,7 @@ mkdir -p "$findings"
 start=$(date +%s)
 # -t: a case that takes 10 s is a hang (the machine is shared: generous); -V: stop after SECONDS.
 nice -n 19 afl-fuzz -i "$corpus" -o "$findings" -t 10000 -m none -V "$seconds" \
-    -- dotnet "$build/KvmTune.Fuzz.dll" "$target" >"$findings.log" 2>&1 || true
+    -- "$(readlink -f "$(command -v dotnet)")" "$build/KvmTune.Fuzz.dll" "$target" >"$findings.log" 2>&1 || true
 stats="$findings/default/fuzzer_stats"
 if [ ! -f "$stats" ]; then
     echo "fuzz.sh: $target: afl-fuzz did not start; see $findings.log" >&2

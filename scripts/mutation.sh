@@ -11,6 +11,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 out="$here/StrykerOutput"
+# Stryker's project analysis runs `dotnet --info` with a short timeout: keep it quick on a loaded machine.
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=1
 
 summary() {
     /usr/bin/env python3 - "$out" <<'PY'

@@ -56,11 +56,13 @@ public static class InputText
     {
         ArgumentNullException.ThrowIfNull(value);
         var sb = new StringBuilder(Math.Min(value.Length, max) + 16);
-        var shown = 0;
+        var truncated = false;
         foreach (var c in value)
         {
-            if (shown >= max)
+            // The limit counts what is shown: an escaped control character takes four.
+            if (sb.Length >= max)
             {
+                truncated = true;
                 break;
             }
             _ = c switch
@@ -71,9 +73,8 @@ public static class InputText
                 _ when char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' => sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
                 _ => sb.Append(c),
             };
-            shown++;
         }
-        if (value.Length > max)
+        if (truncated)
         {
             sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"… ({value.Length} characters)");
         }

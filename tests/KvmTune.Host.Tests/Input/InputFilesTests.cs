@@ -114,3 +114,16 @@ public sealed class InputFilesTests : IDisposable
         }
     }
 }
+
+public class BackupInputTests
+{
+    [Fact]
+    public void A_rollback_to_dev_zero_is_refused_before_anything_is_read()
+    {
+        var backup = new KvmTune.Host.Libvirt.DomainBackup("/dev/zero", "web01", DateTime.UtcNow, "file");
+
+        var e = Assert.Throws<InputException>(() => KvmTune.Host.Libvirt.DomainBackupStore.Read(backup));
+
+        Assert.Equal("/dev/zero: is a character device, not a regular file; a domain backup must be a regular file", e.Message);
+    }
+}
