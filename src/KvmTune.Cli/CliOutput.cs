@@ -29,7 +29,8 @@ internal sealed class CliOutput(IAnsiConsole console, TextWriter @out, TextWrite
         WithWidth(AnsiConsole.Console),
         System.Console.Out,
         System.Console.Error,
-        System.Console.In,
+        // Raw bytes behind the reader: inputs read from standard input are checked as strict UTF-8 with byte offsets.
+        new StreamReader(System.Console.OpenStandardInput(), new System.Text.UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: false),
         AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) }));
 
     /// <summary>

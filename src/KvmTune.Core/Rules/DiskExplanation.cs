@@ -140,15 +140,14 @@ public static class DiskExplainer
     {
         ArgumentNullException.ThrowIfNull(domain);
         ArgumentNullException.ThrowIfNull(host);
-        var findings = RuleCatalog.Check(domain, host);
-        var disks = new List<DiskExplanation>();
-        var labels = new HashSet<string>(StringComparer.Ordinal);
+        // Each disk's own findings, checked disk by disk: matching findings to disks by label afterwards costs a pass
+        // over all findings per disk (quadratic) and mixes up disks that share a label.
+        var disks = new List<DiskExplanation>(domain.Disks.Count);
         foreach (var disk in domain.Disks)
         {
-            labels.Add(disk.Label);
-            disks.Add(Explain(disk, host, findings.Where(f => f.Disk == disk.Label).ToList()));
+            disks.Add(Explain(disk, host, RuleCatalog.Check(disk, host)));
         }
-        var domainFindings = findings.Where(f => f.Disk is null || !labels.Contains(f.Disk)).ToList();
+        IReadOnlyList<Finding> domainFindings = [];
         return new DomainExplanation(domain.Name, domain.SourceName, disks, domainFindings);
     }
 

@@ -17,6 +17,8 @@ public static class RuleCatalog
 
     public static IoUringHostTooOldRule IoUringHostTooOld { get; } = new();
 
+    public static DuplicateTargetRule DuplicateTarget { get; } = new();
+
     public static UnsafeCacheRule UnsafeCache { get; } = new();
 
     public static MigrationUnsafeCacheRule MigrationUnsafeCache { get; } = new();
@@ -47,6 +49,7 @@ public static class RuleCatalog
         IoTuneTotalWithReadWrite,
         ShareableNeedsCacheNone,
         IoUringHostTooOld,
+        DuplicateTarget,
         UnsafeCache,
         MigrationUnsafeCache,
         ImplicitCache,

@@ -128,26 +128,6 @@ public static class DurableFile
         }
     }
 
-    /// <summary>
-    /// Reads a regular file (following symlinks) of at most <paramref name="maxBytes"/>. A device, FIFO, socket or
-    /// directory is refused before it is opened (a FIFO would block, /dev/zero never ends).
-    /// </summary>
-    /// <exception cref="InputException">Missing, not a regular file, or too large.</exception>
-    public static byte[] ReadRegular(string path, long maxBytes)
-    {
-        var status = LinuxFile.Stat(path) ?? throw new InputException($"{path}: no such file");
-        if (!status.IsRegularFile)
-        {
-            throw new InputException($"{path}: is {status.Kind}, not a regular file");
-        }
-        if (status.Size > maxBytes)
-        {
-            throw new InputException($"{path}: {status.Size} bytes, more than the {maxBytes} this input may have");
-        }
-        var bytes = File.ReadAllBytes(path);
-        return bytes.LongLength <= maxBytes ? bytes : throw new InputException($"{path}: grew beyond {maxBytes} bytes while it was read");
-    }
-
     /// <summary>Throws <see cref="InputException"/> when <paramref name="path"/> exists and is not a regular file (symlinks followed).</summary>
     public static void RefuseSpecial(string path)
     {

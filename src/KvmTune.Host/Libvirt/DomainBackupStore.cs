@@ -36,8 +36,6 @@ public sealed class DomainBackupStore(string root)
 {
     private const string TimeFormat = "yyyyMMdd'T'HHmmss.fff'Z'";
 
-    /// <summary>Saved definitions larger than this are not read back (a domain's XML is a few KiB).</summary>
-    public const long MaxBackupBytes = 16L << 20;
 
     /// <summary>The store in the data directory (<c>backups/</c>); not created until the first backup.</summary>
     public static DomainBackupStore Default => new(System.IO.Path.Combine(DataDirectory.Path, "backups"));
@@ -120,15 +118,7 @@ public sealed class DomainBackupStore(string root)
     public static string Read(DomainBackup backup)
     {
         ArgumentNullException.ThrowIfNull(backup);
-        var bytes = DurableFile.ReadRegular(backup.Path, MaxBackupBytes);
-        try
-        {
-            return DurableFile.Utf8.GetString(bytes);
-        }
-        catch (System.Text.DecoderFallbackException e)
-        {
-            throw new Core.InputException($"{backup.Path}: not UTF-8 text", e);
-        }
+        return Input.InputFiles.ReadText(backup.Path, Core.Input.InputLimits.BackupBytes, "domain backup");
     }
 
     private string EnsureRoot()

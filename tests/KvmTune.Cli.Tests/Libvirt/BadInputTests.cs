@@ -41,8 +41,8 @@ public sealed class BadInputTests : IDisposable
 
         AssertOneLine(_cli.Run("apply", "--policy", policy, "--domain", "kvmtune-test-no-such-domain", "--yes"), "no domain named 'kvmtune-test-no-such-domain'");
         AssertOneLine(_cli.Run("apply", "--policy", policy, "--domain", domain.Name, "--domain", "kvmtune-test-no-such-domain", "--yes"), "no domain named");
-        AssertOneLine(_cli.Run("apply", "--policy", missing, "--domain", domain.Name, "--yes"), $"{missing}: no such file");
-        AssertOneLine(_cli.Run("apply", "--policy", _dir, "--domain", domain.Name, "--yes"), $"{_dir}: is a directory, not a policy file");
+        AssertOneLine(_cli.Run("apply", "--policy", missing, "--domain", domain.Name, "--yes"), $"{missing}: no such file or directory");
+        AssertOneLine(_cli.Run("apply", "--policy", _dir, "--domain", domain.Name, "--yes"), $"{_dir}: is a directory, not a policy");
         AssertOneLine(_cli.Run("apply", "--policy", malformed, "--domain", domain.Name, "--yes"), $"{malformed}:");
         AssertOneLine(_cli.Run("apply", "--policy", policy, "--from-run", "1", "--domain", domain.Name), "exactly one of --policy FILE or --from-run RUN");
         AssertOneLine(_cli.Run("apply", "--policy", policy, "--all", "--domain", domain.Name), "--domain NAME (one or more) or --all");

@@ -12,8 +12,8 @@ public sealed class ConnectSourceTests
     [Fact]
     public async Task Lint_over_a_connection_reads_the_named_domain_and_exits_1_on_its_error_findings()
     {
-        // Given a domain with a shareable disk that has no cache='none' (KT004, error)
-        using var domain = TestDomain.Define([new TestDomain.DiskSpec("vda", "raw", ElementExtra: "\n      <shareable/>")]);
+        // Given a domain with a shareable disk with cache='writeback' (KT004, error)
+        using var domain = TestDomain.Define([new TestDomain.DiskSpec("vda", "raw", "cache='writeback'", ElementExtra: "\n      <shareable/>")]);
 
         // When lint reads it over the connection
         var run = await CliRun.RunAsync(["lint", "--connect", Uri, "--domain", domain.Name, "--format", "json"]);

@@ -76,7 +76,7 @@ public sealed class NovaCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("/nonexistent/nova.conf", "/nonexistent/nova.conf: no such file")]
+    [InlineData("/nonexistent/nova.conf", "/nonexistent/nova.conf: no such file or directory")]
     public async Task Explain_of_a_missing_file_is_one_line_and_exit_2(string path, string message)
     {
         var (code, stdout, stderr, _) = await Run("nova", "explain", "--conf", path);

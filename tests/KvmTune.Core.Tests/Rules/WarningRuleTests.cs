@@ -91,6 +91,13 @@ public class NativeIoOnSparseFileRuleTests
     }
 
     [Fact]
+    public void A_writable_shareable_disk_without_a_cache_attribute_is_not_implicit_libvirt_gives_it_cache_none()
+    {
+        Assert.Empty(Run("KT012", FileDisk("<driver name='qemu' type='raw'/>", extra: "<shareable/>")));
+        Assert.Empty(RunOnCorpus("KT012", "disk-shared"));
+    }
+
+    [Fact]
     public void Native_io_on_a_file_of_unknown_allocation_says_unknown_at_info_level()
     {
         var finding = Assert.Single(Run("KT020", FileDisk(Native)));

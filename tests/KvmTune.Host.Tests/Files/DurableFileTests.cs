@@ -114,7 +114,7 @@ public sealed class DurableFileTests : IDisposable
         Assert.Contains("is a FIFO, not a regular file", Assert.Throws<InputException>(() => DurableFile.WriteText(fifo, "x")).Message, StringComparison.Ordinal);
         Assert.Contains("is a socket, not a regular file", Assert.Throws<InputException>(() => DurableFile.WriteText(socketPath, "x")).Message, StringComparison.Ordinal);
         Assert.Contains("is a directory, not a regular file", Assert.Throws<InputException>(() => DurableFile.WriteText(directory, "x")).Message, StringComparison.Ordinal);
-        Assert.Contains("is a FIFO", Assert.Throws<InputException>(() => DurableFile.ReadRegular(fifo, 1 << 20)).Message, StringComparison.Ordinal);
+        Assert.Contains("is a FIFO", Assert.Throws<InputException>(() => KvmTune.Host.Input.InputFiles.ReadBytes(fifo, 1 << 20, "nova.conf")).Message, StringComparison.Ordinal);
 
         Assert.True(LinuxFile.LinkStat(fifo)!.IsFifo);
         Assert.True(LinuxFile.LinkStat(socketPath)!.IsSocket);

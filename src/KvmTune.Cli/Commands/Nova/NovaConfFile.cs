@@ -1,10 +1,11 @@
-using System.Text;
 using KvmTune.Core;
 using KvmTune.Core.Apply;
+using KvmTune.Core.Input;
 using KvmTune.Core.Nova;
 using KvmTune.Core.Rules;
 using KvmTune.Host;
 using KvmTune.Host.Files;
+using KvmTune.Host.Input;
 
 namespace KvmTune.Cli.Commands.Nova;
 
@@ -25,34 +26,37 @@ internal sealed class NovaConfFile
     /// <summary>A fresh parse of the file's text (each edit starts from the original).</summary>
     public NovaConf Parse() => NovaConf.Parse(Text, Path);
 
-    /// <summary>nova.conf files larger than this are refused (a real one is a few hundred KiB at most).</summary>
-    public const long MaxBytes = 16L << 20;
+    /// <summary>
+    /// The configuration oslo.config reads from <c>--config-file</c> <paramref name="files"/> in order, then each
+    /// <c>--config-dir</c>'s <c>*.conf</c> in sorted (ordinal) order, hidden files excluded as Python's glob does.
+    /// </summary>
+    public static NovaConf LoadMerged(IReadOnlyList<string> files, IReadOnlyList<string> directories)
+    {
+        var paths = new List<string>(files);
+        foreach (var directory in directories)
+        {
+            if (!Directory.Exists(directory))
+            {
+                throw new InputException($"{directory}: no such directory (--config-dir)");
+            }
+            var confs = Directory.GetFiles(directory, "*.conf", SearchOption.TopDirectoryOnly)
+                .Where(f => !System.IO.Path.GetFileName(f).StartsWith('.') && f.EndsWith(".conf", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal);
+            paths.AddRange(confs);
+        }
+        if (paths.Count == 0)
+        {
+            throw new InputException("no nova.conf: --config-dir has no *.conf file and no --conf was given");
+        }
+        return NovaConf.Merge(paths.Select(p => Load(p)).Select(f => (f.Text, f.Path)).ToList());
+    }
 
+    /// <summary>Reads and parses a nova.conf: a regular file of at most <see cref="InputLimits.NovaConfBytes"/>, strict UTF-8.</summary>
     public static NovaConfFile Load(string path)
     {
-        if (Directory.Exists(path))
-        {
-            throw new InputException($"{path}: is a directory, not a nova.conf");
-        }
-        byte[] bytes;
-        try
-        {
-            // Refuses a device node, FIFO or socket before opening it (a FIFO would block, /dev/zero never ends).
-            bytes = DurableFile.ReadRegular(path, MaxBytes);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"{path}: cannot read: {e.Message}", e);
-        }
-        string text;
-        try
-        {
-            text = DurableFile.Utf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new InputException($"{path}: not UTF-8 text", e);
-        }
+        var bytes = InputFiles.ReadBytes(path, InputLimits.NovaConfBytes, "nova.conf");
+        // Kept byte for byte, a byte-order mark included: the file is written back as it was read.
+        var text = InputText.DecodeUtf8(bytes, path, keepByteOrderMark: true);
         var file = new NovaConfFile(path, bytes, text);
         _ = file.Parse();
         return file;
@@ -117,7 +121,7 @@ internal static class NovaConfEdit
         DurableFile.RefuseSpecial(file.Path);
         try
         {
-            var now = DurableFile.ReadRegular(file.Path, NovaConfFile.MaxBytes);
+            var now = InputFiles.ReadBytes(file.Path, InputLimits.NovaConfBytes, "nova.conf");
             if (!now.AsSpan().SequenceEqual(file.Bytes))
             {
                 output.Error.WriteLine($"kvmtune: {file.Path} changed while it was being edited; nothing written");

@@ -13,9 +13,13 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("--conf <FILE>", isRequired: true)]
-        [Description("nova.conf to read.")]
-        public string Conf { get; init; } = "";
+        [CommandOption("--conf <FILE>")]
+        [Description("nova.conf to read; give it more than once as nova-compute's --config-file (later files win, e.g. nova.conf then nova-compute.conf).")]
+        public string[] Conf { get; init; } = [];
+
+        [CommandOption("--config-dir <DIR>")]
+        [Description("Also read every *.conf in DIR, in sorted order, after the --conf files (oslo.config's --config-dir, e.g. kolla's nova.conf.d). May be given more than once.")]
+        public string[] ConfigDir { get; init; } = [];
 
         [CommandOption("--instances-path <DIR>")]
         [Description("Probe O_DIRECT support here (nova falls back to cache='writeback' without it). Writes and deletes one 4 KiB temp file.")]
@@ -27,34 +31,36 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
         public string Format { get; init; } = "table";
 
         public override ValidationResult Validate() =>
-            Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error($"--format {Format}: expected table or json");
+            Conf.Length == 0 && ConfigDir.Length == 0 ? ValidationResult.Error("give --conf FILE (or --config-dir DIR)")
+            : Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error($"--format {Format}: expected table or json");
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var conf = NovaConfFile.Load(settings.Conf).Parse();
+        var conf = NovaConfFile.LoadMerged(settings.Conf, settings.ConfigDir);
         bool? directIo = settings.InstancesPath is null ? null : ODirectProbe.Supports(settings.InstancesPath);
         var explanation = NovaSimulator.Explain(conf, new NovaHost(directIo, HostFacts.Unknown, settings.InstancesPath));
         if (settings.Format == "json")
         {
-            WriteJson(settings.Conf, conf, explanation);
+            WriteJson(conf, explanation);
         }
         else
         {
-            WriteTable(settings.Conf, conf, explanation);
+            WriteTable(conf, explanation);
         }
         return explanation.HasErrors ? ExitCodes.Findings : ExitCodes.Ok;
     }
 
-    private void WriteJson(string path, NovaConf conf, NovaExplanation e)
+    private void WriteJson(NovaConf conf, NovaExplanation e)
     {
         var document = new
         {
-            conf = path,
+            conf = conf.Files[0],
+            conf_files = conf.Files,
             images_type = conf.ImagesType,
             instances_path = e.InstancesPath,
             o_direct = e.DirectIo,
-            findings = e.ConfigFindings.Select(f => new { code = f.Code, severity = f.SeverityText, section = f.Section, key = f.Key, line = f.Line, message = f.Message }),
+            findings = e.ConfigFindings.Select(f => new { code = f.Code, severity = f.SeverityText, section = f.Section, key = f.Key, location = f.Line is null ? null : conf.Locate(f.Line), message = f.Message }),
             disks = e.Disks.Select(d => new
             {
                 @case = d.Case,
@@ -66,8 +72,8 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
                 disk = d.DiskXml,
                 error = d.Error,
                 steps = d.Steps,
-                findings = d.ConfigFindings.Select(f => new { code = f.Code, severity = f.SeverityText, disk = (string?)null, line = f.Line, message = f.Message })
-                    .Concat(d.Findings.Select(f => new { code = f.Code, severity = f.SeverityText, disk = f.Disk, line = (int?)null, message = f.Message })),
+                findings = d.ConfigFindings.Select(f => new { code = f.Code, severity = f.SeverityText, disk = (string?)null, location = f.Line is null ? null : conf.Locate(f.Line), message = f.Message })
+                    .Concat(d.Findings.Select(f => new { code = f.Code, severity = f.SeverityText, disk = f.Disk, location = (string?)null, message = f.Message })),
             }),
         };
         output.Out.WriteLine(JsonSerializer.Serialize(document, JsonOptions));
@@ -75,7 +81,7 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
-    private void WriteTable(string path, NovaConf conf, NovaExplanation e)
+    private void WriteTable(NovaConf conf, NovaExplanation e)
     {
         var console = output.Console;
         var odirect = e.DirectIo switch
@@ -84,7 +90,7 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
             false => "no O_DIRECT (nova uses cache='writeback')",
             _ => "O_DIRECT not probed (pass --instances-path)",
         };
-        console.MarkupLine($"[bold]{Markup.Escape(path)}[/]: images_type={Markup.Escape(conf.ImagesType)}, instances_path {Markup.Escape(e.InstancesPath)} {Markup.Escape(odirect)}");
+        console.MarkupLine($"[bold]{Markup.Escape(string.Join(" + ", conf.Files))}[/]: images_type={Markup.Escape(conf.ImagesType)}, instances_path {Markup.Escape(e.InstancesPath)} {Markup.Escape(odirect)}");
         var table = new Table().AddColumn("disk").AddColumn("source").AddColumn("<driver/>").AddColumn("findings");
         foreach (var d in e.Disks)
         {
@@ -108,7 +114,7 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
             console.MarkupLine("[bold]nova.conf[/]");
             foreach (var f in e.ConfigFindings)
             {
-                console.MarkupLine(Markup.Escape($"  {path}:{f.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}: {f.Code} {f.SeverityText}: {f.Message}"));
+                console.MarkupLine(Markup.Escape($"  {conf.Locate(f.Line)}: {f.Code} {f.SeverityText}: {f.Message}"));
             }
         }
         var rules = e.Disks.SelectMany(d => d.Findings.Select(f => (d.Case, f))).ToList();
