@@ -12,6 +12,7 @@ internal static class KvmTuneApp
         app.Configure(config =>
         {
             config.SetApplicationName("kvmtune");
+            config.SetApplicationVersion(KvmTuneVersion.Text);
             config.PropagateExceptions();
             config.ConfigureConsole(output.Console);
             config.Settings.Registrar.RegisterInstance(output);

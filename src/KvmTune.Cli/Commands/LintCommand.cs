@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Reflection;
 using KvmTune.Core.Rules;
 using KvmTune.Reports.Lint;
 using Spectre.Console;
@@ -39,7 +38,7 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
                 new LintJsonExporter().Export(results, output.Out);
                 break;
             case "sarif":
-                new LintSarifExporter(ToolVersion).Export(results, output.Out);
+                new LintSarifExporter(KvmTuneVersion.Text).Export(results, output.Out);
                 break;
             default:
                 LintTable.Render(results, output.Console);
@@ -55,7 +54,4 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
         var warnings = results.Sum(r => r.Count(Severity.Warning));
         return errors > 0 || (strict && warnings > 0) ? ExitCodes.Findings : ExitCodes.Ok;
     }
-
-    private static string ToolVersion =>
-        typeof(LintCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 }
