@@ -63,6 +63,11 @@ internal static class KvmTuneApp
             await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
+        catch (HostFailureException e)
+        {
+            await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
         catch (CommandAppException e)
         {
             await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);

@@ -58,7 +58,7 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal(["hda", "hdb", "sda", "vda", "sdb"], disks.Select(d => (string?)d!["disk"]));
         Assert.Equal(["writeback", "unsafe", "none", "writethrough", "directsync"], disks.Select(d => (string?)d!["cache"]!["value"]));
         var unsafeDisk = disks[1]!;
-        Assert.True((bool)unsafeDisk["qemu"]!["cacheNoFlush"]!);
+        Assert.True((bool)unsafeDisk["qemu"]!["cache_no_flush"]!);
         Assert.Equal("cache.direct=off,cache.no-flush=on", (string?)unsafeDisk["qemu"]!["blockdev"]);
         Assert.Equal("unsafe", (string?)unsafeDisk["crashSafety"]!["class"]);
         Assert.Equal("write-cache=off", (string?)disks[3]!["qemu"]!["device"]);
@@ -80,7 +80,7 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.True((bool)disk["cache"]!["default"]!);
         Assert.Equal("writeback", (string?)disk["cache"]!["effective"]);
         Assert.Contains("hypervisor default", (string?)disk["cache"]!["meaning"], StringComparison.Ordinal);
-        Assert.Null(disk["qemu"]!["writeCache"]);
+        Assert.Null(disk["qemu"]!["write_cache"]);
         Assert.Null(disk["qemu"]!["aio"]);
     }
 

@@ -56,7 +56,7 @@ public sealed partial class DebianPackageTests
         Assert.Contains("/usr/share/kvmtune/", files.Keys);
         // and the managed code is inside the one file: no assembly and no other platform's native library
         Assert.DoesNotContain(files.Keys, f => f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith(".dylib", StringComparison.Ordinal));
-        var natives = files.Keys.Where(f => f.EndsWith(".so", StringComparison.Ordinal)).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        var natives = files.Keys.Where(f => f.EndsWith(".so", StringComparison.Ordinal)).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(["libHarfBuzzSharp.so", "libSkiaSharp.so", "libe_sqlite3.so"], natives);
     }
 
