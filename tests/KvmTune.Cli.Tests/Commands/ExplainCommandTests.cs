@@ -60,12 +60,12 @@ public sealed class ExplainCommandTests : IDisposable
         var unsafeDisk = disks[1]!;
         Assert.True((bool)unsafeDisk["qemu"]!["cache_no_flush"]!);
         Assert.Equal("cache.direct=off,cache.no-flush=on", (string?)unsafeDisk["qemu"]!["blockdev"]);
-        Assert.Equal("unsafe", (string?)unsafeDisk["crashSafety"]!["class"]);
+        Assert.Equal("unsafe", (string?)unsafeDisk["crash_safety"]!["class"]);
         Assert.Equal("write-cache=off", (string?)disks[3]!["qemu"]!["device"]);
-        Assert.Equal("sync-every-write", (string?)disks[4]!["crashSafety"]!["class"]);
-        Assert.Equal("safe", (string?)disks[2]!["migrationSafety"]!["class"]);
+        Assert.Equal("sync-every-write", (string?)disks[4]!["crash_safety"]!["class"]);
+        Assert.Equal("safe", (string?)disks[2]!["migration_safety"]!["class"]);
         // Host facts are unknown for a file: the migration class of a cached mode is unknown, not guessed.
-        Assert.Equal("unknown", (string?)disks[0]!["migrationSafety"]!["class"]);
+        Assert.Equal("unknown", (string?)disks[0]!["migration_safety"]!["class"]);
         Assert.All(disks, d => Assert.IsType<JsonArray>(d!["findings"]));
     }
 
