@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using KvmTune.Core.Measurement;
+using KvmTune.Core.Serialization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -38,24 +38,10 @@ internal sealed class HistoryCommand(CliOutput output) : Command<HistoryCommand.
         var runs = store?.ListSummaries(settings.Limit) ?? [];
         if (settings.Format == "json")
         {
-            var entries = runs.Select(r => new
-            {
-                id = r.Info.Id,
-                started = r.Info.StartedAt,
-                finished = r.Info.FinishedAt,
-                command = r.Info.Command,
-                status = r.Info.Status,
-                candidates = r.CandidateCount,
-                best = r.Best is null ? null : new
-                {
-                    engine = r.Best.Engine.ToName(),
-                    candidate = r.Best.CandidateId,
-                    profile = r.Best.Profile,
-                    medianIops = r.Best.Iops.Median,
-                    medianMBps = r.Best.MBps.Median,
-                },
-            });
-            output.Out.WriteLine(JsonSerializer.Serialize(entries, CliJson.Options));
+            var entries = runs.Select(r => new HistoryRunJson(
+                r.Info.Id, r.Info.StartedAt, r.Info.FinishedAt, r.Info.Command, r.Info.Status, r.CandidateCount,
+                r.Best is null ? null : new HistoryBestJson(r.Best.Engine.ToName(), r.Best.CandidateId, r.Best.Profile, r.Best.Iops.Median, r.Best.MBps.Median)));
+            output.Out.WriteLine(JsonConvention.Serialize(entries.ToList()));
             return ExitCodes.Ok;
         }
         if (runs.Count == 0)
@@ -80,3 +66,9 @@ internal sealed class HistoryCommand(CliOutput output) : Command<HistoryCommand.
         return ExitCodes.Ok;
     }
 }
+
+/// <summary>One run of <c>history --format json</c>.</summary>
+internal sealed record HistoryRunJson(long Id, DateTimeOffset Started, DateTimeOffset? Finished, string Command, string Status, int Candidates, HistoryBestJson? Best);
+
+/// <summary>The best result of a run: engine, candidate, profile, median IOPS and MB/s.</summary>
+internal sealed record HistoryBestJson(string Engine, string Candidate, string Profile, double MedianIops, double MedianMbps);

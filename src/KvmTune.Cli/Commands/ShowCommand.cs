@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using KvmTune.Core;
 using KvmTune.Core.Measurement;
+using KvmTune.Core.Serialization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -45,33 +46,15 @@ internal sealed class ShowCommand(CliOutput output) : Command<ShowCommand.Settin
 
         if (settings.Format == "json")
         {
-            var document = new
-            {
-                id = run.Info.Id,
-                started = run.Info.StartedAt,
-                finished = run.Info.FinishedAt,
-                command = run.Info.Command,
-                status = run.Info.Status,
-                settings = JsonDocument.Parse(string.IsNullOrWhiteSpace(run.Info.SettingsJson) ? "{}" : run.Info.SettingsJson).RootElement,
-                hostFacts = run.HostFacts.ToDictionary(f => f.Key, f => f.Value),
-                results = run.Results,
-                samples = run.Samples.Select(s => new
-                {
-                    engine = s.Engine.ToName(),
-                    candidate = s.CandidateId,
-                    profile = s.Profile,
-                    repeat = s.Repeat,
-                    iops = s.Iops,
-                    mbps = s.MBps,
-                    latencyP50Us = s.LatencyP50Us,
-                    latencyP99Us = s.LatencyP99Us,
-                    started = s.StartedAt,
-                    seconds = s.Seconds,
-                    perSecondIops = s.PerSecondIops,
-                    rawOutput = settings.Raw ? s.RawOutput : null,
-                }),
-            };
-            output.Out.WriteLine(JsonSerializer.Serialize(document, CliJson.Options));
+            var document = new ShowRunJson(
+                run.Info.Id, run.Info.StartedAt, run.Info.FinishedAt, run.Info.Command, run.Info.Status,
+                JsonDocument.Parse(string.IsNullOrWhiteSpace(run.Info.SettingsJson) ? "{}" : run.Info.SettingsJson).RootElement,
+                run.HostFacts.ToDictionary(f => f.Key, f => f.Value),
+                run.Results,
+                [.. run.Samples.Select(s => new ShowSampleJson(
+                    s.Engine.ToName(), s.CandidateId, s.Profile, s.Repeat, s.Iops, s.MBps, s.LatencyP50Us, s.LatencyP99Us,
+                    s.StartedAt, s.Seconds, s.PerSecondIops, settings.Raw ? s.RawOutput : null))]);
+            output.Out.WriteLine(JsonConvention.Serialize(document));
             return ExitCodes.Ok;
         }
 
@@ -136,3 +119,13 @@ internal sealed class ShowCommand(CliOutput output) : Command<ShowCommand.Settin
         return string.Join("; ", notes);
     }
 }
+
+/// <summary><c>show RUN --format json</c>: the run, its settings (as JSON, not a string), host facts, results and samples.</summary>
+internal sealed record ShowRunJson(
+    long Id, DateTimeOffset Started, DateTimeOffset? Finished, string Command, string Status, JsonElement Settings,
+    IReadOnlyDictionary<string, string> HostFacts, IReadOnlyList<CandidateResult> Results, IReadOnlyList<ShowSampleJson> Samples);
+
+/// <summary>One sample of a run; <see cref="RawOutput"/> (the tool's output) only with --raw.</summary>
+internal sealed record ShowSampleJson(
+    string Engine, string Candidate, string Profile, int Repeat, double Iops, double Mbps, double? LatencyP50Us, double? LatencyP99Us,
+    DateTimeOffset Started, double Seconds, IReadOnlyList<double>? PerSecondIops, string? RawOutput);

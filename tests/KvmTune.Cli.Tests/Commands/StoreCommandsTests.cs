@@ -96,10 +96,10 @@ public sealed class StoreCommandsTests : IDisposable
         // Then facts, results and the whole raw output are there
         Assert.Equal(0, code);
         var root = JsonDocument.Parse(stdout).RootElement;
-        Assert.Equal("tcg", root.GetProperty("hostFacts").GetProperty(HostFactKeys.Accelerator).GetString());
+        Assert.Equal("tcg", root.GetProperty("host_facts").GetProperty(HostFactKeys.Accelerator).GetString());
         Assert.Equal(3, root.GetProperty("results").GetArrayLength());
         Assert.True(root.GetProperty("settings").GetProperty("quick").GetBoolean());
-        Assert.Equal(raw, root.GetProperty("samples")[0].GetProperty("rawOutput").GetString());
+        Assert.Equal(raw, root.GetProperty("samples")[0].GetProperty("raw_output").GetString());
     }
 
     [Theory]

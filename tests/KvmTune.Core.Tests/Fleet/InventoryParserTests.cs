@@ -171,4 +171,20 @@ public sealed class InventoryParserTests
         Assert.Equal(first, hosts[0]);
         Assert.Equal(last, hosts[^1]);
     }
+
+    [Fact]
+    public void The_example_inventory_of_deploy_ansible_reads_as_ansible_reads_it()
+    {
+        // Given the repository's example inventory (ansible-inventory lists the same hosts and groups)
+        var path = Path.Combine(RepoPaths.Root, "deploy", "ansible", "inventory.example.yml");
+        var inventory = InventoryParser.Parse(File.ReadAllText(path), path);
+
+        // Then its range expands, groups nest, and group variables reach the hosts
+        Assert.Equal(["compute-ssd-01.example.com", "compute-ssd-02.example.com", "compute-ssd-03.example.com", "compute-ssd-04.example.com",
+            "compute-hdd-01.example.com"], inventory.Hosts.Select(h => h.Name));
+        Assert.Equal(["compute", "compute_hdd"], Target(inventory, "compute-hdd-01.example.com").Groups);
+        Assert.Equal("qemu+ssh://root@192.0.2.31/system", Target(inventory, "compute-hdd-01.example.com").Uri);
+        Assert.Equal("policies/ssd.json", inventory.Hosts[0].Vars["kvmtune_policy"]);
+    }
 }
+
