@@ -39,8 +39,8 @@ public static class HostSweep
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> and unwraps the <see cref="AggregateException"/> of bad input so that the CLI reports
-    /// its one line (the first host's, in host order).
+    /// Runs <paramref name="work"/> and unwraps the <see cref="AggregateException"/> of the parallel loop, so that bad
+    /// input is reported as its one line (the first one found) and anything else keeps its own type.
     /// </summary>
     public static IReadOnlyList<HostOutcome<T>> RunOrThrowInput<T>(IReadOnlyList<HostTarget> hosts, Func<HostTarget, T> work)
         where T : class
@@ -49,9 +49,11 @@ public static class HostSweep
         {
             return Run(hosts, work);
         }
-        catch (AggregateException e) when (e.InnerExceptions.OfType<InputException>().FirstOrDefault() is { } input)
+        catch (AggregateException e)
         {
-            throw input;
+            var first = e.InnerExceptions.OfType<InputException>().FirstOrDefault() ?? e.InnerExceptions[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            throw;
         }
     }
 }
