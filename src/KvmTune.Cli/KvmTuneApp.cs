@@ -12,6 +12,7 @@ internal static class KvmTuneApp
         app.Configure(config =>
         {
             config.SetApplicationName("kvmtune");
+            config.SetApplicationVersion(KvmTuneVersion.Text);
             config.PropagateExceptions();
             // An option the command does not know is an error naming it (exit 2), never a silently ignored typo.
             config.Settings.StrictParsing = true;

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
+using KvmTune.Core.Serialization;
 using KvmTune.Host;
 using KvmTune.Host.Probing;
 using Spectre.Console;
@@ -50,7 +50,7 @@ internal sealed class ProbeCommand(CliOutput output) : AsyncCommand<ProbeCommand
         var result = await HostProbe.RunAsync(dir, settings.Device, cancellationToken).ConfigureAwait(false);
         if (settings.Format == "json")
         {
-            await output.Out.WriteLineAsync(JsonSerializer.Serialize(result, CliJson.Options)).ConfigureAwait(false);
+            await output.Out.WriteLineAsync(JsonConvention.Serialize(result)).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
         output.Console.Write(Render(result));

@@ -1,7 +1,7 @@
 using System.ComponentModel;
-using System.Text.Json;
 using KvmTune.Core.Nova;
 using KvmTune.Core.Rules;
+using KvmTune.Core.Serialization;
 using KvmTune.Host.Probing;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -51,35 +51,14 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
         return explanation.HasErrors ? ExitCodes.Findings : ExitCodes.Ok;
     }
 
-    private void WriteJson(NovaConf conf, NovaExplanation e)
-    {
-        var document = new
-        {
-            conf = conf.Files[0],
-            conf_files = conf.Files,
-            images_type = conf.ImagesType,
-            instances_path = e.InstancesPath,
-            o_direct = e.DirectIo,
-            findings = e.ConfigFindings.Select(f => new { code = f.Code, severity = f.SeverityText, section = f.Section, key = f.Key, location = f.Line is null ? null : conf.Locate(f.Line), message = f.Message }),
-            disks = e.Disks.Select(d => new
-            {
-                @case = d.Case,
-                backend = d.Backend,
-                configured = d.Configured,
-                source_type = d.SourceType,
-                nova_driver = d.NovaDriver,
-                driver = d.Driver,
-                disk = d.DiskXml,
-                error = d.Error,
-                steps = d.Steps,
-                findings = d.ConfigFindings.Select(f => new { code = f.Code, severity = f.SeverityText, disk = (string?)null, location = f.Line is null ? null : conf.Locate(f.Line), message = f.Message })
-                    .Concat(d.Findings.Select(f => new { code = f.Code, severity = f.SeverityText, disk = f.Disk, location = (string?)null, message = f.Message })),
-            }),
-        };
-        output.Out.WriteLine(JsonSerializer.Serialize(document, JsonOptions));
-    }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    private void WriteJson(NovaConf conf, NovaExplanation e) =>
+        output.Out.WriteLine(JsonConvention.Serialize(new NovaExplainJson(
+            conf.Files[0], conf.Files, conf.ImagesType, e.InstancesPath, e.DirectIo,
+            [.. e.ConfigFindings.Select(f => new NovaConfFindingJson(f.Code, f.SeverityText, f.Section, f.Key, f.Line is null ? null : conf.Locate(f.Line), f.Message))],
+            [.. e.Disks.Select(d => new NovaDiskJson(
+                d.Case, d.Backend, d.Configured, d.SourceType, d.NovaDriver, d.Driver, d.DiskXml, d.Error, d.Steps,
+                [.. d.ConfigFindings.Select(f => new NovaDiskFindingJson(f.Code, f.SeverityText, null, f.Line is null ? null : conf.Locate(f.Line), f.Message))
+                    .Concat(d.Findings.Select(f => new NovaDiskFindingJson(f.Code, f.SeverityText, f.Disk, null, f.Message)))]))])));
 
     private void WriteTable(NovaConf conf, NovaExplanation e)
     {
@@ -140,3 +119,16 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
         }
     }
 }
+
+/// <summary><c>nova explain --format json</c>.</summary>
+internal sealed record NovaExplainJson(
+    string Conf, IReadOnlyList<string> ConfFiles, string ImagesType, string InstancesPath, bool? ODirect, IReadOnlyList<NovaConfFindingJson> Findings, IReadOnlyList<NovaDiskJson> Disks);
+
+internal sealed record NovaConfFindingJson(string Code, string Severity, string Section, string Key, string? Location, string Message);
+
+/// <summary>One simulated disk; <see cref="Disk"/> is the whole &lt;disk&gt; element nova generates.</summary>
+internal sealed record NovaDiskJson(
+    string Case, string Backend, bool Configured, string SourceType, string NovaDriver, string Driver, string Disk, string? Error,
+    IReadOnlyList<string> Steps, IReadOnlyList<NovaDiskFindingJson> Findings);
+
+internal sealed record NovaDiskFindingJson(string Code, string Severity, string? Disk, string? Location, string Message);
