@@ -10,6 +10,7 @@ public static class HostTools
     {
         ["fio"] = "fio",
         ["qemu-img"] = "qemu-utils",
+        ["qemu-io"] = "qemu-utils",
         ["qemu-system-x86_64"] = "qemu-system-x86",
         ["losetup"] = "mount",
     };
