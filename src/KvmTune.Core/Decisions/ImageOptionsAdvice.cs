@@ -56,24 +56,43 @@ public static class ImageOptionsAdvice
     public static IReadOnlyList<OptionGain> Compare(IReadOnlyList<SubjectResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var rankable = results.Where(r => r.Engine == Engine.Qemu && r.Rankable && r.Candidate is not null).ToList();
+        return Compare([.. results
+            .Where(r => r.Engine == Engine.Qemu && r.Rankable && r.Candidate is not null)
+            .Select(r => (r.Profile, r.Candidate!, Advisor.Basis(r)))]);
+    }
+
+    /// <summary>Every candidate with options against its default, per profile, among a decision's rankings (within its constraints).</summary>
+    public static IReadOnlyList<OptionGain> Compare(Decision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return Compare([.. decision.Profiles.SelectMany(p => p.Ranking.Select(r => (p.Profile, r.Candidate, r.Basis)))]);
+    }
+
+    /// <summary>Every candidate with options against the same candidate with the defaults, per profile, from ranking statistics.</summary>
+    public static IReadOnlyList<OptionGain> Compare(IReadOnlyList<(string Profile, Candidate Candidate, Statistic Basis)> ranked)
+    {
+        ArgumentNullException.ThrowIfNull(ranked);
         var gains = new List<OptionGain>();
-        foreach (var r in rankable.Where(r => !r.Candidate!.Options.IsDefault))
+        foreach (var (profile, candidate, basis) in ranked.Where(r => !r.Candidate.Options.IsDefault))
         {
-            var reference = rankable.FirstOrDefault(b => b.Profile == r.Profile && b.Candidate == r.Candidate!.Base);
-            if (reference is null)
+            var reference = ranked.FirstOrDefault(b => b.Profile == profile && b.Candidate == candidate.Base);
+            if (reference.Candidate is null || basis.Median <= 0 || reference.Basis.Median <= 0)
             {
                 continue;
             }
-            var basis = Advisor.Basis(r);
-            var referenceBasis = Advisor.Basis(reference);
-            if (basis.Median <= 0 || referenceBasis.Median <= 0)
-            {
-                continue;
-            }
-            gains.Add(new OptionGain(r.Profile, r.Candidate!, reference.Candidate!, basis.Median / referenceBasis.Median, basis, referenceBasis));
+            gains.Add(new OptionGain(profile, candidate, reference.Candidate, basis.Median / reference.Basis.Median, basis, reference.Basis));
         }
         return gains;
+    }
+
+    /// <summary>
+    /// The options to recommend from a decision (<see cref="Recommend(IReadOnlyList{OptionGain}, Candidate?, long?)"/>
+    /// over its rankings, for its winner): what the advisor's output carries.
+    /// </summary>
+    public static ImageOptionsRecommendation? Recommend(Decision decision, long? imageSize)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return Recommend(Compare(decision), decision.Winner, imageSize);
     }
 
     /// <summary>
@@ -84,11 +103,15 @@ public static class ImageOptionsAdvice
     /// <param name="results">A run's results.</param>
     /// <param name="winner">The decision's winner, or null.</param>
     /// <param name="imageSize">The virtual size measured, to size a metadata cache covering the whole image.</param>
-    public static ImageOptionsRecommendation? Recommend(IReadOnlyList<SubjectResult> results, Candidate? winner, long? imageSize)
+    public static ImageOptionsRecommendation? Recommend(IReadOnlyList<SubjectResult> results, Candidate? winner, long? imageSize) =>
+        Recommend(Compare(results), winner, imageSize);
+
+    /// <summary>The options to recommend among <paramref name="gains"/> (see <see cref="Recommend(IReadOnlyList{SubjectResult}, Candidate?, long?)"/>).</summary>
+    public static ImageOptionsRecommendation? Recommend(IReadOnlyList<OptionGain> gains, Candidate? winner, long? imageSize)
     {
-        var gains = Compare(results);
+        ArgumentNullException.ThrowIfNull(gains);
         var best = gains
-            .Where(g => winner is null || g.Reference == winner.Base)
+            .Where(g => winner is null || g.Reference == winner.Base || g.Candidate == winner)
             .GroupBy(g => g.Candidate)
             .Where(g => g.Any(x => x.Beats) && !g.Any(x => x.Loses))
             .Select(g => (Candidate: g.Key, Gains: g.ToList(), Score: Math.Exp(g.Average(x => Math.Log(x.Ratio)))))

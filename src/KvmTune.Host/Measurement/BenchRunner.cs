@@ -227,7 +227,12 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                     var strategies = profile.FioJobFile is null
                         ? SubmissionStrategy.For(profile.IoDepth, options.Cores, options.RegisteredIoUring)
                         : [SubmissionStrategy.Legacy];
-                    units.AddRange(from b in request.Backends from strategy in strategies select new Unit(Engine.Host, Subject.CeilingOf(b, strategy), profile));
+                    // Backends whose host engine runs on the same file (the qcow2 backends share one raw file) are
+                    // measured once; the others' ceilings are that measurement (Summarise copies it).
+                    var measured = request.Backends
+                        .GroupBy(b => targetsByKey[(b, ImageOptions.Default)].BackingPath)
+                        .Select(g => g.First());
+                    units.AddRange(from b in measured from strategy in strategies select new Unit(Engine.Host, Subject.CeilingOf(b, strategy), profile));
                     continue;
                 }
                 if (engine == Engine.Qemu && profile.FioJobFile is not null)
@@ -326,7 +331,10 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             }
         }
         progress?.Report(new BenchProgress("done", total, total));
-        return new BenchOutcome(runId, Summarise(plan, units), samples, sustainedAvailable) { Plan = plan, IoChecks = checks };
+        var sharing = hostEngine
+            ? request.Backends.ToDictionary(b => b, b => request.Backends.First(o => targetsByKey[(o, ImageOptions.Default)].BackingPath == targetsByKey[(b, ImageOptions.Default)].BackingPath))
+            : [];
+        return new BenchOutcome(runId, Summarise(plan, units, sharing), samples, sustainedAvailable) { Plan = plan, IoChecks = checks };
     }
 
     /// <summary>
@@ -388,7 +396,10 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         return contenders;
     }
 
-    private static List<SubjectResult> Summarise(BenchPlan plan, List<Unit> units)
+    /// <param name="plan">The plan measured.</param>
+    /// <param name="units">Every unit with its samples.</param>
+    /// <param name="sharing">Per backend, the backend whose host-engine measurement it shares (the same file).</param>
+    private static List<SubjectResult> Summarise(BenchPlan plan, List<Unit> units, Dictionary<Backend, Backend> sharing)
     {
         var results = new List<SubjectResult>();
         var statistics = BlockStatistics(units);
@@ -406,8 +417,9 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             var p50 = MedianOrNull(unit.Samples.Select(s => s.LatencyP50Us));
             var p99 = MedianOrNull(unit.Samples.Select(s => s.LatencyP99Us));
             // The backend's ceiling: the host engine's best submission strategy.
+            var hostBackend = unit.Subject.Backend is { } b && sharing.TryGetValue(b, out var shared) ? shared : unit.Subject.Backend;
             var host = unit.Subject is HarnessCeiling || unit.Engine == Engine.Host ? null : units
-                .Where(u => u.Engine == Engine.Host && u.Subject.Backend == unit.Subject.Backend && u.Profile == unit.Profile && u.Samples.Count > 0)
+                .Where(u => u.Engine == Engine.Host && u.Subject.Backend == hostBackend && u.Profile == unit.Profile && u.Samples.Count > 0)
                 .MaxBy(u => statistics[u].Median);
             var ceiling = units.FirstOrDefault(u => u.Engine == Engine.Qemu && u.Subject is HarnessCeiling && u.Profile == unit.Profile);
             var sustained = unit.SustainedTwin is { Samples.Count: > 0 } twin ? statistics[twin] : null;
@@ -426,6 +438,14 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 SustainedIops = sustained?.Median,
                 Sustained = sustained,
             });
+        }
+        // The ceilings of backends that share another's host-engine file are that backend's.
+        foreach (var (backend, shared) in sharing.Where(kv => kv.Key != kv.Value))
+        {
+            results.AddRange(results
+                .Where(r => r.Engine == Engine.Host && r.Subject is StorageCeiling c && c.Storage == shared)
+                .ToList()
+                .Select(r => r with { Subject = Subject.CeilingOf(backend, ((StorageCeiling)r.Subject).Strategy) }));
         }
         foreach (var profile in plan.Request.Profiles)
         {
