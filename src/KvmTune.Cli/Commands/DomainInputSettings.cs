@@ -2,6 +2,7 @@ using System.ComponentModel;
 using KvmTune.Core.Libvirt;
 using KvmTune.Core.Rules;
 using KvmTune.Host.Domains;
+using KvmTune.Services.Stores;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -63,8 +64,16 @@ internal abstract class DomainInputSettings : CommandSettings
 
     /// <summary>
     /// Files may come from another machine: no host fact is known, and the rules say so instead of guessing.
-    /// A connection knows its host's QEMU and libvirt versions (after the source was read).
+    /// A connection knows its host's QEMU and libvirt versions (after the source was read); a local one also the io
+    /// probe's latest results on this host from the results store (KT022 cites them).
     /// </summary>
-    public static HostFacts HostFactsFor(IDomainSource source) =>
-        source is LibvirtDomainSource libvirt ? libvirt.HostFacts : HostFacts.Unknown;
+    public static HostFacts HostFactsFor(IDomainSource source)
+    {
+        if (source is not LibvirtDomainSource libvirt)
+        {
+            return HostFacts.Unknown;
+        }
+        var local = libvirt.Uri.StartsWith("qemu:///", StringComparison.Ordinal);
+        return local ? libvirt.HostFacts with { IoProbe = IoProbeHistory.Latest(null, Environment.MachineName) } : libvirt.HostFacts;
+    }
 }

@@ -80,6 +80,8 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
             ["meaning"] = d.IoMeaning,
             ["iothreads"] = new JsonArray(d.IoThreads.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
         },
+        ["discard"] = new JsonObject { ["value"] = d.Discard, ["meaning"] = d.DiscardMeaning },
+        ["detectZeroes"] = new JsonObject { ["value"] = d.DetectZeroes, ["meaning"] = d.DetectZeroesMeaning },
         ["crashSafety"] = new JsonObject { ["class"] = d.CrashSafety.Name(), ["detail"] = d.CrashSafetyDetail },
         ["migrationSafety"] = new JsonObject { ["class"] = d.MigrationSafety.Name(), ["detail"] = d.MigrationSafetyDetail },
         ["qemu"] = new JsonObject
@@ -88,6 +90,8 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
             ["cacheNoFlush"] = d.Qemu.CacheNoFlush,
             ["aio"] = d.Qemu.Aio,
             ["writeCache"] = d.Qemu.WriteCache,
+            ["discard"] = d.Qemu.Discard,
+            ["detectZeroes"] = d.Qemu.DetectZeroes,
             ["blockdev"] = d.Qemu.Blockdev,
             ["device"] = d.Qemu.Device,
             ["hasMedium"] = d.Qemu.HasMedium,
@@ -127,6 +131,8 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
             {
                 Row("iothreads", string.Join(", ", d.IoThreads));
             }
+            Row("discard", d.Discard is null ? d.DiscardMeaning : $"discard='{d.Discard}' — {d.DiscardMeaning}");
+            Row("detect_zeroes", d.DetectZeroes is null ? d.DetectZeroesMeaning : $"detect_zeroes='{d.DetectZeroes}' — {d.DetectZeroesMeaning}");
             Row("crash safety", d.CrashSafetyDetail);
             Row("migration", d.MigrationSafetyDetail);
             Row("qemu -blockdev", d.Qemu.Blockdev ?? "none (empty drive)");
