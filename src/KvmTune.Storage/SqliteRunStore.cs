@@ -9,7 +9,11 @@ namespace KvmTune.Storage;
 /// <param name="Info">The run.</param>
 /// <param name="CandidateCount">Distinct candidates with results.</param>
 /// <param name="Best">The rankable result with the highest median IOPS (guest/qemu before host), or null.</param>
-public sealed record RunSummary(RunInfo Info, int CandidateCount, SubjectResult? Best);
+public sealed record RunSummary(RunInfo Info, int CandidateCount, SubjectResult? Best)
+{
+    /// <summary>The decision's overall winner stored when the run finished, or null (older runs, nothing ranked).</summary>
+    public Core.Tuning.Candidate? Winner { get; init; }
+}
 
 /// <summary>
 /// The embedded results store: one SQLite file (WAL mode), schema versioned through <c>PRAGMA user_version</c>
@@ -116,6 +120,24 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
         }
     }
 
+    public void AddHostFacts(long runId, IReadOnlyList<KeyValuePair<string, string>> facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            var next = Convert.ToInt32(Scalar("SELECT COALESCE(MAX(ordinal) + 1, 0) FROM host_facts WHERE run_id = $run", transaction, ("$run", runId)), CultureInfo.InvariantCulture);
+            for (var i = 0; i < facts.Count; i++)
+            {
+                Execute(
+                    "INSERT INTO host_facts (run_id, ordinal, key, value) VALUES ($run, $ordinal, $key, $value)",
+                    transaction,
+                    ("$run", runId), ("$ordinal", next + i), ("$key", facts[i].Key), ("$value", facts[i].Value));
+            }
+            transaction.Commit();
+        }
+    }
+
     public void FinishRun(long runId, string status)
     {
         lock (_gate)
@@ -147,7 +169,7 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
                     runs.Add(ReadRun(reader));
                 }
             }
-            return [.. runs.Select(run => new RunSummary(run, CandidateCount(run.Id), BestResult(run.Id)))];
+            return [.. runs.Select(run => new RunSummary(run, CandidateCount(run.Id), BestResult(run.Id)) { Winner = StoredWinner(run.Id) })];
         }
     }
 
@@ -222,6 +244,52 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
             return new RunData(info, facts, samples, results);
         }
     }
+
+    /// <summary>Stores the decision's overall winner of a run (null: nothing could be ranked).</summary>
+    public void SetWinner(long runId, Core.Tuning.Candidate? winner)
+    {
+        lock (_gate)
+        {
+            if (Execute("UPDATE runs SET winner = $winner WHERE id = $run", null, ("$winner", winner is null ? null : SubjectCodec.CandidateText(winner)), ("$run", runId)) == 0)
+            {
+                throw new InvalidOperationException($"run {runId}: no such run in {Path}");
+            }
+        }
+    }
+
+    /// <summary>A run's host facts and summarised results, without its samples (what a decision needs), or null.</summary>
+    public (IReadOnlyList<KeyValuePair<string, string>> Facts, IReadOnlyList<SubjectResult> Results)? LoadResults(long runId)
+    {
+        lock (_gate)
+        {
+            if (Scalar("SELECT id FROM runs WHERE id = $run", null, ("$run", runId)) is null)
+            {
+                return null;
+            }
+            var facts = new List<KeyValuePair<string, string>>();
+            using (var command = Command("SELECT key, value FROM host_facts WHERE run_id = $run ORDER BY ordinal", null, ("$run", runId)))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    facts.Add(new(reader.GetString(0), reader.GetString(1)));
+                }
+            }
+            var results = new List<SubjectResult>();
+            using (var command = Command("SELECT result_json FROM candidates WHERE run_id = $run ORDER BY rowid", null, ("$run", runId)))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    results.Add(StoredRecords.Result(reader.GetString(0), $"{Path}: run {runId}"));
+                }
+            }
+            return (facts, results);
+        }
+    }
+
+    private Core.Tuning.Candidate? StoredWinner(long runId) =>
+        Scalar("SELECT winner FROM runs WHERE id = $run", null, ("$run", runId)) is string text ? SubjectCodec.ParseCandidate(text) : null;
 
     private int CandidateCount(long runId) => Convert.ToInt32(
         Scalar("SELECT COUNT(DISTINCT candidate_id) FROM candidates WHERE run_id = $run AND engine <> 'host'", null, ("$run", runId)),

@@ -29,6 +29,7 @@ internal static class StoredRecords
         SustainedIops = r.SustainedIops,
         Sustained = r.Sustained,
         SkippedCode = r.SkippedCode,
+        SkippedReason = r.SkippedReason,
     }, Json);
 
     public static SubjectResult Result(string json, string where)
@@ -45,6 +46,7 @@ internal static class StoredRecords
             SustainedIops = stored.SustainedIops,
             Sustained = stored.Sustained,
             SkippedCode = stored.SkippedCode,
+            SkippedReason = stored.SkippedReason,
         };
     }
 
@@ -109,6 +111,7 @@ internal static class StoredRecords
         public double? SustainedIops { get; init; }
         public Statistic? Sustained { get; init; }
         public string? SkippedCode { get; init; }
+        public string? SkippedReason { get; init; }
     }
 
     private sealed record StoredSettings

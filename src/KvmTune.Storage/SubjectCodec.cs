@@ -25,18 +25,22 @@ public static class SubjectCodec
         var text = subject switch
         {
             CandidateSubject c => CandidateText(c.Value),
-            StorageCeiling s => s.Storage.ToName(),
+            StorageCeiling s => s.Strategy == SubmissionStrategy.Legacy ? s.Storage.ToName() : $"{s.Storage.ToName()}@{s.Strategy.Name}",
             HarnessCeiling => HarnessText,
             _ => throw new ArgumentOutOfRangeException(nameof(subject), subject, "unknown subject"),
         };
         return phase == Phase.Sustained ? text + SustainedSuffix : text;
     }
 
-    /// <summary>The stored text of a candidate (<c>raw-prealloc/none/native</c>).</summary>
+    /// <summary>
+    /// The stored text of a candidate (<c>raw-prealloc/none/native</c>); image options, when set, follow a colon in
+    /// their canonical text (<c>qcow2-metadata/none/native:cluster_size=2M,l2_cache=whole</c>).
+    /// </summary>
     public static string CandidateText(Candidate candidate)
     {
         ArgumentNullException.ThrowIfNull(candidate);
-        return $"{candidate.Backend.ToName()}/{candidate.Cache.ToLibvirt()}/{candidate.Io.ToLibvirt()}";
+        var text = $"{candidate.Backend.ToName()}/{candidate.Cache.ToLibvirt()}/{candidate.Io.ToLibvirt()}";
+        return candidate.Options.IsDefault ? text : $"{text}:{candidate.Options.Text}";
     }
 
     /// <summary>Parses a stored subject; null when the text is none of the forms.</summary>
@@ -57,13 +61,35 @@ public static class SubjectCodec
         {
             return (Subject.Of(candidate), phase);
         }
-        return Backends.Parse(text) is { } backend && phase == Phase.Burst ? (Subject.CeilingOf(backend), phase) : null;
+        if (phase != Phase.Burst)
+        {
+            return null;
+        }
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return Backends.Parse(text) is { } legacy ? (Subject.CeilingOf(legacy), phase) : null;
+        }
+        return Backends.Parse(text[..at]) is { } backend && SubmissionStrategy.Parse(text[(at + 1)..]) is { } strategy && strategy != SubmissionStrategy.Legacy
+            ? (Subject.CeilingOf(backend, strategy), phase)
+            : null;
     }
 
     /// <summary>Parses a stored candidate (<c>raw-prealloc/none/native</c>); null when malformed.</summary>
     public static Candidate? ParseCandidate(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        var options = ImageOptions.Default;
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
+        {
+            if (colon == text.Length - 1 || ImageOptions.Parse(text[(colon + 1)..]) is not { } parsed)
+            {
+                return null;
+            }
+            options = parsed;
+            text = text[..colon];
+        }
         var parts = text.Split('/');
         if (parts.Length != 3)
         {
@@ -72,6 +98,10 @@ public static class SubjectCodec
         var backend = Backends.Parse(parts[0]);
         var cache = CacheModes.Parse(parts[1]);
         var io = IoModes.Parse(parts[2]);
-        return backend is null || cache is null || io is null ? null : new Candidate(backend.Value, cache.Value, io.Value);
+        if (backend is null || cache is null || io is null || !options.AppliesTo(backend.Value))
+        {
+            return null;
+        }
+        return new Candidate(backend.Value, cache.Value, io.Value) { Options = options };
     }
 }

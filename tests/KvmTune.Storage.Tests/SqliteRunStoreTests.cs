@@ -111,6 +111,30 @@ public sealed class SqliteRunStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_runs_winner_facts_added_later_and_results_are_stored_and_read_without_its_samples()
+    {
+        // Given a run, its results, a fact added while it measured, and the decision's winner
+        using var store = new SqliteRunStore(DbPath);
+        var run = store.BeginRun("kvmtune tune", Facts, RunSettings.Empty);
+        store.AddResult(run, NewResult(Engine.Qemu, "raw-prealloc/none/native", 98_000));
+        store.AddHostFacts(run, [new(HostFactKeys.LoadAfter, "1.00 0.80 0.60")]);
+        store.SetWinner(run, C("raw-prealloc/none/native"));
+        store.FinishRun(run, "completed");
+
+        // When it is listed and its results loaded
+        var summary = Assert.Single(store.ListSummaries());
+        var (facts, results) = store.LoadResults(run)!.Value;
+
+        // Then the winner comes back typed, the added fact follows the first ones, and the results are there
+        Assert.Equal(C("raw-prealloc/none/native"), summary.Winner);
+        Assert.Equal(HostFactKeys.LoadAfter, facts[^1].Key);
+        Assert.Equal(Facts.Length + 1, facts.Count);
+        Assert.Single(results);
+        Assert.Null(store.LoadResults(run + 1));
+        Assert.Equal(3, store.SchemaVersion);
+    }
+
+    [Fact]
     public void An_unknown_run_loads_as_null_and_cannot_be_finished()
     {
         using var store = new SqliteRunStore(DbPath);

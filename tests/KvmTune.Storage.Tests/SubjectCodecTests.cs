@@ -15,6 +15,10 @@ public class SubjectCodecTests
         "raw-prealloc",
         "qcow2-metadata",
         "null-co",
+        "raw-prealloc@io_uring+batch+fixed+jobs2",
+        "loop@libaio+batch",
+        "qcow2-metadata/none/native:cluster_size=2M,extended_l2=on,l2_cache=whole",
+        "raw-prealloc/writeback/io_uring:discard=unmap,detect_zeroes=unmap#sustained",
     ];
 
     [Theory]
@@ -58,9 +62,24 @@ public class SubjectCodecTests
     [InlineData("raw-prealloc/fast/native")]
     [InlineData("raw-prealloc#sustained")]
     [InlineData("null-co/none/native")]
+    [InlineData("raw-prealloc@libaio")]
+    [InlineData("raw-prealloc@spdk")]
+    [InlineData("raw-prealloc@io_uring+batch#sustained")]
+    [InlineData("raw-prealloc/none/native:cluster_size=2M")]
+    [InlineData("raw-prealloc/none/native:")]
     [InlineData("")]
     public void Text_that_is_no_subject_parses_to_nothing(string text) =>
         Assert.Null(SubjectCodec.Parse(text));
+
+    [Fact]
+    public void A_storage_ceiling_keeps_its_strategy_and_the_legacy_one_its_old_text()
+    {
+        var uring = SubmissionStrategy.Parse("io_uring+batch+fixed")!;
+
+        Assert.Equal("raw-prealloc@io_uring+batch+fixed", SubjectCodec.Format(Subject.CeilingOf(Backend.RawPrealloc, uring)));
+        Assert.Equal((Subject.CeilingOf(Backend.RawPrealloc, uring), Phase.Burst), SubjectCodec.Parse("raw-prealloc@io_uring+batch+fixed"));
+        Assert.Equal("raw-prealloc", SubjectCodec.Format(Subject.CeilingOf(Backend.RawPrealloc, SubmissionStrategy.Legacy)));
+    }
 
     [Fact]
     public void The_stored_form_is_what_people_read()

@@ -43,6 +43,20 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
         [Description("Short repeats (0.3 s, 3 interleaved rounds, 512M images): the quick matrix in a few minutes.")]
         public bool Quick { get; init; }
 
+        [CommandOption("--qcow2")]
+        [Description("The qcow2 preset: cluster size 64k/2M x L2 cache default/whole image x extended_l2 off/on on 512G metadata-preallocated qcow2, cache none, aio native, qemu engine.")]
+        public bool Qcow2 { get; init; }
+
+        [CommandOption("--discard <MODES>")]
+        [Description("Also measure each candidate with libvirt's discard: unmap, ignore (a dimension; with --detect-zeroes, every pair).")]
+        [TypeConverter(typeof(DiscardListConverter))]
+        public DiscardSetting[]? Discard { get; init; }
+
+        [CommandOption("--detect-zeroes <MODES>")]
+        [Description("Also measure each candidate with libvirt's detect_zeroes: off, on, unmap (a dimension, for write profiles).")]
+        [TypeConverter(typeof(DetectZeroesListConverter))]
+        public DetectZeroesSetting[]? DetectZeroes { get; init; }
+
         public override ValidationResult Validate()
         {
             if (FioJob is not null && Profiles is not null)
@@ -53,14 +67,23 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
             {
                 return ValidationResult.Error("--fio-job: the qemu engine cannot run a fio job file (use --engine host or guest)");
             }
+            if (Qcow2 && Quick)
+            {
+                return ValidationResult.Error("--qcow2 and --quick: give one preset");
+            }
+            if (Qcow2 && (Discard is not null || DetectZeroes is not null))
+            {
+                return ValidationResult.Error("--qcow2 with --discard or --detect-zeroes: measure them in separate runs");
+            }
             return base.Validate();
         }
 
         /// <summary>The request and options the command line asks for.</summary>
         public async Task<(BenchRequest Request, BenchOptions Options)> ToRequestAsync(CancellationToken cancellationToken)
         {
-            var engines = Engines ?? [Engine.Host, Engine.Qemu];
-            var backends = Backends ?? (Device is not null ? [Backend.Device] : Vg is not null ? [Backend.Lvm] : BenchRequest.Quick.Backends);
+            var preset = Qcow2 ? BenchRequest.Qcow2 : BenchRequest.Quick;
+            var engines = Engines ?? (Qcow2 ? preset.Engines : [Engine.Host, Engine.Qemu]);
+            var backends = Backends ?? (Device is not null ? [Backend.Device] : Vg is not null ? [Backend.Lvm] : preset.Backends);
             IReadOnlyList<WorkloadProfile> profiles;
             if (FioJob is not null)
             {
@@ -71,8 +94,14 @@ internal sealed class BenchCommand(CliOutput output) : AsyncCommand<BenchCommand
             {
                 profiles = ProfilesOrWorkload();
             }
-            var options = Options(Quick ? BenchOptions.Quick : BenchOptions.Default);
-            return (new BenchRequest(engines, backends, Caches, Ios, profiles), options);
+            var options = Options(Qcow2 ? BenchOptions.Qcow2 : Quick ? BenchOptions.Quick : BenchOptions.Default);
+            var request = new BenchRequest(engines, backends, Caches ?? (Qcow2 ? preset.Caches : null), Ios ?? (Qcow2 ? preset.Ios : null), profiles)
+            {
+                Options = Qcow2 ? preset.Options
+                    : Discard is not null || DetectZeroes is not null ? BenchRequest.DiscardGrid(Discard ?? [], DetectZeroes ?? [])
+                    : [ImageOptions.Default],
+            };
+            return (request, options);
         }
     }
 

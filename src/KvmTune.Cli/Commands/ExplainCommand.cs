@@ -90,6 +90,8 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
             {
                 Row("iothreads", string.Join(", ", d.IoThreads));
             }
+            Row("discard", d.Discard is null ? d.DiscardMeaning : $"discard='{d.Discard}' — {d.DiscardMeaning}");
+            Row("detect_zeroes", d.DetectZeroes is null ? d.DetectZeroesMeaning : $"detect_zeroes='{d.DetectZeroes}' — {d.DetectZeroesMeaning}");
             Row("crash safety", d.CrashSafetyDetail);
             Row("migration", d.MigrationSafetyDetail);
             Row("qemu -blockdev", d.Qemu.Blockdev ?? "none (empty drive)");

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Globalization;
 using KvmTune.Cli.Rendering;
 using KvmTune.Cli.Settings;
-using KvmTune.Core.Measurement;
 using KvmTune.Core.Serialization;
 using KvmTune.Services.Stores;
 using Spectre.Console;
@@ -33,8 +32,7 @@ internal sealed class HistoryCommand(CliOutput output) : Command<HistoryCommand.
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var store = RunStores.OpenForReading(settings.Db);
-        var runs = store?.ListSummaries(settings.Limit) ?? [];
+        var runs = RunHistory.List(settings.Db, settings.Limit);
         if (settings.Format == OutputFormat.Json)
         {
             output.Out.WriteLine(JsonConvention.Serialize(runs.Select(StoreJson.Summary).ToList()));
@@ -45,17 +43,18 @@ internal sealed class HistoryCommand(CliOutput output) : Command<HistoryCommand.
             output.Console.MarkupLine($"No runs stored yet ({Markup.Escape(settings.Db ?? RunStores.DefaultPath)}).");
             return ExitCodes.Ok;
         }
-        var table = new Table().AddColumns("Run", "Started (UTC)", "Command", "Status", "Candidates", "Best");
-        foreach (var run in runs)
+        var table = new Table().AddColumns("Run", "Started (UTC)", "Command", "Status", "Candidates", "Winner");
+        foreach (var entry in runs)
         {
+            var run = entry.Summary;
             table.AddRow(
                 run.Info.Id.ToString(CultureInfo.InvariantCulture),
                 run.Info.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 Markup.Escape(run.Info.Command),
                 Markup.Escape(run.Info.Status),
                 run.CandidateCount.ToString(CultureInfo.InvariantCulture),
-                run.Best is { } best
-                    ? Markup.Escape($"{best.Subject} {best.Profile}: {best.Iops.Median.ToString("N0", CultureInfo.InvariantCulture)} IOPS ({best.Engine.ToName()})")
+                entry.Winner is { } winner
+                    ? Markup.Escape(entry.DecidedNow ? $"{winner} (decided now, default constraints)" : winner.Id)
                     : "-");
         }
         output.Console.Write(table);

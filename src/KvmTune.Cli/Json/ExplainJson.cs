@@ -20,7 +20,7 @@ internal sealed record ExplainResultJson(string File, string? Domain, IReadOnlyL
 
 internal sealed record ExplainDiskJson(
     string Disk, string? Bus, string Device, string? Type, string? Source, string? Format,
-    ExplainCacheJson Cache, ExplainIoJson Io, SafetyJson CrashSafety, SafetyJson MigrationSafety, ExplainQemuJson Qemu,
+    ExplainCacheJson Cache, ExplainIoJson Io, ExplainValueJson Discard, ExplainValueJson DetectZeroes, SafetyJson CrashSafety, SafetyJson MigrationSafety, ExplainQemuJson Qemu,
     IReadOnlyList<FindingJson> Findings)
 {
     public static ExplainDiskJson From(DiskExplanation d) => new(
@@ -28,9 +28,11 @@ internal sealed record ExplainDiskJson(
         new ExplainCacheJson(d.Cache, d.EffectiveCache is { } c ? CacheModes.ToLibvirt(c) : null, d.CacheIsDefault,
             d.CacheSemantics?.Writeback, d.CacheSemantics?.Direct, d.CacheSemantics?.NoFlush, d.CacheMeaning),
         new ExplainIoJson(d.Io, d.EffectiveIo, d.IoMeaning, d.IoThreads),
+        new ExplainValueJson(d.Discard, d.DiscardMeaning),
+        new ExplainValueJson(d.DetectZeroes, d.DetectZeroesMeaning),
         new SafetyJson(d.CrashSafety.Name(), d.CrashSafetyDetail),
         new SafetyJson(d.MigrationSafety.Name(), d.MigrationSafetyDetail),
-        new ExplainQemuJson(d.Qemu.CacheDirect, d.Qemu.CacheNoFlush, d.Qemu.Aio, d.Qemu.WriteCache, d.Qemu.Blockdev, d.Qemu.Device, d.Qemu.HasMedium),
+        new ExplainQemuJson(d.Qemu.CacheDirect, d.Qemu.CacheNoFlush, d.Qemu.Aio, d.Qemu.WriteCache, d.Qemu.Discard, d.Qemu.DetectZeroes, d.Qemu.Blockdev, d.Qemu.Device, d.Qemu.HasMedium),
         [.. d.Findings.Select(FindingJson.From)]);
 }
 
@@ -40,7 +42,9 @@ internal sealed record ExplainIoJson(string? Value, string? Effective, string Me
 
 internal sealed record SafetyJson(string Class, string Detail);
 
-internal sealed record ExplainQemuJson(bool CacheDirect, bool CacheNoFlush, string? Aio, string? WriteCache, string? Blockdev, string? Device, bool HasMedium);
+internal sealed record ExplainValueJson(string? Value, string Meaning);
+
+internal sealed record ExplainQemuJson(bool CacheDirect, bool CacheNoFlush, string? Aio, string? WriteCache, string? Discard, string? DetectZeroes, string? Blockdev, string? Device, bool HasMedium);
 
 /// <summary>A rule finding: code, severity (error, warning, info), disk, message, fix.</summary>
 internal sealed record FindingJson(string Code, string Severity, string? Disk, string Message, string? Fix)

@@ -1,6 +1,6 @@
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
-using KvmTune.Storage;
+using KvmTune.Services.Stores;
 
 namespace KvmTune.Cli.Rendering;
 
@@ -63,11 +63,11 @@ internal sealed record SampleJson(
     IReadOnlyList<double> PerSecondIops,
     string? RawOutput);
 
-/// <summary><c>history --format json</c>: one stored run.</summary>
-internal sealed record RunSummaryJson(long Id, DateTimeOffset Started, DateTimeOffset? Finished, string Command, string Status, int Candidates, BestJson? Best);
+/// <summary><c>history --format json</c>: one stored run and the decision's winner.</summary>
+internal sealed record RunSummaryJson(long Id, DateTimeOffset Started, DateTimeOffset? Finished, string Command, string Status, int Candidates, WinnerJson? Winner);
 
-/// <summary>The best result of a run.</summary>
-internal sealed record BestJson(string Engine, string Candidate, string Profile, double MedianIops, double MedianMbps);
+/// <summary>The decision's overall winner of a run; <c>decided_now</c> when the run predates stored winners.</summary>
+internal sealed record WinnerJson(string Candidate, string Backend, string Cache, string Aio, bool DecidedNow);
 
 /// <summary>How stored runs appear in JSON.</summary>
 internal static class StoreJson
@@ -101,7 +101,11 @@ internal static class StoreJson
                 x.LatencyP50Us, x.LatencyP99Us, x.StartedAt, x.Seconds, x.PerSecondIops, raw ? x.RawOutput : null))]);
     }
 
-    public static RunSummaryJson Summary(RunSummary r) => new(
-        r.Info.Id, r.Info.StartedAt, r.Info.FinishedAt, r.Info.Command, r.Info.Status, r.CandidateCount,
-        r.Best is null ? null : new BestJson(r.Best.Engine.ToName(), r.Best.Subject.ToString()!, r.Best.Profile, r.Best.Iops.Median, r.Best.MBps.Median));
+    public static RunSummaryJson Summary(RunHistoryEntry entry)
+    {
+        var r = entry.Summary;
+        return new(
+            r.Info.Id, r.Info.StartedAt, r.Info.FinishedAt, r.Info.Command, r.Info.Status, r.CandidateCount,
+            entry.Winner is not { } w ? null : new WinnerJson(w.Id, w.Backend.ToName(), w.Cache.ToLibvirt(), w.Io.ToLibvirt(), entry.DecidedNow));
+    }
 }

@@ -64,6 +64,18 @@ internal sealed class BackendListConverter : OptionConverter<Backend[]>
         Values(text, "--backend", Backends.Parse, string.Join(", ", Backends.All.Select(b => b.ToName())));
 }
 
+/// <summary><c>--discard unmap,ignore</c></summary>
+internal sealed class DiscardListConverter : OptionConverter<DiscardSetting[]>
+{
+    protected override DiscardSetting[] Parse(string text) => Values(text, "--discard", ImageOptions.ParseDiscard, "unmap, ignore");
+}
+
+/// <summary><c>--detect-zeroes off,on,unmap</c></summary>
+internal sealed class DetectZeroesListConverter : OptionConverter<DetectZeroesSetting[]>
+{
+    protected override DetectZeroesSetting[] Parse(string text) => Values(text, "--detect-zeroes", ImageOptions.ParseDetectZeroes, "off, on, unmap");
+}
+
 /// <summary><c>--engine host,qemu,guest</c></summary>
 internal sealed class EngineListConverter : OptionConverter<Engine[]>
 {

@@ -16,7 +16,8 @@ public sealed record NovaLine(string Section, string Key, string Value, bool Kvm
 /// <param name="RunId">The stored run the decision came from.</param>
 /// <param name="VmsPerHost">Share the measured sustained capacity among this many VMs (flavor QoS), or null.</param>
 /// <param name="VolumeGroup">The volume group for <c>images_type = lvm</c>, when known.</param>
-public sealed record RecommendationOptions(long? RunId = null, int? VmsPerHost = null, string? VolumeGroup = null);
+/// <param name="ImageSize">The virtual size of the images measured, to size a metadata cache that covers a whole image.</param>
+public sealed record RecommendationOptions(long? RunId = null, int? VmsPerHost = null, string? VolumeGroup = null, long? ImageSize = null);
 
 /// <summary>
 /// What to do with a decision: nova.conf lines, KvmTune's <c>disk_io_modes</c> line, libvirt <c>&lt;driver/&gt;</c>
@@ -30,6 +31,12 @@ public sealed record Recommendation(
     IReadOnlyList<string> Notes,
     TuningPolicy Policy)
 {
+    /// <summary>
+    /// Image options (qcow2 cluster size, extended L2, metadata cache; discard, detect_zeroes) that beat the defaults of
+    /// the winner outside the intervals (<see cref="ImageOptionsAdvice"/>), with what carries each; null when none does.
+    /// </summary>
+    public ImageOptionsRecommendation? ImageOptions { get; init; }
+
     /// <summary>The nova.conf lines as a snippet, grouped by section (<c>[DEFAULT]</c> first).</summary>
     public string NovaConfSnippet()
     {
@@ -75,8 +82,14 @@ public sealed record Recommendation(
 
         foreach (var (type, c) in winners.OrderBy(kv => kv.Key == "file" ? 0 : 1))
         {
-            drivers[type] = c.Driver.ToXml();
+            drivers[type] = DriverSettings.For(c, options.ImageSize).ToXml();
             policy.Disks[type] = DriverPolicy.For(c.Driver);
+        }
+        var imageOptions = ImageOptionsAdvice.Recommend(decision, options.ImageSize);
+        if (imageOptions is not null)
+        {
+            notes.Add(imageOptions.Sentence);
+            notes.AddRange(imageOptions.Lines);
         }
         var sourceOrder = winners.OrderBy(kv => kv.Key == "file" ? 0 : 1).ToList();
         nova.Add(new NovaLine("libvirt", "disk_cachemodes", string.Join(",", sourceOrder.Select(kv => $"{kv.Key}={kv.Value.Cache.ToLibvirt()}"))));
@@ -139,8 +152,18 @@ public sealed record Recommendation(
         {
             Qos(decision, decision.Winner, n, specs, notes);
         }
+        if (imageOptions?.Candidate.Options.Discard is { } discard && winners.ContainsKey("file"))
+        {
+            // nova's own key for the discard of its image disks.
+            nova.Add(new NovaLine("libvirt", "hw_disk_discard", Tuning.ImageOptions.Name(discard)));
+            if (!policy.Nova.TryGetValue("libvirt", out var keys))
+            {
+                policy.Nova["libvirt"] = keys = [];
+            }
+            keys["hw_disk_discard"] = Tuning.ImageOptions.Name(discard);
+        }
         policy = policy with { FlavorExtraSpecs = specs.Count == 0 ? null : new Dictionary<string, string>(specs) };
-        return new Recommendation(decision.Winner, nova, drivers, specs, notes, policy);
+        return new Recommendation(decision.Winner, nova, drivers, specs, notes, policy) { ImageOptions = imageOptions };
     }
 
     // Shares the winner's measured capacity among n VMs: IOPS from the small-block profiles, bytes from the large-block

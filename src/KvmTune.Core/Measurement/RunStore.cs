@@ -73,6 +73,14 @@ public static class HostFactKeys
     public const string DirtyRatio = "vm.dirty_ratio";
     public const string DirtyBackgroundRatio = "vm.dirty_background_ratio";
     public const string DeviceMapper = "device_mapper";
+    /// <summary><c>yes</c> when io_uring may register buffers and files (the host engine's registered strategies).</summary>
+    public const string IoUringRegistered = "io_uring.registered";
+    /// <summary>Processors the measurement could use.</summary>
+    public const string Cores = "cpu.count";
+    /// <summary>The load average (1, 5, 15 minutes) when the probe ran, before measuring.</summary>
+    public const string LoadBefore = "load.before";
+    /// <summary>The load average when the measurement finished.</summary>
+    public const string LoadAfter = "load.after";
 }
 
 /// <summary>The results store (SQLite by default). Implementations live outside Core.</summary>
@@ -84,6 +92,9 @@ public interface IRunStore
     void AddSample(long runId, Sample sample);
 
     void AddResult(long runId, SubjectResult result);
+
+    /// <summary>Adds host facts to a started run, after the ones it began with (what was measured during the run).</summary>
+    void AddHostFacts(long runId, IReadOnlyList<KeyValuePair<string, string>> facts);
 
     void FinishRun(long runId, string status);
 

@@ -78,8 +78,14 @@ public sealed record SubjectResult(
     /// </summary>
     public Statistic? Sustained { get; init; }
 
-    /// <summary>Set when the candidate was skipped; the rule code that stops it (<c>KT001</c>).</summary>
+    /// <summary>
+    /// Set when the candidate was skipped; the rule code that stops it (<c>KT001</c>) or the measurement that excluded
+    /// it on this host (<c>io-probe</c>, <see cref="Tuning.IoModeCheck"/>).
+    /// </summary>
     public string? SkippedCode { get; init; }
+
+    /// <summary>Why the candidate was skipped, when there is more to say than the code (the io probe's result).</summary>
+    public string? SkippedReason { get; init; }
 
     /// <summary>True when the result may take part in a ranking: a candidate, measured, not marked aside.</summary>
     public bool Rankable => Subject is CandidateSubject && !HarnessBound && !FunctionalOnly && SkippedCode is null && Iops.N > 0;

@@ -25,8 +25,11 @@ public abstract record Subject
     /// <summary>The subject of a candidate.</summary>
     public static CandidateSubject Of(Candidate candidate) => new(candidate);
 
-    /// <summary>The storage ceiling of a backend (host engine).</summary>
-    public static StorageCeiling CeilingOf(Backend backend) => new(backend);
+    /// <summary>The storage ceiling of a backend (host engine) as measured before strategies: libaio, one request per call.</summary>
+    public static StorageCeiling CeilingOf(Backend backend) => new(backend, SubmissionStrategy.Legacy);
+
+    /// <summary>The storage ceiling of a backend measured with one submission strategy (host engine).</summary>
+    public static StorageCeiling CeilingOf(Backend backend, SubmissionStrategy strategy) => new(backend, strategy);
 
     /// <summary>The harness's own ceiling (<c>qemu-img bench</c> on null-co).</summary>
     public static HarnessCeiling Harness => HarnessCeiling.Instance;
@@ -42,12 +45,17 @@ public sealed record CandidateSubject(Candidate Value) : Subject
     public override string ToString() => Value.Id;
 }
 
-/// <summary>The storage's own ceiling for a backend: fio straight on the backing file or device (host engine).</summary>
-public sealed record StorageCeiling(Backend Storage) : Subject
+/// <summary>
+/// The storage's own ceiling for a backend: fio straight on the backing file or device (host engine), submitting its
+/// requests with one <see cref="SubmissionStrategy"/>. The backend's ceiling is the best of its strategies
+/// (<see cref="Decisions.CeilingCheck"/>).
+/// </summary>
+public sealed record StorageCeiling(Backend Storage, SubmissionStrategy Strategy) : Subject
 {
     public override Backend? Backend => Storage;
 
-    public override string ToString() => Storage.ToName();
+    /// <summary><c>raw-prealloc</c> for the legacy strategy, <c>raw-prealloc@io_uring+batch+fixed</c> for the others.</summary>
+    public override string ToString() => Strategy == SubmissionStrategy.Legacy ? Storage.ToName() : $"{Storage.ToName()}@{Strategy.Name}";
 }
 
 /// <summary>The qemu engine's own ceiling: <c>qemu-img bench</c> on QEMU's null-co driver (no storage at all).</summary>

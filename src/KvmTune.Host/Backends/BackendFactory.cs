@@ -50,7 +50,7 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Why <paramref name="backend"/> cannot be created with these options on this host, or null when it can.
-    /// Cheap and side-effect free: the device safety checks run in <see cref="Validate"/>.
+    /// Cheap and side-effect free: the device safety checks run in <see cref="Validate(IEnumerable{Backend}, long)"/>.
     /// </summary>
     public static string? UnavailableReason(Backend backend, BackendOptions options) => backend switch
     {
@@ -70,7 +70,13 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
     /// Checks, before anything is created, that every requested backend can be created; throws
     /// <see cref="InputException"/> naming the first that cannot (including the device safety checks).
     /// </summary>
-    public void Validate(IEnumerable<Backend> backends, long sizeBytes)
+    public void Validate(IEnumerable<Backend> backends, long sizeBytes) => Validate(backends, sizeBytes, sizeBytes);
+
+    /// <summary>
+    /// As <see cref="Validate(IEnumerable{Backend}, long)"/>, with the free space the scratch directory needs given apart
+    /// (a metadata-preallocated qcow2 image of hundreds of GiB takes its metadata and what is written, not its size).
+    /// </summary>
+    public void Validate(IEnumerable<Backend> backends, long sizeBytes, long spaceBytes)
     {
         var requested = backends.Distinct().ToList();
         foreach (var backend in requested)
@@ -103,17 +109,31 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         {
             var dir = ScratchDirectory;
             var probe = Directory.Exists(dir) ? dir : Path.GetDirectoryName(dir)!;
-            if (LinuxFile.AvailableBytes(probe) is { } free && free < sizeBytes + Headroom)
+            if (LinuxFile.AvailableBytes(probe) is { } free && free < spaceBytes + Headroom)
             {
                 throw new InputException(
-                    $"scratch directory {dir}: {free >> 20} MiB free, a {sizeBytes >> 20} MiB image needs {(sizeBytes + Headroom) >> 20} MiB (choose --size or --dir)");
+                    $"scratch directory {dir}: {free >> 20} MiB free, a {sizeBytes >> 20} MiB image needs {(spaceBytes + Headroom) >> 20} MiB (choose --size or --dir)");
             }
         }
     }
 
     /// <summary>Creates one backend of <paramref name="sizeBytes"/>. The caller disposes it.</summary>
-    public async Task<ScratchBackend> CreateAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken = default)
+    public Task<ScratchBackend> CreateAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken = default) =>
+        CreateAsync(backend, sizeBytes, ImageOptions.Default, hostCeilingFile: true, cancellationToken);
+
+    /// <summary>
+    /// Creates one backend of <paramref name="sizeBytes"/> with the creation options of <paramref name="creation"/>
+    /// (qcow2 cluster size, extended L2). A qcow2 image gets a preallocated raw file of the same size beside it for the
+    /// host engine only when <paramref name="hostCeilingFile"/> (an image of hundreds of GiB has no room for one).
+    /// The caller disposes it.
+    /// </summary>
+    public async Task<ScratchBackend> CreateAsync(Backend backend, long sizeBytes, ImageOptions creation, bool hostCeilingFile, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(creation);
+        if (creation.NeedsQcow2 && backend.Format() != "qcow2")
+        {
+            throw new InputException($"backend {backend.ToName()}: {creation.Text} needs a qcow2 backend");
+        }
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (sizeBytes <= 0 || sizeBytes % 512 != 0)
         {
@@ -128,7 +148,7 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
             Backend.Device => CreateDevice(sizeBytes),
             Backend.Lvm => await CreateLogicalVolumeAsync(sizeBytes, cancellationToken).ConfigureAwait(false),
             Backend.Loop => await CreateLoopAsync(sizeBytes, cancellationToken).ConfigureAwait(false),
-            _ => await CreateImageAsync(backend, sizeBytes, cancellationToken).ConfigureAwait(false),
+            _ => await CreateImageAsync(backend, sizeBytes, creation, hostCeilingFile, cancellationToken).ConfigureAwait(false),
         };
         lock (_gate)
         {
@@ -148,14 +168,15 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         return new ScratchBackend(Backend.Device, new MeasureTarget(device, "raw", IsBlock: true, device), sizeBytes, null, null, null, directIo: false);
     }
 
-    private async Task<ScratchBackend> CreateImageAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
+    private async Task<ScratchBackend> CreateImageAsync(Backend backend, long sizeBytes, ImageOptions creation, bool hostCeilingFile, CancellationToken cancellationToken)
     {
-        var file = await CreateImageFileAsync(backend, sizeBytes, cancellationToken).ConfigureAwait(false);
+        var file = await CreateImageFileAsync(backend, sizeBytes, creation, cancellationToken).ConfigureAwait(false);
         try
         {
             // fio must never write into a qcow2 image (it would destroy the format): the host engine measures a
-            // preallocated raw file of the same size in the same directory instead.
-            var backing = backend.Format() == "qcow2" ? await HostCeilingFileAsync(sizeBytes, cancellationToken).ConfigureAwait(false) : file;
+            // preallocated raw file of the same size in the same directory instead. Without one, the backing path is the
+            // image itself and the host engine refuses it.
+            var backing = backend.Format() == "qcow2" && hostCeilingFile ? await HostCeilingFileAsync(sizeBytes, cancellationToken).ConfigureAwait(false) : file;
             return new ScratchBackend(backend, new MeasureTarget(file, backend.Format(), IsBlock: false, backing), sizeBytes, file, null, null, directIo: false);
         }
         catch
@@ -184,7 +205,10 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         }
     }
 
-    private Task<string> CreateImageFileAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
+    private Task<string> CreateImageFileAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken) =>
+        CreateImageFileAsync(backend, sizeBytes, ImageOptions.Default, cancellationToken);
+
+    private Task<string> CreateImageFileAsync(Backend backend, long sizeBytes, ImageOptions creation, CancellationToken cancellationToken)
     {
         var preallocation = backend switch
         {
@@ -192,17 +216,18 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
             Backend.Qcow2Falloc or Backend.RawPrealloc or Backend.Loop => "falloc",
             _ => null,
         };
-        return CreateFileAsync(backend.ToName(), backend.Format(), preallocation, sizeBytes, cancellationToken);
+        return CreateFileAsync(backend.ToName(), backend.Format(), preallocation, sizeBytes, cancellationToken, KvmTune.Core.Decisions.ImageOptionsAdvice.ImageCreation(creation));
     }
 
-    private async Task<string> CreateFileAsync(string name, string format, string? preallocation, long sizeBytes, CancellationToken cancellationToken)
+    private async Task<string> CreateFileAsync(string name, string format, string? preallocation, long sizeBytes, CancellationToken cancellationToken, string? createOptions = null)
     {
         var dir = PrepareScratchDirectory();
         var file = Path.Combine(dir, ScratchNames.ImageFile(name, Environment.ProcessId, Interlocked.Increment(ref _sequence)));
         List<string> arguments = ["create", "-q", "-f", format];
-        if (preallocation is not null)
+        var o = string.Join(',', new[] { preallocation is null ? null : $"preallocation={preallocation}", createOptions }.Where(x => x is not null));
+        if (o.Length > 0)
         {
-            arguments.AddRange(["-o", $"preallocation={preallocation}"]);
+            arguments.AddRange(["-o", o]);
         }
         arguments.AddRange([file, sizeBytes.ToString(CultureInfo.InvariantCulture)]);
         ToolResult result;

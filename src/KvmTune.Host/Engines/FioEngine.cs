@@ -5,7 +5,8 @@ namespace KvmTune.Host.Engines;
 
 /// <summary>
 /// The host engine: fio straight on the backing file (<c>direct=1</c>) or block device, the physical ceiling every
-/// other engine's figure is divided by. Cache and aio modes do not apply: the subject is a backend's <see cref="StorageCeiling"/>.
+/// other engine's figure is divided by. Cache and aio modes do not apply: the subject is a backend's <see cref="StorageCeiling"/>,
+/// measured with its <see cref="SubmissionStrategy"/>.
 /// </summary>
 public sealed class FioEngine : IMeasurementEngine
 {
@@ -38,7 +39,7 @@ public sealed class FioEngine : IMeasurementEngine
             }
             else
             {
-                args = FioJobBuilder.Arguments(target, profile, options, logPrefix);
+                args = FioJobBuilder.Arguments(target, profile, options, logPrefix, (subject as StorageCeiling)?.Strategy ?? SubmissionStrategy.Legacy);
             }
             var started = DateTimeOffset.UtcNow;
             var result = await ToolRunner.RunAsync(ToolCommand.For("fio").WithArguments(args).WithWorkingDirectory(workDir.FullName), cancellationToken)

@@ -3,6 +3,7 @@ using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Engines;
 using KvmTune.Host.Native;
+using KvmTune.Host.Probing;
 using KvmTune.Statistics;
 
 namespace KvmTune.Host.Measurement;
@@ -52,6 +53,38 @@ public sealed record BenchOptions(
     public double Weight(string profile) =>
         Workload.Count == 0 ? 1 : Workload.FirstOrDefault(w => w.Profile == profile)?.Weight ?? 0;
 
+    /// <summary>Cores the host engine may spread its jobs over (<see cref="SubmissionStrategy.For"/>).</summary>
+    public int Cores { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>True when io_uring may register buffers and files here (probed): the host engine's io_uring strategies use them.</summary>
+    public bool RegisteredIoUring { get; init; }
+
+    /// <summary>
+    /// Run the io probe (<see cref="IoModeProbe"/>) on every image before measuring: io_uring and native per backend and
+    /// cache mode of the plan; a combination that hangs, fails or reads back wrong data is excluded with its result.
+    /// </summary>
+    public bool ProbeIoModes { get; init; } = true;
+
+    /// <summary>How long one io probe cycle may take before it counts as a hang.</summary>
+    public TimeSpan IoProbeWatchdog { get; init; } = IoModeProbe.DefaultWatchdog;
+
+    /// <summary>
+    /// Write data over every image before measuring (reads then reach the storage). Off for images far larger than the
+    /// space they take (the qcow2 preset's metadata-preallocated images of hundreds of GiB).
+    /// </summary>
+    public bool FillImages { get; init; } = true;
+
+    /// <summary>
+    /// The qcow2 preset (<c>bench --qcow2</c>, <see cref="BenchRequest.Qcow2"/>): 512 GiB metadata-preallocated images
+    /// (QEMU's default L2 cache covers 256 GiB at 64 KiB clusters, 128 GiB with extended L2: beyond that the cache
+    /// setting matters), not filled (reads of unwritten clusters cost the metadata lookups the L2 cache saves and no data
+    /// transfer), 0.5 s repeats, three interleaved rounds, up to eight for each contender.
+    /// </summary>
+    public static BenchOptions Qcow2 { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.5), 512L << 30), 3, 3, TimeSpan.FromSeconds(0.25), 2, ContenderRepeats: 8, BurstRepeats: 1)
+    {
+        FillImages = false,
+    };
+
     /// <summary>
     /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to sixteen for each contender; a
     /// cached mode's sustained repeat is one 0.25 s slice after a warm-up slice, and its burst is measured once.
@@ -70,7 +103,14 @@ public sealed record BenchProgress(string Description, int Done, int Total);
 /// <param name="Results">One per engine, subject and profile; skipped candidates included.</param>
 /// <param name="Samples">Every repeat.</param>
 /// <param name="SustainedAvailable">False when no memory cgroup could be created (no sustained figures).</param>
-public sealed record BenchOutcome(long? RunId, IReadOnlyList<SubjectResult> Results, IReadOnlyList<Sample> Samples, bool SustainedAvailable);
+public sealed record BenchOutcome(long? RunId, IReadOnlyList<SubjectResult> Results, IReadOnlyList<Sample> Samples, bool SustainedAvailable)
+{
+    /// <summary>The plan as measured: the one given, less the candidates the io probe excluded.</summary>
+    public BenchPlan? Plan { get; init; }
+
+    /// <summary>The io probe's results on this run's images (also stored as host facts).</summary>
+    public IReadOnlyList<IoModeCheck> IoChecks { get; init; } = [];
+}
 
 /// <summary>
 /// Runs a <see cref="BenchPlan"/>: creates the scratch images, measures every engine × subject × profile with
@@ -142,11 +182,40 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
     private async Task<BenchOutcome> MeasureAsync(BenchPlan plan, BenchOptions options, long? runId, IProgress<BenchProgress>? progress, CancellationToken cancellationToken)
     {
         var request = plan.Request;
-        var targetsByBackend = new Dictionary<Backend, MeasureTarget>();
-        foreach (var backend in request.Backends)
+        var hostEngine = request.Engines.Contains(Engine.Host);
+        var targetsByKey = new Dictionary<(Backend, ImageOptions), MeasureTarget>();
+        var keys = (hostEngine ? request.Backends.Select(b => (b, ImageOptions.Default)) : [])
+            .Concat(plan.Candidates.Select(c => (c.Backend, c.Options.Creation)))
+            .Distinct()
+            .OrderBy(k => request.Backends.ToList().IndexOf(k.Item1))
+            .ToList();
+        foreach (var (backend, creation) in keys)
         {
-            progress?.Report(new BenchProgress($"creating {backend.ToName()}", 0, 1));
-            targetsByBackend[backend] = await targets.CreateAsync(backend, options.Measure.SizeBytes, cancellationToken).ConfigureAwait(false);
+            progress?.Report(new BenchProgress(creation.IsDefault ? $"creating {backend.ToName()}" : $"creating {backend.ToName()} ({creation.Text})", 0, 1));
+            targetsByKey[(backend, creation)] = await targets.CreateAsync(backend, creation, options.Measure.SizeBytes, options.FillImages, hostEngine, cancellationToken).ConfigureAwait(false);
+        }
+
+        // io_uring and native on each image, with each cache mode the plan pairs them with: a combination that hangs,
+        // fails or reads back wrong data here is excluded, with the measured reason.
+        var checks = new List<IoModeCheck>();
+        if (options.ProbeIoModes && request.Engines.Any(e => e != Engine.Host))
+        {
+            foreach (var group in plan.Candidates.Where(c => c.Io is IoMode.IoUring or IoMode.Native).GroupBy(c => c.Backend))
+            {
+                var candidate = group.First();
+                var target = targetsByKey[(group.Key, candidate.Options.Creation)];
+                var pairs = group.Select(c => (c.Cache, c.Io)).Distinct().ToHashSet();
+                progress?.Report(new BenchProgress($"probing io_uring and native on {group.Key.ToName()}", 0, 1));
+                foreach (var (cache, io) in IoModeProbe.Combinations(group.Select(c => c.Cache)).Where(pairs.Contains))
+                {
+                    checks.Add(await IoModeProbe.CheckAsync(group.Key, target, cache, io, options.IoProbeWatchdog, cancellationToken).ConfigureAwait(false));
+                }
+            }
+            if (runId is { } run && checks.Count > 0)
+            {
+                store!.AddHostFacts(run, [.. checks.Select(c => c.ToFact())]);
+            }
+            plan = BenchPlanner.Exclude(plan, checks);
         }
 
         var qemu = engines.GetValueOrDefault(Engine.Qemu) as QemuImgBenchEngine;
@@ -157,7 +226,16 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             {
                 if (engine == Engine.Host)
                 {
-                    units.AddRange(request.Backends.Select(b => new Unit(Engine.Host, Subject.CeilingOf(b), profile)));
+                    // Every submission strategy of the host engine is a subject of its own; the best sets the ceiling.
+                    var strategies = profile.FioJobFile is null
+                        ? SubmissionStrategy.For(profile.IoDepth, options.Cores, options.RegisteredIoUring)
+                        : [SubmissionStrategy.Legacy];
+                    // Backends whose host engine runs on the same file (the qcow2 backends share one raw file) are
+                    // measured once; the others' ceilings are that measurement (Summarise copies it).
+                    var measured = request.Backends
+                        .GroupBy(b => targetsByKey[(b, ImageOptions.Default)].BackingPath)
+                        .Select(g => g.First());
+                    units.AddRange(from b in measured from strategy in strategies select new Unit(Engine.Host, Subject.CeilingOf(b, strategy), profile));
                     continue;
                 }
                 if (engine == Engine.Qemu && profile.FioJobFile is not null)
@@ -193,7 +271,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         }
 
         var samples = new List<Sample>();
-        var evicted = new HashSet<Backend>(request.Backends);
+        var evicted = new HashSet<(Backend, ImageOptions)>(targetsByKey.Keys);
         var done = 0;
         var total = units.Sum(u => Math.Min(options.MinimumRepeats, u.SustainedTwin is null ? int.MaxValue : options.BurstRepeats));
         var maximum = Math.Max(options.MinimumRepeats, options.MaximumRepeats);
@@ -231,13 +309,13 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 {
                     using var cgroup = MemoryCgroup.TryCreate(options.SustainedMemoryBytes)
                         ?? throw new InvalidOperationException("the memory cgroup for the sustained measurement could not be created");
-                    evicted.Add(unit.Backend);
-                    sample = await qemu!.RunSustainedAsync(targetsByBackend[unit.Backend], unit.Subject.Candidate!, unit.Profile, options.Measure, cgroup, options.SustainedSlice, options.SustainedSlices, cancellationToken).ConfigureAwait(false);
+                    evicted.Add(unit.TargetKey);
+                    sample = await qemu!.RunSustainedAsync(targetsByKey[unit.TargetKey], unit.Subject.Candidate!, unit.Profile, options.Measure, cgroup, options.SustainedSlice, options.SustainedSlices, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    var target = targetsByBackend[unit.Backend];
-                    if (unit.Engine == Engine.Qemu && unit.Subject.Candidate!.Cache.Semantics().UsesHostPageCache && unit.Profile.Reads && evicted.Remove(unit.Backend))
+                    var target = targetsByKey[unit.TargetKey];
+                    if (unit.Engine == Engine.Qemu && unit.Subject.Candidate!.Cache.Semantics().UsesHostPageCache && unit.Profile.Reads && evicted.Remove(unit.TargetKey))
                     {
                         // Burst reads of a cached mode are page-cache hits: warm the cache the sustained runs emptied.
                         progress?.Report(new BenchProgress($"warming the page cache of {unit.Backend.ToName()}", done, total));
@@ -256,7 +334,10 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             }
         }
         progress?.Report(new BenchProgress("done", total, total));
-        return new BenchOutcome(runId, Summarise(plan, units), samples, sustainedAvailable);
+        var sharing = hostEngine
+            ? request.Backends.ToDictionary(b => b, b => request.Backends.First(o => targetsByKey[(o, ImageOptions.Default)].BackingPath == targetsByKey[(b, ImageOptions.Default)].BackingPath))
+            : [];
+        return new BenchOutcome(runId, Summarise(plan, units, sharing), samples, sustainedAvailable) { Plan = plan, IoChecks = checks };
     }
 
     /// <summary>
@@ -318,7 +399,10 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         return contenders;
     }
 
-    private static List<SubjectResult> Summarise(BenchPlan plan, List<Unit> units)
+    /// <param name="plan">The plan measured.</param>
+    /// <param name="units">Every unit with its samples.</param>
+    /// <param name="sharing">Per backend, the backend whose host-engine measurement it shares (the same file).</param>
+    private static List<SubjectResult> Summarise(BenchPlan plan, List<Unit> units, Dictionary<Backend, Backend> sharing)
     {
         var results = new List<SubjectResult>();
         var statistics = BlockStatistics(units);
@@ -335,7 +419,11 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             }
             var p50 = MedianOrNull(unit.Samples.Select(s => s.LatencyP50Us));
             var p99 = MedianOrNull(unit.Samples.Select(s => s.LatencyP99Us));
-            var host = unit.Subject is HarnessCeiling ? null : units.FirstOrDefault(u => u.Engine == Engine.Host && u.Subject.Backend == unit.Subject.Backend && u.Profile == unit.Profile);
+            // The backend's ceiling: the host engine's best submission strategy.
+            var hostBackend = unit.Subject.Backend is { } b && sharing.TryGetValue(b, out var shared) ? shared : unit.Subject.Backend;
+            var host = unit.Subject is HarnessCeiling || unit.Engine == Engine.Host ? null : units
+                .Where(u => u.Engine == Engine.Host && u.Subject.Backend == hostBackend && u.Profile == unit.Profile && u.Samples.Count > 0)
+                .MaxBy(u => statistics[u].Median);
             var ceiling = units.FirstOrDefault(u => u.Engine == Engine.Qemu && u.Subject is HarnessCeiling && u.Profile == unit.Profile);
             var sustained = unit.SustainedTwin is { Samples.Count: > 0 } twin ? statistics[twin] : null;
             var hostMedian = host is null ? 0 : statistics[host].Median;
@@ -354,6 +442,14 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 Sustained = sustained,
             });
         }
+        // The ceilings of backends that share another's host-engine file are that backend's.
+        foreach (var (backend, shared) in sharing.Where(kv => kv.Key != kv.Value))
+        {
+            results.AddRange(results
+                .Where(r => r.Engine == Engine.Host && r.Subject is StorageCeiling c && c.Storage == shared)
+                .ToList()
+                .Select(r => r with { Subject = Subject.CeilingOf(backend, ((StorageCeiling)r.Subject).Strategy) }));
+        }
         foreach (var profile in plan.Request.Profiles)
         {
             foreach (var engine in plan.Request.Engines.Where(e => e != Engine.Host))
@@ -361,6 +457,14 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 foreach (var skipped in plan.Skipped)
                 {
                     results.Add(new SubjectResult(engine, Subject.Of(skipped), profile.Name, Statistic.Empty, Statistic.Empty, null, null) { SkippedCode = skipped.CannotStartCode });
+                }
+                foreach (var (excluded, check) in plan.Excluded)
+                {
+                    results.Add(new SubjectResult(engine, Subject.Of(excluded), profile.Name, Statistic.Empty, Statistic.Empty, null, null)
+                    {
+                        SkippedCode = IoModeCheck.Code,
+                        SkippedReason = check.Sentence,
+                    });
                 }
             }
         }
@@ -391,6 +495,9 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
 
         /// <summary>The backend whose image the unit measures (not for the harness ceiling).</summary>
         public Backend Backend => Subject.Backend ?? throw new InvalidOperationException("the harness ceiling has no backend");
+
+        /// <summary>The image the unit measures: its backend created with the candidate's creation options.</summary>
+        public (Backend, ImageOptions) TargetKey => (Backend, Subject.Candidate?.Options.Creation ?? ImageOptions.Default);
 
         public List<double> Iops => Samples.Select(s => s.Iops).ToList();
 

@@ -25,6 +25,7 @@ public sealed class ToolRegistry
         ["lvremove"] = "lvm2",
         ["lvs"] = "lvm2",
         ["qemu-img"] = "qemu-utils",
+        ["qemu-io"] = "qemu-utils",
         ["qemu-storage-daemon"] = "qemu-system-common",
         ["qemu-system-x86_64"] = "qemu-system-x86",
         // The trampoline that puts a process into a cgroup before it execs the tool (ToolCommand.WithCgroup).

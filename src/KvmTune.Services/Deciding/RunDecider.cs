@@ -26,7 +26,7 @@ public static class RunDecider
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(constraints);
         var decision = Advisor.Decide(run.Results, RunHostFacts.From(run.HostFacts), constraints);
-        var recommendation = Recommendation.From(decision, new RecommendationOptions(run.Info.Id, vmsPerHost, run.Info.Settings.VolumeGroup));
+        var recommendation = Recommendation.From(decision, new RecommendationOptions(run.Info.Id, vmsPerHost, run.Info.Settings.VolumeGroup, run.Info.Settings.SizeBytes > 0 ? run.Info.Settings.SizeBytes : null));
         return new RunReport(run, decision, recommendation, ReportModel.Build(run, decision, recommendation));
     }
 

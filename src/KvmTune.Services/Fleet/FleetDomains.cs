@@ -2,6 +2,7 @@ using KvmTune.Core;
 using KvmTune.Core.Libvirt;
 using KvmTune.Core.Rules;
 using KvmTune.Host.Domains;
+using KvmTune.Services.Stores;
 
 namespace KvmTune.Services.Fleet;
 
@@ -28,7 +29,7 @@ public static class FleetDomains
             {
                 found.UnionWith(source.Found);
             }
-            return conclude(new HostDomains(domains, source.HostFacts));
+            return conclude(new HostDomains(domains, FactsOf(host.Uri, source.HostFacts)));
         });
         if (!single && !outcomes.Any(o => o.Failed) && query.Domains.FirstOrDefault(d => !found.Contains(d)) is { } missing)
         {
@@ -36,4 +37,13 @@ public static class FleetDomains
         }
         return outcomes;
     }
+
+    /// <summary>
+    /// A connection knows its host's QEMU and libvirt versions (after the source was read); a local one also the io
+    /// probe's latest results on this host from the results store (KT022 cites them).
+    /// </summary>
+    private static HostFacts FactsOf(string uri, HostFacts facts) =>
+        uri.StartsWith("qemu:///", StringComparison.Ordinal)
+            ? facts with { IoProbe = IoProbeHistory.Latest(null, Environment.MachineName) }
+            : facts;
 }

@@ -59,6 +59,35 @@ public static class MeasurementSession
         };
     }
 
+    /// <summary>
+    /// The free space a plan needs in the scratch directory: the image size, except for images that are not filled
+    /// (the qcow2 preset's metadata-preallocated images): twice their L2 tables each, plus 1 GiB for what is written.
+    /// </summary>
+    public static long SpaceNeeded(BenchPlan plan, BenchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        var size = options.Measure.SizeBytes;
+        if (options.FillImages || plan.Request.Engines.Contains(Engine.Host) || plan.Request.Backends.Any(b => b.Format() != "qcow2"))
+        {
+            return size;
+        }
+        return (1L << 30) + plan.Candidates.Select(c => c.Options.Creation).Distinct()
+            .Sum(c => 2 * Qcow2Layout.L2TableBytes(size, c.EffectiveClusterSize, c.ExtendedL2));
+    }
+
+    private static string? ReadLoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Runs the request. Interrupted: <see cref="OperationCanceledException"/> once the scratch images are gone.</summary>
     /// <exception cref="InputException">The request cannot run here (a missing tool, an unsafe device, no space).</exception>
     public static async Task<MeasurementResult> RunAsync(MeasurementRequest request, IProgress<BenchProgress>? progress, CancellationToken cancellationToken)
@@ -76,7 +105,7 @@ public static class MeasurementSession
             }
             await using var factory = new BackendFactory(request.Storage);
             // Device safety checks, root for loop devices, device-mapper for LVM, free space: before anything is created.
-            factory.Validate(plan.Request.Backends, request.Options.Measure.SizeBytes);
+            factory.Validate(plan.Request.Backends, request.Options.Measure.SizeBytes, SpaceNeeded(plan, request.Options));
 
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var signals = SignalCleanup.Install(cancel);
@@ -87,7 +116,8 @@ public static class MeasurementSession
                 progress?.Report(new BenchProgress("probing the host", 0, 1));
                 var probe = await HostProbe.RunAsync(factory.ScratchDirectory, request.Storage.Device, cancel.Token).ConfigureAwait(false);
                 var facts = probe.ToFactList();
-                var options = request.Options;
+                // The host engine's strategies: jobs up to the cores, registered io_uring buffers where the probe found them.
+                var options = request.Options with { Cores = probe.Cores, RegisteredIoUring = probe.IoUringRegistered.Available };
                 if (request.Constraints is { } constraints)
                 {
                     // Extra repeats go to the candidates the advisor may rank under these constraints (the host's QEMU
@@ -99,7 +129,19 @@ public static class MeasurementSession
                 await using var targets = new BackendTargets(factory);
                 var runner = new BenchRunner(engines, targets, store);
                 var outcome = await runner.RunAsync(plan, options, request.CommandLine, facts, SettingsFor(plan, options, request.Storage), progress, cancel.Token).ConfigureAwait(false);
-                return new MeasurementResult(outcome.RunId ?? throw new InvalidOperationException("the run was not stored"), outcome, facts);
+                var runId = outcome.RunId ?? throw new InvalidOperationException("the run was not stored");
+                // How busy the host was when the measurement ended, beside the load the probe saw before it.
+                List<KeyValuePair<string, string>> after = [];
+                if (HostLoad.Parse(ReadLoadAverage()) is { Count: > 0 } load)
+                {
+                    after.Add(new(HostFactKeys.LoadAfter, HostLoad.Format(load)));
+                    store.AddHostFacts(runId, after);
+                }
+                List<KeyValuePair<string, string>> all = [.. facts, .. outcome.IoChecks.Select(c => c.ToFact()), .. after];
+                // The decision's winner under the run's constraints, stored with the run (history shows it).
+                var decision = Advisor.Decide(outcome.Results, RunHostFacts.From(all), request.Constraints ?? AdvisorConstraints.Default);
+                store.SetWinner(runId, decision.Winner);
+                return new MeasurementResult(runId, outcome, all);
             }
             catch (OperationCanceledException e)
             {

@@ -74,7 +74,7 @@ public sealed class ReportCommandTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.Equal(html, _out.ToString().Trim());
-        Assert.Contains("data:image/png;base64,", File.ReadAllText(html));
+        Assert.Contains("<svg class=\"chart\" data-chart=\"ranking\"", File.ReadAllText(html), StringComparison.Ordinal);
         var parsed = TuningPolicy.Parse(File.ReadAllText(policy), policy);
         Assert.Equal("unsafe", parsed.Disks["file"].Cache);
         Assert.Equal(id, parsed.FromRun);
