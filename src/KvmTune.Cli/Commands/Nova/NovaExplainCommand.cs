@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using KvmTune.Cli.Settings;
 using KvmTune.Core.Nova;
 using KvmTune.Core.Rules;
 using KvmTune.Core.Serialization;
@@ -27,12 +28,12 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
 
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
+        [TypeConverter(typeof(OutputFormatConverter))]
+        public OutputFormat Format { get; init; } = OutputFormat.Table;
 
         public override ValidationResult Validate() =>
             Conf.Length == 0 && ConfigDir.Length == 0 ? ValidationResult.Error("give --conf FILE (or --config-dir DIR)")
-            : Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error($"--format {Format}: expected table or json");
+            : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -40,7 +41,7 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
         var conf = NovaConfFile.LoadMerged(settings.Conf, settings.ConfigDir);
         bool? directIo = settings.InstancesPath is null ? null : ODirectProbe.Supports(settings.InstancesPath);
         var explanation = NovaSimulator.Explain(conf, new NovaHost(directIo, HostFacts.Unknown, settings.InstancesPath));
-        if (settings.Format == "json")
+        if (settings.Format == OutputFormat.Json)
         {
             WriteJson(conf, explanation);
         }
