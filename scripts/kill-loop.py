@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """SIGKILL loop: kills kvmtune at random moments while it writes, and checks that nothing is lost.
 
-    scripts/kill-loop.py [--tries N] [--ops apply,rollback,nova-set,concurrent] [--seed S] [--kvmtune CMD] [--json]
+    scripts/kill-loop.py [--tries N] [--ops apply,rollback,nova-set,concurrent] [--seed S] [--at-write SECONDS]
+                         [--kvmtune CMD] [--json]
 
 For each try of each operation, kvmtune is started, SIGKILLed at a random moment spread uniformly from 0 to the
 operation's normal duration (measured first by clean runs), and then the invariants are checked:
@@ -135,8 +136,18 @@ class Loop:
         return sorted(os.listdir(d)) if os.path.isdir(d) else []
 
     # --- one killed run ------------------------------------------------------------------------------------------
-    def kill_after(self, proc, delay):
-        """Kills proc (its whole session) after delay seconds unless it exits first. True when it was killed."""
+    def kill_after(self, proc, delay, watch=()):
+        """Kills proc (its whole session) after delay seconds unless it exits first. True when it was killed.
+
+        With --at-write, the delay counts from the first sign of the write instead: a new entry in one of the `watch`
+        directories (a backup, a temporary file), seen by polling every millisecond."""
+        if self.args.at_write and watch:
+            before = {d: set(os.listdir(d)) if os.path.isdir(d) else set() for d in watch}
+            deadline = time.monotonic() + 300
+            while proc.poll() is None and time.monotonic() < deadline:
+                if any(os.path.isdir(d) and set(os.listdir(d)) - before[d] for d in watch):
+                    break
+                time.sleep(0.001)
         try:
             proc.wait(timeout=delay)
             proc.communicate()
@@ -145,6 +156,10 @@ class Loop:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
             return True
+
+    def delay(self, op):
+        """Uniform over the normal duration, or with --at-write over the first AT_WRITE seconds after the write starts."""
+        return self.rng.uniform(0, self.args.at_write or self.durations[op])
 
     def measure(self, op, once):
         """The normal duration of an operation: the mean of two clean runs."""
@@ -233,9 +248,9 @@ class Loop:
             self.stats[op]["tries"] += 1
             self.redefine(name, s0)
             before = set(self.backups(uid))
-            delay = self.rng.uniform(0, self.durations[op])
+            delay = self.delay(op)
             proc = self.spawn("apply", "--policy", pa, "--domain", name, "--yes")
-            killed = self.kill_after(proc, delay)
+            killed = self.kill_after(proc, delay, [self.backups_dir(uid)])
             xml = self.dumpxml(name)
             if xml is None:
                 self.violation(op, "the domain is no longer defined")
@@ -288,9 +303,9 @@ class Loop:
             self.stats[op]["tries"] += 1
             self.redefine(name, sa)
             before = set(self.backups(uid))
-            delay = self.rng.uniform(0, self.durations[op])
+            delay = self.delay(op)
             proc = self.spawn("rollback", "--domain", name, "--yes")
-            killed = self.kill_after(proc, delay)
+            killed = self.kill_after(proc, delay, [self.backups_dir(uid)])
             xml = self.dumpxml(name)
             if xml is None:
                 self.violation(op, "the domain is no longer defined")
@@ -349,9 +364,9 @@ class Loop:
             self.stats[op]["tries"] += 1
             reset()
             backups_before = set(os.listdir(backup_dir)) if os.path.isdir(backup_dir) else set()
-            delay = self.rng.uniform(0, self.durations[op])
+            delay = self.delay(op)
             proc = self.spawn("nova", "set", "--conf", conf, NOVA_SET, "--yes")
-            killed = self.kill_after(proc, delay)
+            killed = self.kill_after(proc, delay, [backup_dir, conf_dir])
             with open(conf, "rb") as f:
                 now = f.read()
             if now not in (old, new):
@@ -413,8 +428,8 @@ class Loop:
             policies, states = (pa, pb), (ca, cb)
             procs = [self.spawn("apply", "--policy", p, "--domain", name, "--yes") for p in policies]
             survivor = procs[1 - victim]
-            delay = self.rng.uniform(0, self.durations[op])
-            killed = self.kill_after(procs[victim], delay)
+            delay = self.delay(op)
+            killed = self.kill_after(procs[victim], delay, [self.backups_dir(uid)])
             survivor_running_at_kill = survivor.poll() is None
             err = ""
             try:
@@ -468,6 +483,7 @@ class Loop:
         result = {
             "seed": self.args.seed,
             "tries_per_operation": self.args.tries,
+            "at_write_seconds": self.args.at_write,
             "seconds": round(time.monotonic() - started, 1),
             "load_before": load_before,
             "load_after": load_after,
@@ -478,7 +494,8 @@ class Loop:
         if self.args.json:
             print(json.dumps(result, indent=2))
             return result
-        print(f"seed {self.args.seed}; {result['seconds']} s; load before: {load_before}; after: {load_after}")
+        mode = f"killed within {self.args.at_write} s of the write's start" if self.args.at_write else "killed uniformly over the normal duration"
+        print(f"seed {self.args.seed}; {mode}; {result['seconds']} s; load before: {load_before}; after: {load_after}")
         print(f"{'operation':<12} {'tries':>5} {'normal s':>9} {'violations':>10}  kill points")
         for op, s in self.stats.items():
             points = ", ".join(f"{k}: {v}" for k, v in sorted(s["kill_points"].items()))
@@ -502,6 +519,9 @@ def main():
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: random, printed)")
     parser.add_argument("--kvmtune", default=None, help="the command that runs kvmtune (default: this clone's ./kvmtune, built)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--at-write", type=float, default=0, metavar="SECONDS",
+                        help="kill within SECONDS after the first sign of the write (a new backup or temporary file) "
+                             "instead of over the whole run: aims at the windows a uniform kill rarely hits")
     args = parser.parse_args()
     args.ops = [o for o in args.ops.split(",") if o]
     if any(o not in OPS for o in args.ops) or args.tries < 1:
