@@ -4,6 +4,9 @@
 #   scripts/mutation.sh [FOLDER...]    mutate src/KvmTune.Core/FOLDER/** for each FOLDER (default: Rules Tuning Apply
 #                                      Libvirt Nova Decisions), one Stryker run per folder, then print the scores
 #   scripts/mutation.sh --summary      print the scores of the last runs again
+#   scripts/mutation.sh Decisions/Ranking.cs Rules/Catalog
+#                                      a file or a sub-folder instead (its report goes to StrykerOutput/Decisions_Ranking.cs)
+#   STRYKER_ARGS='…' scripts/mutation.sh …   extra Stryker options
 #
 # Reports go to StrykerOutput/FOLDER/reports (mutation-report.json and .html; not committed). The score is Stryker's:
 # (killed + timeout) / (killed + timeout + survived + no coverage). Slow: run it in the background, one folder at a
@@ -52,11 +55,26 @@ cd "$here"
 dotnet tool restore >/dev/null
 # Stryker reads the projects' restore and build output: build the test project once first.
 dotnet build tests/KvmTune.Core.Tests/KvmTune.Core.Tests.csproj -c Release -nologo -v q >/dev/null
+# Stryker finds MSBuild through Buildalyzer, which gives up ("Could not find build environment") when `dotnet --info`
+# is slow on a loaded machine: name the SDK's MSBuild.dll (the version global.json selects) instead.
+sdk_version="$(dotnet --version)"
+sdk_base="$(dotnet --list-sdks | awk -v v="$sdk_version" '$1 == v { gsub(/[][]/, "", $2); print $2; exit }')"
+msbuild=()
+[ -f "$sdk_base/$sdk_version/MSBuild.dll" ] && msbuild=(--msbuild-path "$sdk_base/$sdk_version/MSBuild.dll")
 for folder in "${folders[@]}"; do
-    [ -d "src/KvmTune.Core/$folder" ] || { echo "mutation.sh: no folder src/KvmTune.Core/$folder" >&2; exit 2; }
-    rm -rf "$out/$folder"
+    folder="${folder%/}"
+    if [ -f "src/KvmTune.Core/$folder" ]; then
+        pattern="**/$folder"
+    elif [ -d "src/KvmTune.Core/$folder" ]; then
+        pattern="**/$folder/**/*.cs"
+    else
+        echo "mutation.sh: no folder or file src/KvmTune.Core/$folder" >&2
+        exit 2
+    fi
+    name="${folder//\//_}"
+    rm -rf "${out:?}/$name"
     (cd tests/KvmTune.Core.Tests && nice -n 19 dotnet stryker --project KvmTune.Core.csproj --configuration Release \
-        --mutate "**/$folder/**/*.cs" --reporter json --reporter html --reporter progress --concurrency 1 \
-        --skip-version-check --output "$out/$folder")
+        --mutate "$pattern" --reporter json --reporter html --reporter progress --concurrency 1 \
+        --skip-version-check "${msbuild[@]}" --output "$out/$name" ${STRYKER_ARGS:-})
 done
 summary

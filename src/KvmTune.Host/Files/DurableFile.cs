@@ -46,7 +46,8 @@ public sealed record FileWrite(string Path, WriteKind Kind, uint Links)
 /// owner, extended attributes (ACLs, SELinux labels, capabilities) and mode, fsynced and renamed over the original;
 /// then the directory is fsynced. A file with other hard links is rewritten in place instead (space reserved first),
 /// so that every name keeps seeing it. A symlinked target is written through the link. Unchanged content is never
-/// rewritten. New files are private (0600).
+/// rewritten. New files are private (0600). The temporary file is locked while it exists; a killed writer's temporary
+/// file is removed by the next write to the same file (<see cref="RemoveLeftovers(string)"/>).
 /// </summary>
 public static class DurableFile
 {
@@ -87,10 +88,12 @@ public static class DurableFile
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
-        var temp = TempName(directory, Path.GetFileName(full));
-        WriteTemp(temp, content, original: null, originalPath: null, mode: (uint)PrivateMode);
+        // KvmTune's own directory: a killed run's temporary files of any name go.
+        RemoveLeftovers(directory, name: null);
+        var (temp, fd) = CreateTemp(directory, Path.GetFileName(full));
         try
         {
+            FillTemp(fd, temp, content, original: null, originalPath: null, mode: (uint)PrivateMode);
             if (Libc.Link(temp, full) != 0)
             {
                 var errno = Libc.LastErrno;
@@ -102,6 +105,7 @@ public static class DurableFile
         finally
         {
             File.Delete(temp);
+            _ = Libc.Close(fd);
         }
         LinuxFile.FsyncDirectory(directory);
     }
@@ -197,6 +201,7 @@ public static class DurableFile
             throw new InputException($"{path}: is {status.Kind}, not a regular file; refusing to replace it");
         }
         var directory = Path.GetDirectoryName(full)!;
+        RemoveLeftovers(directory, Path.GetFileName(full));
         if (status is not null)
         {
             if (content.SequenceEqual(File.ReadAllBytes(full)))
@@ -214,10 +219,10 @@ public static class DurableFile
             }
         }
         var mode = status is null ? (uint)PrivateMode : tighten ? status.Permissions & ~0x3Fu : status.Permissions;
-        var temp = TempName(directory, Path.GetFileName(full));
-        WriteTemp(temp, content, status, full, mode);
+        var (temp, fd) = CreateTemp(directory, Path.GetFileName(full));
         try
         {
+            FillTemp(fd, temp, content, status, full, mode);
             File.Move(temp, full, overwrite: true);
         }
         catch
@@ -225,70 +230,176 @@ public static class DurableFile
             File.Delete(temp);
             throw;
         }
+        finally
+        {
+            // Closed (and its lock released) only once the temporary name is gone: see RemoveLeftovers.
+            _ = Libc.Close(fd);
+        }
         LinuxFile.FsyncDirectory(directory);
         return new FileWrite(full, status is null ? WriteKind.Created : WriteKind.Replaced, 1);
     }
 
-    private static string TempName(string directory, string name) =>
-        Path.Combine(directory, $".{name}.kvmtune-{Guid.NewGuid():N}.tmp");
-
-    /// <summary>Writes the temporary file: content, then the original's owner, extended attributes and mode, then fsync.</summary>
-    private static void WriteTemp(string temp, ReadOnlySpan<byte> content, FileStatus? original, string? originalPath, uint mode)
+    /// <summary>
+    /// Removes the temporary files a killed KvmTune left beside <paramref name="path"/> (a file the user named, after
+    /// following a symlink as <see cref="Write(string, ReadOnlySpan{byte})"/> does): <c>.NAME.kvmtune-GUID.tmp</c>
+    /// whose writer is gone. Every write does this first; a command that is asked to write a file and finds it already
+    /// as wanted calls it too. Returns the files removed.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveLeftovers(string path)
     {
-        var fd = Libc.Open(temp, Libc.OWrOnly | Libc.OCreat | Libc.OExcl | Libc.ONoFollow | Libc.OCloexec, (uint)PrivateMode);
-        if (fd < 0)
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path);
+        if (LinuxFile.LinkStat(full) is { IsSymbolicLink: true } && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName is { } target)
         {
-            throw new IOException($"{Path.GetDirectoryName(temp)}: cannot create a temporary file: {Libc.LastError}");
+            full = target;
         }
+        return RemoveLeftovers(Path.GetDirectoryName(full)!, Path.GetFileName(full));
+    }
+
+    /// <summary>
+    /// Removes <c>.NAME.kvmtune-GUID.tmp</c> files in <paramref name="directory"/> (of <paramref name="name"/> only, or
+    /// of any name in KvmTune's own directories) that no live writer holds. A writer holds an exclusive <c>flock</c> on
+    /// its temporary file from creating it until the name is gone (renamed over the target, or unlinked after the
+    /// backup's link); the kernel releases it when the writer dies, however it dies. A file is removed only while this
+    /// process holds its lock and the name still refers to the locked file.
+    /// </summary>
+    internal static IReadOnlyList<string> RemoveLeftovers(string directory, string? name)
+    {
+        var removed = new List<string>();
+        IEnumerable<string> candidates;
         try
         {
-            WriteAll(fd, content, temp);
-            if (original is not null)
-            {
-                // Owner first (chown drops capabilities and set-id bits), then the attributes, then the mode (which
-                // also sets the ACL mask back to the original's group bits).
-                if (Libc.Fchown(fd, original.Uid, original.Gid) != 0)
-                {
-                    throw new IOException($"{originalPath}: cannot keep the owner {original.Uid}:{original.Gid}: {Libc.LastError}");
-                }
-                var source = Libc.Open(originalPath!, Libc.ORdOnly | Libc.ONoFollow | Libc.ONonBlock | Libc.OCloexec, 0);
-                if (source < 0)
-                {
-                    throw new IOException($"{originalPath}: cannot open it to copy its extended attributes: {Libc.LastError}");
-                }
-                try
-                {
-                    ExtendedAttributes.Copy(source, originalPath!, fd, temp);
-                }
-                finally
-                {
-                    _ = Libc.Close(source);
-                }
-            }
-            if (Libc.Fchmod(fd, mode) != 0)
-            {
-                throw new IOException($"{temp}: cannot set mode {Convert.ToString(mode, 8)}: {Libc.LastError}");
-            }
-            if (Libc.Fsync(fd) != 0)
-            {
-                throw new IOException($"{temp}: fsync failed: {Libc.LastError}");
-            }
-            var closed = Libc.Close(fd);
-            fd = -1;
-            if (closed != 0)
-            {
-                // close can report a deferred write error (NFS): the content is not known to be there.
-                throw new IOException($"{temp}: close failed: {Libc.LastError}");
-            }
+            candidates = Directory.EnumerateFiles(directory, name is null ? ".*.kvmtune-*.tmp" : $".{name}.kvmtune-*.tmp").ToList();
         }
-        catch
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (fd >= 0)
+            return removed;
+        }
+        foreach (var candidate in candidates)
+        {
+            var file = Path.GetFileName(candidate);
+            if (!IsTempName(file, name))
+            {
+                continue;
+            }
+            var fd = Libc.Open(candidate, Libc.ORdOnly | Libc.ONoFollow | Libc.ONonBlock | Libc.OCloexec, 0);
+            if (fd < 0)
+            {
+                continue;
+            }
+            try
+            {
+                if (Libc.Flock(fd, Libc.LockExclusive | Libc.LockNonBlocking) != 0)
+                {
+                    continue; // a live writer
+                }
+                if (LinuxFile.StatDescriptor(fd) is { IsRegularFile: true } held && LinuxFile.LinkStat(candidate) is { } named
+                    && named.Inode == held.Inode && named.Device == held.Device)
+                {
+                    File.Delete(candidate);
+                    removed.Add(candidate);
+                }
+            }
+            finally
             {
                 _ = Libc.Close(fd);
             }
-            File.Delete(temp);
-            throw;
+        }
+        return removed;
+    }
+
+    private const string TempMarker = ".kvmtune-";
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
+    /// <summary><c>.NAME.kvmtune-GUID.tmp</c> with 32 hex digits (of <paramref name="name"/> when given).</summary>
+    public static bool IsTempName(string file, string? name)
+    {
+        if (!file.StartsWith('.') || !file.EndsWith(".tmp", StringComparison.Ordinal) || file.Length < 1 + 1 + TempMarker.Length + 32 + 4)
+        {
+            return false;
+        }
+        var guid = file.AsSpan(file.Length - 4 - 32, 32);
+        var marker = file.AsSpan(file.Length - 4 - 32 - TempMarker.Length, TempMarker.Length);
+        var target = file.AsSpan(1, file.Length - 1 - 4 - 32 - TempMarker.Length);
+        return marker.SequenceEqual(TempMarker) && !guid.ContainsAnyExcept(LowerHex) && target.Length > 0
+            && (name is null || target.SequenceEqual(name));
+    }
+
+    /// <summary>
+    /// Creates a temporary file <c>.NAME.kvmtune-GUID.tmp</c> in <paramref name="directory"/> (0600, never through a
+    /// symlink) and takes its lock (see <see cref="RemoveLeftovers(string, string?)"/>). Returns its path and descriptor.
+    /// </summary>
+    private static (string Path, int Fd) CreateTemp(string directory, string name)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var temp = Path.Combine(directory, $".{name}{TempMarker}{Guid.NewGuid():N}.tmp");
+            var fd = Libc.Open(temp, Libc.OWrOnly | Libc.OCreat | Libc.OExcl | Libc.ONoFollow | Libc.OCloexec, (uint)PrivateMode);
+            if (fd < 0)
+            {
+                throw new IOException($"{directory}: cannot create a temporary file: {Libc.LastError}");
+            }
+            int locked;
+            while ((locked = Libc.Flock(fd, Libc.LockExclusive)) != 0 && Libc.LastErrno == Libc.EIntr)
+            {
+            }
+            if (locked != 0)
+            {
+                var error = Libc.LastError;
+                _ = Libc.Close(fd);
+                File.Delete(temp);
+                throw new IOException($"{temp}: cannot lock it: {error}");
+            }
+            // Another KvmTune's clean-up may have taken the new file for a leftover between open and flock: then the
+            // name is gone (or another file's), and a new name is tried.
+            if (LinuxFile.StatDescriptor(fd) is { } held && LinuxFile.LinkStat(temp) is { } named && named.Inode == held.Inode && named.Device == held.Device)
+            {
+                return (temp, fd);
+            }
+            _ = Libc.Close(fd);
+            if (attempt >= 100)
+            {
+                throw new IOException($"{directory}: cannot keep a temporary file: it is removed as soon as it is created");
+            }
+        }
+    }
+
+    /// <summary>Fills the temporary file: content, then the original's owner, extended attributes and mode, then fsync.</summary>
+    private static void FillTemp(int fd, string temp, ReadOnlySpan<byte> content, FileStatus? original, string? originalPath, uint mode)
+    {
+        WriteAll(fd, content, temp);
+        if (original is not null)
+        {
+            // Owner first (chown drops capabilities and set-id bits), then the attributes, then the mode (which
+            // also sets the ACL mask back to the original's group bits).
+            if (Libc.Fchown(fd, original.Uid, original.Gid) != 0)
+            {
+                throw new IOException($"{originalPath}: cannot keep the owner {original.Uid}:{original.Gid}: {Libc.LastError}");
+            }
+            var source = Libc.Open(originalPath!, Libc.ORdOnly | Libc.ONoFollow | Libc.ONonBlock | Libc.OCloexec, 0);
+            if (source < 0)
+            {
+                throw new IOException($"{originalPath}: cannot open it to copy its extended attributes: {Libc.LastError}");
+            }
+            try
+            {
+                ExtendedAttributes.Copy(source, originalPath!, fd, temp);
+            }
+            finally
+            {
+                _ = Libc.Close(source);
+            }
+        }
+        if (Libc.Fchmod(fd, mode) != 0)
+        {
+            throw new IOException($"{temp}: cannot set mode {Convert.ToString(mode, 8)}: {Libc.LastError}");
+        }
+        // fsync reports the write errors a later close could otherwise be the first to see (NFS); the descriptor stays
+        // open, and the file locked, until the temporary name is gone.
+        if (Libc.Fsync(fd) != 0)
+        {
+            throw new IOException($"{temp}: fsync failed: {Libc.LastError}");
         }
     }
 

@@ -10,6 +10,7 @@ internal static unsafe partial class Libc
 {
     public const int AtFdCwd = -100;
     public const int AtSymlinkNoFollow = 0x100;
+    public const int AtEmptyPath = 0x1000;
     public const uint StatxBasicStats = 0x7ff;
 
     public const int ORdOnly = 0;

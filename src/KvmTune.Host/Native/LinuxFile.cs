@@ -78,13 +78,18 @@ public static unsafe class LinuxFile
     /// <summary>statx(2) of a path itself (a symlink is described, not followed), or null when it does not exist.</summary>
     public static FileStatus? LinkStat(string path) => StatWith(path, Libc.AtSymlinkNoFollow);
 
-    private static FileStatus? StatWith(string path, int flags)
+    /// <summary>statx(2) of an open file descriptor (<c>AT_EMPTY_PATH</c>), or null when it cannot be read.</summary>
+    public static FileStatus? StatDescriptor(int fd) => StatWith(fd, "", Libc.AtEmptyPath);
+
+    private static FileStatus? StatWith(string path, int flags) => StatWith(Libc.AtFdCwd, path, flags);
+
+    private static FileStatus? StatWith(int dirfd, string path, int flags)
     {
         // struct statx is 256 bytes and has the same layout on every architecture: u32 mask, u32 blksize,
         // u64 attributes, u32 nlink (16), u32 uid (20), u32 gid (24), u16 mode (28), u64 ino (32), u64 size (40),
         // u64 blocks (48), … u32 rdev_major (128), rdev_minor (132), dev_major (136), dev_minor (140).
         var buffer = stackalloc byte[256];
-        if (Libc.Statx(Libc.AtFdCwd, path, flags, Libc.StatxBasicStats, buffer) != 0)
+        if (Libc.Statx(dirfd, path, flags, Libc.StatxBasicStats, buffer) != 0)
         {
             return null;
         }

@@ -292,4 +292,119 @@ public sealed class DurableFileTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(PathOf("new.db")));
     }
+    /// <summary>A temporary file as a writer leaves it when killed between creating it and renaming it.</summary>
+    private string Leftover(string name, string content = "half a nova.co")
+    {
+        var path = PathOf($".{name}.kvmtune-{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    /// <summary>Holds an exclusive flock on <paramref name="path"/> in another process (a writer still at work) until killed.</summary>
+    private static System.Diagnostics.Process HoldLock(string path)
+    {
+        // One process holds it: the shell opens the file, flock(1) locks that open file, and the shell becomes sleep.
+        var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", "exec 9<\"$1\" && flock --exclusive 9 && exec sleep 300", "sh", path]))!;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (TestProcess.Run("flock", "--exclusive", "--nonblock", path, "true").Succeeded)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "flock did not take the lock");
+            Thread.Sleep(20);
+        }
+        return holder;
+    }
+
+    [Fact]
+    public void A_killed_writers_temporary_file_beside_the_target_is_removed_by_the_next_write_and_nothing_else_is()
+    {
+        // Given nova.conf with the temporary file of a writer that was killed before its rename, and files that are not such leftovers
+        var path = PathOf("nova.conf");
+        File.WriteAllText(path, "old\n");
+        var leftover = Leftover("nova.conf");
+        var otherFiles = Leftover("api-paste.ini");
+        var notOurs = PathOf(".nova.conf.kvmtune-notaguid.tmp");
+        File.WriteAllText(notOurs, "x");
+        File.WriteAllText(PathOf("nova.conf.dpkg-old"), "x");
+
+        // When nova.conf is written
+        DurableFile.WriteText(path, "new\n");
+
+        // Then only the leftover of nova.conf is gone
+        Assert.Equal("new\n", File.ReadAllText(path));
+        Assert.False(File.Exists(leftover));
+        Assert.True(File.Exists(otherFiles));
+        Assert.True(File.Exists(notOurs));
+        Assert.True(File.Exists(PathOf("nova.conf.dpkg-old")));
+    }
+
+    [Fact]
+    public void A_leftover_is_removed_also_when_the_content_is_already_as_wanted()
+    {
+        var path = PathOf("nova.conf");
+        File.WriteAllText(path, "same\n");
+        var leftover = Leftover("nova.conf");
+
+        var written = DurableFile.WriteText(path, "same\n");
+
+        Assert.Equal(WriteKind.Unchanged, written.Kind);
+        Assert.False(File.Exists(leftover));
+    }
+
+    [Fact]
+    public void A_temporary_file_a_live_writer_holds_is_left_alone_and_removed_once_the_writer_is_killed()
+    {
+        // Given a temporary file whose writer (another process holding its lock) is still at work
+        var path = PathOf("nova.conf");
+        File.WriteAllText(path, "old\n");
+        var busy = Leftover("nova.conf");
+        using var writer = HoldLock(busy);
+        try
+        {
+            // When this process writes nova.conf
+            DurableFile.WriteText(path, "new\n");
+
+            // Then the other writer's file is still there
+            Assert.True(File.Exists(busy));
+            Assert.Empty(DurableFile.RemoveLeftovers(path));
+        }
+        finally
+        {
+            // When the writer is killed with SIGKILL
+            writer.Kill();
+            writer.WaitForExit();
+        }
+
+        // Then the next clean-up removes its file
+        Assert.Equal([busy], DurableFile.RemoveLeftovers(path));
+        Assert.Equal(["nova.conf"], _dir.GetFiles().Select(f => f.Name));
+    }
+
+    [Fact]
+    public void A_new_backup_removes_every_leftover_in_kvmtunes_own_backup_directory()
+    {
+        // Given a backup directory with the temporary files of two killed backups
+        var first = Leftover("nova.conf.20260101T000000000Z");
+        var second = Leftover("20260101T000000000Z-before-apply.xml");
+
+        // When another backup is taken there
+        var backup = DurableFile.Backup("nova.conf", "old\n"u8, _dir.FullName, DateTimeOffset.UtcNow);
+
+        // Then the backup is complete and the leftovers are gone
+        Assert.Equal("old\n", File.ReadAllText(backup));
+        Assert.False(File.Exists(first));
+        Assert.False(File.Exists(second));
+        Assert.Equal([Path.GetFileName(backup)], _dir.GetFiles().Select(f => f.Name));
+    }
+
+    [Theory]
+    [InlineData(".nova.conf.kvmtune-0123456789abcdef0123456789abcdef.tmp", "nova.conf", true)]
+    [InlineData(".nova.conf.kvmtune-0123456789abcdef0123456789abcdef.tmp", null, true)]
+    [InlineData(".nova.conf.kvmtune-0123456789abcdef0123456789abcdef.tmp", "api.conf", false)]
+    [InlineData(".nova.conf.kvmtune-0123456789ABCDEF0123456789abcdef.tmp", "nova.conf", false)]
+    [InlineData(".nova.conf.kvmtune-0123456789abcdef0123456789abcde.tmp", "nova.conf", false)]
+    [InlineData("nova.conf.kvmtune-0123456789abcdef0123456789abcdef.tmp", null, false)]
+    [InlineData("..kvmtune-0123456789abcdef0123456789abcdef.tmp", null, false)]
+    [InlineData(".nova.conf.kvmtune-0123456789abcdef0123456789abcdef.tmp.1", null, false)]
+    public void Only_kvmtunes_temporary_file_names_count_as_leftovers(string file, string? name, bool expected) =>
+        Assert.Equal(expected, DurableFile.IsTempName(file, name));
 }

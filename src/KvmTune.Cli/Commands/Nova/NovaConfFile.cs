@@ -74,6 +74,14 @@ internal static class NovaConfEdit
     /// <summary>Runs the workflow; returns the exit code. Throws <see cref="InputException"/> before writing anything.</summary>
     public static int Commit(CliOutput output, NovaConfFile file, NovaConf edited, bool yes, string? backupDirectory, IEnumerable<string> notes)
     {
+        if (yes)
+        {
+            // A killed write's temporary file beside nova.conf goes at the next write, also when nothing is left to change.
+            foreach (var leftover in DurableFile.RemoveLeftovers(file.Path))
+            {
+                output.Error.WriteLine($"removed {leftover}, left by an interrupted write");
+            }
+        }
         var diff = Prepare(file, edited);
         if (diff.Length == 0)
         {
