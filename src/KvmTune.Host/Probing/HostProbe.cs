@@ -16,6 +16,16 @@ public static class HostProbe
 
     private static readonly string[] VmSysctlNames = ["dirty_ratio", "dirty_background_ratio", "dirty_bytes", "dirty_background_bytes"];
 
+    /// <summary>
+    /// <c>KVMTUNE_HOST_NAME</c> and <c>KVMTUNE_MACHINE_ID</c> name the host in the results store instead of its host name
+    /// and /etc/machine-id: for hosts cloned with the same machine id, or several "hosts" sharing one file system
+    /// (containers, network namespaces). An operator's inventory name is a good value (the Ansible role can pass it).
+    /// </summary>
+    public static string? HostNameOverride => Environment.GetEnvironmentVariable("KVMTUNE_HOST_NAME") is { Length: > 0 } v ? v : null;
+
+    /// <inheritdoc cref="HostNameOverride"/>
+    public static string? MachineIdOverride => Environment.GetEnvironmentVariable("KVMTUNE_MACHINE_ID") is { Length: > 0 } v ? v : null;
+
     /// <summary>Probes the live host.</summary>
     /// <param name="scratchDirectory">Where scratch images go (created when missing, as a benchmark would).</param>
     /// <param name="device">A device named with --device, or null.</param>
@@ -44,8 +54,8 @@ public static class HostProbe
         directory = Path.GetFullPath(directory);
         return Interpret(new ProbeInputs
         {
-            HostName = Environment.MachineName,
-            MachineId = ReadOrNull("/etc/machine-id")?.Trim() ?? "",
+            HostName = HostNameOverride ?? Environment.MachineName,
+            MachineId = MachineIdOverride ?? ReadOrNull("/etc/machine-id")?.Trim() ?? "",
             Mounts = ReadOrNull("/proc/self/mounts") ?? "",
             KernelRelease = ReadOrNull("/proc/sys/kernel/osrelease")?.Trim() ?? "",
             ToolOutputs = tools,
@@ -88,8 +98,8 @@ public static class HostProbe
 
         return new ProbeInputs
         {
-            HostName = Environment.MachineName,
-            MachineId = ReadOrNull("/etc/machine-id")?.Trim() ?? "",
+            HostName = HostNameOverride ?? Environment.MachineName,
+            MachineId = MachineIdOverride ?? ReadOrNull("/etc/machine-id")?.Trim() ?? "",
             Mounts = ReadOrNull("/proc/self/mounts") ?? "",
             KernelRelease = ReadOrNull("/proc/sys/kernel/osrelease")?.Trim() ?? "",
             ToolOutputs = tools,

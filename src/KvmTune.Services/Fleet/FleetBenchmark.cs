@@ -29,7 +29,9 @@ public sealed record FleetBenchmarkImport(FleetBenchmarkSize Size, long Rows, do
 /// <param name="PeakRssBytes">The process's peak resident set (VmHWM) at the end.</param>
 /// <param name="Hosts">Hosts in the report.</param>
 /// <param name="Groups">Groups in the report.</param>
-public sealed record FleetBenchmarkTiming(double Seconds, long PeakRssBytes, int Hosts, int Groups);
+/// <param name="ReadSeconds">Of which reading the store.</param>
+/// <param name="CpuSeconds">The process's CPU time (user + system) over the report: what the load does not stretch.</param>
+public sealed record FleetBenchmarkTiming(double Seconds, long PeakRssBytes, int Hosts, int Groups, double ReadSeconds, double CpuSeconds);
 
 /// <summary>
 /// <c>kvmtune selfbench fleet</c>: a synthetic store of many hosts' runs written into PostgreSQL with binary COPY
@@ -104,10 +106,23 @@ public static class FleetBenchmark
     /// <summary>Times one <c>fleet report</c> over the store, in this process; the peak RSS is this process's.</summary>
     public static FleetBenchmarkTiming Time(string url)
     {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        var report = FleetReportService.Report(new FleetReportRequest(url, TimeSpan.FromDays(30), AdvisorConstraints.Default, DateTimeOffset.UtcNow));
+        var request = new FleetReportRequest(url, TimeSpan.FromDays(30), AdvisorConstraints.Default, DateTimeOffset.UtcNow);
+        IReadOnlyList<HostRun> runs;
+        IReadOnlyList<StoredHostState> states;
+        string location;
+        using (var store = new PostgresRunStore(url))
+        {
+            runs = store.LatestRunPerHost();
+            states = store.LatestHostStates();
+            location = store.Location;
+        }
+        var read = clock.Elapsed.TotalSeconds;
+        var report = FleetReportService.Build(location, runs, states, request);
         var seconds = clock.Elapsed.TotalSeconds;
-        return new FleetBenchmarkTiming(seconds, PeakRss(), report.Groups.Sum(g => g.Hosts.Count), report.Groups.Count);
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        return new FleetBenchmarkTiming(seconds, PeakRss(), report.Groups.Sum(g => g.Hosts.Count), report.Groups.Count, read, cpuSeconds);
     }
 
     private static long PeakRss()

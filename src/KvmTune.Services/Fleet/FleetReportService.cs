@@ -73,8 +73,8 @@ public static class FleetReportService
             var pooled = FleetDecision.Pool([.. recent.Select(r => r.Results)], Blocks);
             decision = Advisor.Decide(pooled, RunHostFacts.From(recent[0].Facts), request.Constraints);
         }
-        var hosts = new List<FleetHost>();
-        foreach (var key in keys)
+        // Each host's own decision is independent of the others': decided in parallel, the order kept.
+        var hosts = keys.AsParallel().AsOrdered().Select(key =>
         {
             var run = runByHost.GetValueOrDefault(key);
             var state = stateByHost.GetValueOrDefault(key);
@@ -82,7 +82,7 @@ public static class FleetReportService
             var comparison = run is null || run.Results.Count == 0
                 ? null
                 : FleetDecision.Compare(Advisor.Decide(run.Results, RunHostFacts.From(run.Facts), request.Constraints), decision?.Winner, request.Constraints.Margin);
-            hosts.Add(new FleetHost(
+            return new FleetHost(
                 identity.HostName,
                 identity.MachineId,
                 run?.RunId,
@@ -93,8 +93,8 @@ public static class FleetReportService
                 state?.State.Settings ?? [],
                 state is null || decision?.Winner is null ? [] : FleetDecision.Drift(state.State, decision.Winner),
                 state?.State.LintErrors ?? 0,
-                state?.State.LintWarnings ?? 0));
-        }
+                state?.State.LintWarnings ?? 0);
+        }).ToList();
         return new FleetGroup(fingerprint, [.. hosts.OrderBy(h => h.Host, StringComparer.Ordinal)], decision, recent.Count);
     }
 }
