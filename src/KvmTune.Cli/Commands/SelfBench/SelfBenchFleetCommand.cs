@@ -93,7 +93,7 @@ internal sealed class SelfBenchFleetCommand(CliOutput output) : Command<SelfBenc
         // Under `dotnet kvmtune.dll` the process is dotnet: pass the assembly first.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
         {
-            start.ArgumentList.Add(typeof(SelfBenchFleetCommand).Assembly.Location);
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kvmtune.dll"));
         }
         foreach (var a in new[] { "selfbench", "fleet", "--report-only", "--db", db })
         {
