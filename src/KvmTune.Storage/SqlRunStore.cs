@@ -1,8 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using KvmTune.Core.Fleet;
 using KvmTune.Core.Measurement;
-using System.Data.Common;
 
 namespace KvmTune.Storage;
 

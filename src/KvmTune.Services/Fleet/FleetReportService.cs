@@ -1,8 +1,8 @@
 using KvmTune.Core.Decisions;
 using KvmTune.Core.Fleet;
+using KvmTune.Services.Stores;
 using KvmTune.Statistics;
 using KvmTune.Storage;
-using KvmTune.Services.Stores;
 
 namespace KvmTune.Services.Fleet;
 

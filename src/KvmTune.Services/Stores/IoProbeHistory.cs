@@ -1,7 +1,7 @@
 using KvmTune.Core;
 using KvmTune.Core.Measurement;
-using KvmTune.Storage;
 using KvmTune.Core.Tuning;
+using KvmTune.Storage;
 
 namespace KvmTune.Services.Stores;
 

@@ -72,6 +72,8 @@ public sealed class AnsiblePlaybookTests
         var vars = dir.Write("vars.json", JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["kvmtune_deb"] = deb,
+            // This clone's build, whatever build of the same version the machine had.
+            ["kvmtune_reinstall"] = true,
             ["kvmtune_measure"] = "bench",
             ["kvmtune_measure_args"] = new[] { "--engine", "qemu", "--backend", "raw-prealloc", "--cache", "none", "--aio", "threads",
                 "--profile", "randread-4k-qd32", "--quick", "--size", "64M" },
