@@ -22,6 +22,12 @@ internal static class KvmTuneApp
             config.AddCommand<Commands.ApplyCommand>("apply").WithDescription("Apply a tuning policy to libvirt domains (dry run unless --yes).");
             config.AddCommand<Commands.BenchCommand>("bench").WithDescription("Measure cache/aio/backend candidates on scratch images (host, qemu, guest engines).");
             config.AddCommand<Commands.ExplainCommand>("explain").WithDescription("Explain each disk's cache and io settings: meaning, safety, the QEMU options they imply, findings.");
+            config.AddBranch("fleet", fleet =>
+            {
+                fleet.SetDescription("Compare hosts through the shared results store.");
+                fleet.AddCommand<Commands.Fleet.FleetCollectCommand>("collect").WithDescription("Store this host's disk settings in force (nova.conf, domains) with its identity.");
+                fleet.AddCommand<Commands.Fleet.FleetReportCommand>("report").WithDescription("Group hosts by storage, decide per group, show the hosts that disagree, are stale or drift.");
+            });
             config.AddCommand<Commands.HistoryCommand>("history").WithDescription("List stored runs, newest first.");
             config.AddCommand<Commands.InspectCommand>("inspect").WithDescription("Compare running domains' persistent XML, live XML and QEMU process, disk by disk.");
             config.AddCommand<Commands.LintCommand>("lint").WithDescription("Check the disk settings of domain XML files against the KT rule catalog.");
@@ -42,6 +48,7 @@ internal static class KvmTuneApp
             {
                 bench.HideBranch();
                 bench.SetDescription("Measure KvmTune's own speed.");
+                bench.AddCommand<Commands.SelfBench.SelfBenchFleetCommand>("fleet").WithDescription("Generate a synthetic fleet store in PostgreSQL and time fleet report on it.");
                 bench.AddCommand<Commands.SelfBench.SelfBenchLintCommand>("lint").WithDescription("Parse and lint 10,000 domains built from the libvirt corpus on one core.");
             });
             config.AddCommand<Commands.TuneCommand>("tune").WithDescription("The main job: probe, measure the quick matrix, decide, and write the HTML report and the policy file.");

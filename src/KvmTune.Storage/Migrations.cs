@@ -1,8 +1,10 @@
 namespace KvmTune.Storage;
 
 /// <summary>
-/// The store's schema as an ordered list of migrations: migration N brings a database from
-/// <c>PRAGMA user_version</c> N-1 to N. Never edit a released migration; append a new one.
+/// The store's schema as an ordered list of migrations: migration N brings a database from schema version N-1 to N
+/// (SQLite keeps the version in <c>PRAGMA user_version</c>, PostgreSQL in <c>kvmtune_schema</c>). One schema for both:
+/// write SQL both understand (<see cref="StoreDialect.Ddl"/> maps SQLite's rowid keys and REAL). Never edit a released
+/// migration; append a new one.
 /// </summary>
 public static class Migrations
 {
@@ -60,6 +62,21 @@ public static class Migrations
         // for runs where nothing could be ranked.
         """
         ALTER TABLE runs ADD COLUMN winner TEXT;
+        """,
+        // 4: the order results were stored in (SQLite's rowid did it before; PostgreSQL has none), and the disk settings
+        // in force each host reported (fleet collect), with the host's identity.
+        """
+        ALTER TABLE candidates ADD COLUMN ordinal INTEGER;
+        CREATE TABLE host_states (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            collected   TEXT NOT NULL,
+            host_name   TEXT NOT NULL,
+            machine_id  TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            facts_json  TEXT NOT NULL,
+            state_json  TEXT NOT NULL
+        );
+        CREATE INDEX host_states_by_host ON host_states (machine_id, id);
         """,
     ];
 }

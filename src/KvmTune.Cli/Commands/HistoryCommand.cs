@@ -40,7 +40,7 @@ internal sealed class HistoryCommand(CliOutput output) : Command<HistoryCommand.
         }
         if (runs.Count == 0)
         {
-            output.Console.MarkupLine($"No runs stored yet ({Markup.Escape(settings.Db ?? RunStores.DefaultPath)}).");
+            output.Console.MarkupLine($"No runs stored yet ({Markup.Escape(RunStores.Describe(settings.Db))}).");
             return ExitCodes.Ok;
         }
         var table = new Table().AddColumns("Run", "Started (UTC)", "Command", "Status", "Candidates", "Winner");

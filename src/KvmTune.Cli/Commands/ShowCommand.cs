@@ -40,7 +40,7 @@ internal sealed class ShowCommand(CliOutput output) : Command<ShowCommand.Settin
         var runId = long.Parse(settings.Run, CultureInfo.InvariantCulture);
         using var store = RunStores.OpenForReading(settings.Db);
         var run = store?.LoadRun(runId)
-            ?? throw new InputException($"run {runId}: no such run in {settings.Db ?? RunStores.DefaultPath}");
+            ?? throw new InputException($"run {runId}: no such run in {RunStores.Describe(settings.Db)}");
 
         if (settings.Format == OutputFormat.Json)
         {

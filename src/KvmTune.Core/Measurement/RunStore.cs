@@ -58,6 +58,8 @@ public sealed record RunData(
 public static class HostFactKeys
 {
     public const string Hostname = "host.name";
+    /// <summary>/etc/machine-id: tells hosts apart when names are reused.</summary>
+    public const string MachineId = "host.machine_id";
     public const string Kernel = "kernel.version";
     public const string QemuVersion = "qemu.version";
     public const string LibvirtVersion = "libvirt.version";
@@ -69,6 +71,8 @@ public static class HostFactKeys
     public const string StorageDevice = "storage.device";
     public const string StorageRotational = "storage.rotational";
     public const string StorageModel = "storage.model";
+    /// <summary>The file system of the data directory (ext4, xfs, …).</summary>
+    public const string StorageFileSystem = "storage.filesystem";
     public const string IoUring = "io_uring";
     public const string DirtyRatio = "vm.dirty_ratio";
     public const string DirtyBackgroundRatio = "vm.dirty_background_ratio";

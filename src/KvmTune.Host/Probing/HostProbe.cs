@@ -16,12 +16,65 @@ public static class HostProbe
 
     private static readonly string[] VmSysctlNames = ["dirty_ratio", "dirty_background_ratio", "dirty_bytes", "dirty_background_bytes"];
 
+    /// <summary>
+    /// <c>KVMTUNE_HOST_NAME</c> and <c>KVMTUNE_MACHINE_ID</c> name the host in the results store instead of its host name
+    /// and /etc/machine-id: for hosts cloned with the same machine id, or several "hosts" sharing one file system
+    /// (containers, network namespaces). An operator's inventory name is a good value (the Ansible role can pass it).
+    /// </summary>
+    public static string? HostNameOverride => Environment.GetEnvironmentVariable("KVMTUNE_HOST_NAME") is { Length: > 0 } v ? v : null;
+
+    /// <inheritdoc cref="HostNameOverride"/>
+    public static string? MachineIdOverride => Environment.GetEnvironmentVariable("KVMTUNE_MACHINE_ID") is { Length: > 0 } v ? v : null;
+
     /// <summary>Probes the live host.</summary>
     /// <param name="scratchDirectory">Where scratch images go (created when missing, as a benchmark would).</param>
     /// <param name="device">A device named with --device, or null.</param>
     /// <param name="cancellationToken">Stops the tool runs.</param>
     public static async Task<HostProbeResult> RunAsync(string scratchDirectory, string? device, CancellationToken cancellationToken = default) =>
         Interpret(await GatherAsync(scratchDirectory, device, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// Which host this is and its storage fingerprint under <paramref name="directory"/>, read the way a run's probe
+    /// reads them (tool versions, /etc/machine-id, the storage and file system), without the probe's measurements.
+    /// </summary>
+    public static async Task<Core.Fleet.HostIdentity> IdentifyAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        var tools = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var tool in new[] { "qemu-system-x86_64", "qemu-img", "virsh", "libvirtd" })
+        {
+            if (ToolRegistry.Default.Find(tool) is null)
+            {
+                tools[tool] = null;
+                continue;
+            }
+            var result = await ToolRunner.RunAsync(ToolCommand.For(tool).WithArguments(["--version"]).WithTimeout(TimeSpan.FromSeconds(30)), cancellationToken)
+                .ConfigureAwait(false);
+            tools[tool] = result.StandardOutput + result.StandardError;
+        }
+        directory = Path.GetFullPath(directory);
+        return Interpret(new ProbeInputs
+        {
+            HostName = HostNameOverride ?? Environment.MachineName,
+            MachineId = MachineIdOverride ?? ReadOrNull("/etc/machine-id")?.Trim() ?? "",
+            Mounts = ReadOrNull("/proc/self/mounts") ?? "",
+            KernelRelease = ReadOrNull("/proc/sys/kernel/osrelease")?.Trim() ?? "",
+            ToolOutputs = tools,
+            LibvirtLibrary = LibvirtLibraryFile(),
+            ScratchDirectory = directory,
+            Storage = StorageUnder(NearestExisting(directory)),
+        }).Identity;
+    }
+
+    // A scratch directory a run would create: the storage it would be on is its nearest existing ancestor's.
+    private static string NearestExisting(string directory)
+    {
+        var current = directory;
+        while (!Directory.Exists(current) && Path.GetDirectoryName(current) is { } parent)
+        {
+            current = parent;
+        }
+        return current;
+    }
 
     /// <summary>Reads everything probe needs from the host, without interpreting it.</summary>
     public static async Task<ProbeInputs> GatherAsync(string scratchDirectory, string? device, CancellationToken cancellationToken = default)
@@ -45,7 +98,9 @@ public static class HostProbe
 
         return new ProbeInputs
         {
-            HostName = Environment.MachineName,
+            HostName = HostNameOverride ?? Environment.MachineName,
+            MachineId = MachineIdOverride ?? ReadOrNull("/etc/machine-id")?.Trim() ?? "",
+            Mounts = ReadOrNull("/proc/self/mounts") ?? "",
             KernelRelease = ReadOrNull("/proc/sys/kernel/osrelease")?.Trim() ?? "",
             ToolOutputs = tools,
             LibvirtLibrary = LibvirtLibraryFile(),
@@ -116,6 +171,8 @@ public static class HostProbe
                 : new Capability(false, inputs.IoUringRegisteredError),
             LoadAverage = ProbeParsers.LoadAverage(inputs.LoadAverage),
             Cores = inputs.Cores,
+            MachineId = inputs.MachineId,
+            FileSystem = ProbeParsers.FileSystemOf(inputs.Mounts, inputs.ScratchDirectory),
         };
     }
 

@@ -46,6 +46,24 @@ public sealed record HostProbeResult(
     /// <summary>Processors this process may run on.</summary>
     public int Cores { get; init; } = 1;
 
+    /// <summary>/etc/machine-id; empty when unknown.</summary>
+    public string MachineId { get; init; } = "";
+
+    /// <summary>The file system of the scratch directory (ext4, xfs, tmpfs, …), or null when unknown.</summary>
+    public string? FileSystem { get; init; }
+
+    /// <summary>Which host this is, and the fingerprint of its storage (what <c>fleet report</c> groups hosts by).</summary>
+    public Core.Fleet.HostIdentity Identity => new(
+        HostName,
+        MachineId,
+        new Core.Fleet.StorageFingerprint(
+            Storage?.Model ?? "",
+            Storage?.Rotational is { } r ? (r ? "yes" : "no") : "",
+            FileSystem ?? "",
+            Kernel,
+            QemuVersion ?? "",
+            LibvirtVersion ?? ""));
+
     /// <summary>
     /// The io probe (<see cref="IoModeProbe"/>): io_uring and native per backend and cache mode, write/flush/read back
     /// under a watchdog. Empty unless the probe ran it.
@@ -84,6 +102,7 @@ public sealed record HostProbeResult(
         static string YesNo(bool value) => value ? "yes" : "no";
 
         Add(HostFactKeys.Hostname, HostName);
+        Add(HostFactKeys.MachineId, MachineId.Length > 0 ? MachineId : null);
         Add(HostFactKeys.Kernel, Kernel);
         Add(HostFactKeys.QemuVersion, QemuVersion);
         Add(HostFactKeys.LibvirtVersion, LibvirtVersion);
@@ -120,6 +139,7 @@ public sealed record HostProbeResult(
         Add(HostFactKeys.StorageDevice, Storage?.Device);
         Add(HostFactKeys.StorageRotational, Storage?.Rotational is { } rotational ? YesNo(rotational) : null);
         Add(HostFactKeys.StorageModel, Storage?.Model);
+        Add(HostFactKeys.StorageFileSystem, FileSystem);
         Add(ProbeFactKeys.StorageScheduler, Storage?.Scheduler);
         return facts;
     }

@@ -5,6 +5,12 @@ public sealed record ProbeInputs
 {
     public string HostName { get; init; } = "";
 
+    /// <summary>/etc/machine-id, trimmed; empty when unreadable.</summary>
+    public string MachineId { get; init; } = "";
+
+    /// <summary>/proc/self/mounts, to find the scratch directory's file system; empty when unreadable.</summary>
+    public string Mounts { get; init; } = "";
+
     /// <summary><c>uname -r</c> (/proc/sys/kernel/osrelease).</summary>
     public string KernelRelease { get; init; } = "";
 

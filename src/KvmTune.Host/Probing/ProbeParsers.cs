@@ -100,4 +100,34 @@ public static partial class ProbeParsers
 
     /// <summary>The three load averages of /proc/loadavg (<c>0.52 0.58 0.59 1/467 12345</c>); empty when unreadable.</summary>
     public static IReadOnlyList<double> LoadAverage(string? loadavg) => KvmTune.Core.Measurement.HostLoad.Parse(loadavg);
+
+    /// <summary>
+    /// The file system type of the mount that holds <paramref name="path"/> (the longest mount point that is a prefix of
+    /// it, the last one mounted when several share it), from /proc/self/mounts; null when none matches.
+    /// </summary>
+    public static string? FileSystemOf(string mounts, string path)
+    {
+        ArgumentNullException.ThrowIfNull(mounts);
+        ArgumentNullException.ThrowIfNull(path);
+        string? best = null;
+        var bestLength = -1;
+        foreach (var line in mounts.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length < 3)
+            {
+                continue;
+            }
+            // /proc/self/mounts escapes space, tab, newline and backslash in octal.
+            var mountPoint = fields[1].Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal)
+                .Replace("\\012", "\n", StringComparison.Ordinal).Replace("\\134", "\\", StringComparison.Ordinal);
+            var inside = mountPoint == "/" || path == mountPoint || path.StartsWith(mountPoint + "/", StringComparison.Ordinal);
+            if (inside && mountPoint.Length >= bestLength)
+            {
+                best = fields[2];
+                bestLength = mountPoint.Length;
+            }
+        }
+        return best;
+    }
 }

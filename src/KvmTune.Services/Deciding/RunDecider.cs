@@ -41,7 +41,7 @@ public static class RunDecider
     {
         using var store = RunStores.OpenForReading(db)
             ?? throw new InputException($"{option} {runId}: no results store at {RunStores.DefaultPath} (run kvmtune tune first)");
-        var run = store.LoadRun(runId) ?? throw new InputException($"{option} {runId}: no such run in {store.Path}");
+        var run = store.LoadRun(runId) ?? throw new InputException($"{option} {runId}: no such run in {store.Location}");
         if (run.Results.Count == 0)
         {
             throw new InputException($"{option} {runId}: has no results (status {run.Info.Status})");

@@ -1,5 +1,7 @@
+using KvmTune.Core;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
+using KvmTune.Storage;
 
 namespace KvmTune.Services.Stores;
 
@@ -12,11 +14,21 @@ public static class IoProbeHistory
     /// <summary>The io probe checks of the newest stored run measured on <paramref name="hostName"/>; empty when none.</summary>
     public static IReadOnlyList<IoModeCheck> Latest(string? db, string hostName, int runs = 20)
     {
-        if (db is null && !File.Exists(RunStores.DefaultPath))
+        if (RunStores.Resolve(db) is null && !File.Exists(RunStores.DefaultPath))
         {
             return [];
         }
-        using var store = RunStores.OpenForReading(db);
+        SqlRunStore? opened;
+        try
+        {
+            opened = RunStores.OpenForReading(db);
+        }
+        catch (HostFailureException)
+        {
+            // A shared store that cannot be reached now: the io probe's results are a citation, not a necessity.
+            return [];
+        }
+        using var store = opened;
         if (store is null)
         {
             return [];

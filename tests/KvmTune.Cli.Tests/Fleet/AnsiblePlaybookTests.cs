@@ -42,15 +42,49 @@ public sealed class AnsiblePlaybookTests
         {
             dir.Write($"{host}-nova.conf", nova);
         }
+        // The shared store: the test PostgreSQL database, in a schema of this test's own.
+        var schema = $"ansible_{Guid.NewGuid():N}";
+        using var pg = new Npgsql.NpgsqlConnection(KvmTune.Storage.PostgresUrl.Parse(services.PostgresUrl).ConnectionString);
+        pg.Open();
+        Execute(pg, $"CREATE SCHEMA {schema}");
+        var db = $"{services.PostgresUrl}?search_path={schema}";
+        try
+        {
+            SiteThenApply(domain, dir, inventory, nova, db);
+        }
+        finally
+        {
+            Execute(pg, $"DROP SCHEMA {schema} CASCADE");
+        }
+    }
+
+    private static void Execute(Npgsql.NpgsqlConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static void SiteThenApply(TestDomain domain, TempDir dir, string inventory, string nova, string db)
+    {
+        var deb = Path.Combine(RepoPaths.Root, "artifacts", "kvmtune_" + Version() + "_amd64.deb");
         var policy = dir.Write("policy.json", """{"version": 1, "disks": {"file": {"cache": "none", "io": "threads"}}}""");
         var vars = dir.Write("vars.json", JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["kvmtune_deb"] = deb,
+            // This clone's build, whatever build of the same version the machine had.
+            ["kvmtune_reinstall"] = true,
             ["kvmtune_measure"] = "bench",
             ["kvmtune_measure_args"] = new[] { "--engine", "qemu", "--backend", "raw-prealloc", "--cache", "none", "--aio", "threads",
                 "--profile", "randread-4k-qd32", "--quick", "--size", "64M" },
-            ["kvmtune_db"] = Path.Combine(dir.Path, "{{ inventory_hostname }}.db"),
-            ["kvmtune_environment"] = new Dictionary<string, string> { ["XDG_DATA_HOME"] = Path.Combine(dir.Path, "{{ inventory_hostname }}-data") },
+            ["kvmtune_db"] = db,
+            // Both "hosts" share this machine's file system and /etc/machine-id: each is named by its inventory name.
+            ["kvmtune_environment"] = new Dictionary<string, string>
+            {
+                ["XDG_DATA_HOME"] = Path.Combine(dir.Path, "{{ inventory_hostname }}-data"),
+                ["KVMTUNE_HOST_NAME"] = "{{ inventory_hostname }}",
+                ["KVMTUNE_MACHINE_ID"] = "{{ inventory_hostname | hash('md5') }}",
+            },
             ["kvmtune_policy"] = policy,
             ["kvmtune_nova_conf"] = Path.Combine(dir.Path, "{{ inventory_hostname }}-nova.conf"),
             ["kvmtune_nova_restart_command"] = new[] { "touch", Path.Combine(dir.Path, "{{ inventory_hostname }}.restarted") },
@@ -61,15 +95,24 @@ public sealed class AnsiblePlaybookTests
         // When site.yml runs
         var site = Playbook(dir.Path, inventory, "site.yml", "-e", "@" + vars);
 
-        // Then both hosts installed the package and stored one bench run
+        // Then both hosts installed the package and stored one bench run and their settings in force into PostgreSQL
         Assert.True(site.ExitCode == 0, site.Output);
         AssertRecap(site.Output, "host-a", failed: 0);
         AssertRecap(site.Output, "host-b", failed: 0);
         Assert.Contains($"kvmtune {Version()}", Run("kvmtune", "version"), StringComparison.Ordinal);
-        foreach (var host in new[] { "host-a", "host-b" })
+        using (var history = JsonDocument.Parse(Run("kvmtune", "history", "--db", db, "--format", "json")))
         {
-            using var history = JsonDocument.Parse(Run("kvmtune", "history", "--db", Path.Combine(dir.Path, $"{host}.db"), "--format", "json"));
-            Assert.Equal(1, history.RootElement.GetArrayLength());
+            Assert.Equal(2, history.RootElement.GetArrayLength());
+        }
+        // and fleet report, on the controller, shows both in one group (one storage) with the group's decision
+        Assert.Contains("Group ", site.Output, StringComparison.Ordinal);
+        using (var report = JsonDocument.Parse(Run("kvmtune", "fleet", "report", "--db", db, "--format", "json")))
+        {
+            var group = Assert.Single(report.RootElement.GetProperty("groups").EnumerateArray());
+            Assert.Equal(["host-a", "host-b"], group.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("host").GetString()));
+            Assert.Equal("raw-prealloc/none/threads", group.GetProperty("decision").GetString());
+            Assert.Equal(2, group.GetProperty("decided_from").GetInt32());
+            Assert.All(group.GetProperty("hosts").EnumerateArray(), h => Assert.Equal(JsonValueKind.String, h.GetProperty("collected").ValueKind));
         }
 
         // When apply.yml runs in check mode, serially
