@@ -6,7 +6,8 @@
 #   * a second "host": the network namespace kvmtune-h2 joined by a veth pair (198.18.0.1 here, 198.18.0.2 there;
 #     RFC 2544's benchmarking range, nothing else uses it), with its own sshd on 198.18.0.2:22 (same key). Unix
 #     sockets are not per network namespace, so it reaches the same libvirtd;
-#   * PostgreSQL 15 (Debian's) in a temporary cluster on 127.0.0.1:55432 and a Unix socket, with a role and a
+#   * PostgreSQL 15 (Debian's) in a temporary cluster on 127.0.0.1:55432 (and 198.18.0.1:55432 for the namespace
+#     host) and a Unix socket, with a role and a
 #     database kvmtune_test.
 # What the tests need is written to $KVMTUNE_TEST_SERVICES (default /run/kvmtune-test-services/services.env) as
 # shell variables: KVMTUNE_TEST_SSH_KEY, KVMTUNE_TEST_SSH_HOSTS ("127.0.0.1:2222 198.18.0.2:22"),
@@ -81,12 +82,23 @@ start_pg() {
         runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth-local=peer --auth-host=scram-sha-256 \
             -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1 || { cat "$pg_dir/initdb.log" >&2; exit 3; }
         cat >>"$pg_dir/data/postgresql.conf" <<EOF
-listen_addresses = '127.0.0.1'
 port = $pg_port
 unix_socket_directories = '$pg_dir/socket'
 max_connections = 100
 fsync = off
 EOF
+    fi
+    # Reachable from this host and from the namespace host (its kvmtune writes into the same shared store).
+    local listen="listen_addresses = '127.0.0.1,$here_ip'"
+    if ! grep -qxF "$listen" "$pg_dir/data/postgresql.conf"; then
+        sed -i '/^listen_addresses = /d' "$pg_dir/data/postgresql.conf"
+        echo "$listen" >>"$pg_dir/data/postgresql.conf"
+        runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    local hba="host all all $here_ip/30 scram-sha-256"
+    if ! grep -qxF "$hba" "$pg_dir/data/pg_hba.conf"; then
+        echo "$hba" >>"$pg_dir/data/pg_hba.conf"
+        runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
     fi
     if ! runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" status >/dev/null 2>&1; then
         runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w -t 60 start >/dev/null

@@ -28,8 +28,8 @@ public sealed class AnsiblePlaybookTests
         var (a, b) = (services.SshHosts[0], services.SshHosts[1]);
         var inventory = dir.Write("hosts.ini", $"""
             [compute]
-            host-a ansible_host={a.Address} ansible_port={a.Port}
-            host-b ansible_host={b.Address} ansible_port={b.Port}
+            host-a ansible_host={a.Address} ansible_port={a.Port} pg_host=127.0.0.1
+            host-b ansible_host={b.Address} ansible_port={b.Port} pg_host=198.18.0.1
 
             [compute:vars]
             ansible_user=root
@@ -77,7 +77,8 @@ public sealed class AnsiblePlaybookTests
             ["kvmtune_measure"] = "bench",
             ["kvmtune_measure_args"] = new[] { "--engine", "qemu", "--backend", "raw-prealloc", "--cache", "none", "--aio", "threads",
                 "--profile", "randread-4k-qd32", "--quick", "--size", "64M" },
-            ["kvmtune_db"] = db,
+            // Each host reaches the shared PostgreSQL at its own address of it (the namespace host through the veth).
+            ["kvmtune_db"] = db.Replace("@127.0.0.1:", "@{{ pg_host }}:", StringComparison.Ordinal),
             // Both "hosts" share this machine's file system and /etc/machine-id: each is named by its inventory name.
             ["kvmtune_environment"] = new Dictionary<string, string>
             {
