@@ -22,6 +22,15 @@ public sealed record ToolResult(int ExitCode, string StandardOutput, string Stan
     }
 }
 
+/// <summary>Where and with which extra environment variables a tool runs.</summary>
+/// <param name="WorkingDirectory">The working directory, or null for KvmTune's own.</param>
+/// <param name="Environment">Variables set (or replaced) for the tool; <c>LC_ALL=C</c> is always set.</param>
+public sealed record ToolRunOptions(string? WorkingDirectory, IReadOnlyDictionary<string, string?> Environment)
+{
+    /// <summary>KvmTune's working directory and environment.</summary>
+    public static ToolRunOptions Default { get; } = new(null, new Dictionary<string, string?>());
+}
+
 /// <summary>Starts host tools (qemu-img, losetup, blkid, lvcreate …) and collects their output.</summary>
 public static class HostProcess
 {
@@ -42,8 +51,13 @@ public static class HostProcess
     }
 
     /// <summary>Runs a tool to the end. A tool that is not installed gives exit code 127.</summary>
-    public static async Task<ToolResult> RunAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+    public static Task<ToolResult> RunAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
+        RunAsync(tool, arguments, ToolRunOptions.Default, cancellationToken);
+
+    /// <summary>Runs a tool to the end in a working directory and with extra environment variables.</summary>
+    public static async Task<ToolResult> RunAsync(string tool, IReadOnlyList<string> arguments, ToolRunOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var path = Which(tool);
         if (path is null)
         {
@@ -51,12 +65,22 @@ public static class HostProcess
         }
         try
         {
-            var result = await Cli.Wrap(path)
+            var command = Cli.Wrap(path)
                 .WithArguments(arguments)
                 .WithValidation(CommandResultValidation.None)
-                .WithEnvironmentVariables(env => env.Set("LC_ALL", "C"))
-                .ExecuteBufferedAsync(cancellationToken)
-                .ConfigureAwait(false);
+                .WithEnvironmentVariables(env =>
+                {
+                    env.Set("LC_ALL", "C");
+                    foreach (var (name, value) in options.Environment)
+                    {
+                        env.Set(name, value);
+                    }
+                });
+            if (options.WorkingDirectory is { } directory)
+            {
+                command = command.WithWorkingDirectory(directory);
+            }
+            var result = await command.ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
             return new ToolResult(result.ExitCode, result.StandardOutput, result.StandardError);
         }
         catch (Win32Exception e)
