@@ -83,8 +83,8 @@ public sealed class NovaConf
     /// <summary><c>[libvirt] use_default_aio_mode_for_volumes</c> (default false: iSCSI, FC and NFS volumes get io='native').</summary>
     public bool UseDefaultAioModeForVolumes => Bool("libvirt", "use_default_aio_mode_for_volumes") ?? false;
 
-    /// <summary><c>[libvirt] hw_disk_discard</c> (unset by default).</summary>
-    public string? HwDiskDiscard => Option("libvirt", "hw_disk_discard")?.Value is { Length: > 0 } d ? d : null;
+    /// <summary><c>[libvirt] hw_disk_discard</c> as written (null when unset; an empty value is refused by oslo.config).</summary>
+    public string? HwDiskDiscard => Option("libvirt", "hw_disk_discard")?.Value;
 
     /// <summary><c>[DEFAULT] preallocate_images</c> (default <c>none</c>).</summary>
     public string PreallocateImages => Option("DEFAULT", "preallocate_images")?.Value ?? "none";
@@ -179,7 +179,8 @@ public sealed class NovaConf
                 $"preallocate_images = {preallocate.Value}: not none|space; oslo.config refuses the value"));
         }
         var discard = Option("libvirt", "hw_disk_discard");
-        if (discard is not null && discard.Value.Length > 0 && discard.Value is not ("ignore" or "unmap"))
+        // An empty value is not "unset": oslo.config checks it against the choices and refuses it.
+        if (discard is not null && discard.Value is not ("ignore" or "unmap"))
         {
             findings.Add(new(NovaConfCodes.UnknownDiscard, Severity.Error, "libvirt", "hw_disk_discard", discard.FirstLine,
                 $"hw_disk_discard = {discard.Value}: not ignore|unmap; oslo.config refuses the value"));

@@ -291,7 +291,7 @@ public static class NovaSimulator
             return null;
         }
         var discard = conf.Option("libvirt", "hw_disk_discard");
-        if (discard is not null && discard.Value.Length > 0 && discard.Value is not ("ignore" or "unmap"))
+        if (discard is not null && discard.Value is not ("ignore" or "unmap"))
         {
             return Refusal("hw_disk_discard", discard.Value, "ignore|unmap", "imagebackend.Image.__init__");
         }

@@ -35,6 +35,11 @@ public sealed record NovaVersion(string Text, int? Major)
         {
             core = core[(colon + 1)..];
         }
+        var dash = core.IndexOf('-', StringComparison.Ordinal);
+        if (dash > 0)
+        {
+            core = core[..dash];
+        }
         var end = 0;
         while (end < core.Length && char.IsAsciiDigit(core[end]))
         {

@@ -1,7 +1,8 @@
 using System.ComponentModel;
-using System.Text.Json;
 using KvmTune.Core.Nova;
 using KvmTune.Core.Rules;
+using KvmTune.Core.Serialization;
+using KvmTune.Host.Nova;
 using KvmTune.Host.Probing;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -9,7 +10,7 @@ using Spectre.Console.Cli;
 namespace KvmTune.Cli.Commands.Nova;
 
 /// <summary><c>kvmtune nova explain</c>: the &lt;driver/&gt; nova generates per image backend and volume type, and the findings.</summary>
-internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplainCommand.Settings>
+internal sealed class NovaExplainCommand(CliOutput output) : AsyncCommand<NovaExplainCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -21,61 +22,98 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
         [Description("Probe O_DIRECT support here (nova falls back to cache='writeback' without it). Writes and deletes one 4 KiB temp file.")]
         public string? InstancesPath { get; init; }
 
+        [CommandOption("--state-path <DIR>")]
+        [Description("state_path when nova.conf does not set it (default /var/lib/nova, as the distributions' nova.conf sets it; nova's code default is $pybasedir, the directory holding the nova package).")]
+        public string? StatePath { get; init; }
+
+        [CommandOption("--nova-version <VERSION>")]
+        [Description("The nova to follow: master (default), a version such as 26.2.2, or installed (the nova /usr/bin/python3 imports).")]
+        [DefaultValue("master")]
+        public string NovaVersion { get; init; } = "master";
+
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
         [DefaultValue("table")]
         public string Format { get; init; } = "table";
 
-        public override ValidationResult Validate() =>
-            Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error($"--format {Format}: expected table or json");
+        public override ValidationResult Validate()
+        {
+            if (StatePath is not null && !StatePath.StartsWith('/'))
+            {
+                return ValidationResult.Error($"--state-path {StatePath}: expected an absolute path");
+            }
+            return Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error($"--format {Format}: expected table or json");
+        }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    /// <summary>The JSON document of <c>--format json</c>.</summary>
+    internal sealed record Report(
+        string Conf,
+        string NovaVersion,
+        string StatePath,
+        string ImagesType,
+        string InstancesPath,
+        bool? ODirect,
+        IReadOnlyList<ConfFinding> Findings,
+        IReadOnlyList<DiskReport> Disks);
+
+    internal sealed record ConfFinding(string Code, Severity Severity, string Section, string Key, int? Line, string Message);
+
+    internal sealed record DiskFinding(string Code, Severity Severity, string? Disk, int? Line, string Message);
+
+    internal sealed record DiskReport(
+        string Case,
+        string Backend,
+        bool Configured,
+        string SourceType,
+        string NovaDriver,
+        string Driver,
+        NovaDriverAttributes NovaAttributes,
+        NovaDriverAttributes Attributes,
+        string NovaDisk,
+        string Disk,
+        string? Error,
+        IReadOnlyList<string> Steps,
+        IReadOnlyList<DiskFinding> Findings);
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var conf = NovaConfFile.Load(settings.Conf).Parse();
+        if (settings.StatePath is not null)
+        {
+            conf.DefaultStatePath = settings.StatePath;
+        }
+        var version = settings.NovaVersion == "installed"
+            ? (await NovaTree.LocateAsync(null, NovaPython.DefaultInterpreter, cancellationToken).ConfigureAwait(false)).NovaVersion
+            : Core.Nova.NovaVersion.Parse(settings.NovaVersion);
         bool? directIo = settings.InstancesPath is null ? null : ODirectProbe.Supports(settings.InstancesPath);
-        var explanation = NovaSimulator.Explain(conf, new NovaHost(directIo, HostFacts.Unknown, settings.InstancesPath));
+        var explanation = NovaSimulator.Explain(conf, new NovaHost(directIo, HostFacts.Unknown, settings.InstancesPath, version));
         if (settings.Format == "json")
         {
-            WriteJson(settings.Conf, conf, explanation);
+            await output.Out.WriteLineAsync(JsonConvention.Serialize(ToReport(settings.Conf, conf, version, explanation))).ConfigureAwait(false);
         }
         else
         {
-            WriteTable(settings.Conf, conf, explanation);
+            WriteTable(settings.Conf, conf, version, explanation);
         }
         return explanation.HasErrors ? ExitCodes.Findings : ExitCodes.Ok;
     }
 
-    private void WriteJson(string path, NovaConf conf, NovaExplanation e)
-    {
-        var document = new
-        {
-            conf = path,
-            images_type = conf.ImagesType,
-            instances_path = e.InstancesPath,
-            o_direct = e.DirectIo,
-            findings = e.ConfigFindings.Select(f => new { code = f.Code, severity = f.SeverityText, section = f.Section, key = f.Key, line = f.Line, message = f.Message }),
-            disks = e.Disks.Select(d => new
-            {
-                @case = d.Case,
-                backend = d.Backend,
-                configured = d.Configured,
-                source_type = d.SourceType,
-                nova_driver = d.NovaDriver,
-                driver = d.Driver,
-                disk = d.DiskXml,
-                error = d.Error,
-                steps = d.Steps,
-                findings = d.ConfigFindings.Select(f => new { code = f.Code, severity = f.SeverityText, disk = (string?)null, line = f.Line, message = f.Message })
-                    .Concat(d.Findings.Select(f => new { code = f.Code, severity = f.SeverityText, disk = f.Disk, line = (int?)null, message = f.Message })),
-            }),
-        };
-        output.Out.WriteLine(JsonSerializer.Serialize(document, JsonOptions));
-    }
+    internal static Report ToReport(string path, NovaConf conf, NovaVersion version, NovaExplanation e) => new(
+        path,
+        version.Text,
+        conf.StatePath,
+        conf.ImagesType,
+        e.InstancesPath,
+        e.DirectIo,
+        e.ConfigFindings.Select(f => new ConfFinding(f.Code, f.Severity, f.Section, f.Key, f.Line, f.Message)).ToList(),
+        e.Disks.Select(d => new DiskReport(
+            d.Case, d.Backend, d.Configured, d.SourceType, d.NovaDriver, d.Driver, d.NovaAttributes, d.Attributes, d.NovaDiskXml, d.DiskXml,
+            d.Error, d.Steps,
+            d.ConfigFindings.Select(f => new DiskFinding(f.Code, f.Severity, null, f.Line, f.Message))
+                .Concat(d.Findings.Select(f => new DiskFinding(f.Code, f.Severity, f.Disk, null, f.Message))).ToList())).ToList());
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
-    private void WriteTable(string path, NovaConf conf, NovaExplanation e)
+    private void WriteTable(string path, NovaConf conf, NovaVersion version, NovaExplanation e)
     {
         var console = output.Console;
         var odirect = e.DirectIo switch
@@ -84,7 +122,7 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
             false => "no O_DIRECT (nova uses cache='writeback')",
             _ => "O_DIRECT not probed (pass --instances-path)",
         };
-        console.MarkupLine($"[bold]{Markup.Escape(path)}[/]: images_type={Markup.Escape(conf.ImagesType)}, instances_path {Markup.Escape(e.InstancesPath)} {Markup.Escape(odirect)}");
+        console.MarkupLine($"[bold]{Markup.Escape(path)}[/]: images_type={Markup.Escape(conf.ImagesType)}, instances_path {Markup.Escape(e.InstancesPath)} {Markup.Escape(odirect)}; nova {Markup.Escape(version.Text)}{(conf.SetsStatePath ? "" : $", state_path {Markup.Escape(conf.StatePath)} assumed (--state-path)")}");
         var table = new Table().AddColumn("disk").AddColumn("source").AddColumn("<driver/>").AddColumn("findings");
         foreach (var d in e.Disks)
         {
@@ -94,7 +132,7 @@ internal sealed class NovaExplainCommand(CliOutput output) : Command<NovaExplain
             {
                 findings.Insert(0, "nova fails");
             }
-            var driver = d.Driver == d.NovaDriver ? d.Driver : $"{d.Driver}\n(nova alone: {d.NovaDriver})";
+            var driver = d.Driver == d.NovaDriver ? d.Driver : $"{d.Driver}\n(stock nova: {d.NovaDriver})";
             table.AddRow(
                 Markup.Escape(d.Configured ? $"{d.Case} *" : d.Case),
                 Markup.Escape(d.SourceType),
