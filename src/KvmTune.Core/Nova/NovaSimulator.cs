@@ -111,6 +111,20 @@ public static class NovaSimulator
         return findings.OrderBy(f => f.Line ?? 0).ThenBy(f => f.Code, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The <c>TYPE=MODE</c> items of <paramref name="ios"/> that stock nova does not give every disk of that source type
+    /// it builds with <paramref name="conf"/> (the configured image backend and the volumes): those need nova to read
+    /// <c>disk_io_modes</c>, i.e. KvmTune's nova patch. No io, <c>default</c> and <c>threads</c> count as the same.
+    /// </summary>
+    public static IReadOnlyList<string> StockCannotSet(NovaConf conf, NovaHost host, IReadOnlyDictionary<string, string> ios)
+    {
+        ArgumentNullException.ThrowIfNull(ios);
+        var disks = Explain(conf, host).Disks.Where(d => d.Error is null && (d.Configured || d.Case.StartsWith("volume:", StringComparison.Ordinal))).ToList();
+        static string Aio(string? io) => io is "native" or "io_uring" ? io : "threads";
+        return ios.Where(kv => disks.Where(d => d.SourceType == kv.Key).Any(d => Aio(d.NovaAttributes.Io) != Aio(kv.Value)))
+            .Select(kv => $"{kv.Key}={kv.Value}").ToList();
+    }
+
     /// <summary>The disk nova builds for an instance's root disk with <c>images_type = <paramref name="imagesType"/></c>.</summary>
     public static SimulatedDisk SimulateImage(NovaConf conf, NovaHost host, string imagesType)
     {

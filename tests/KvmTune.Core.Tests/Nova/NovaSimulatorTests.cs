@@ -283,4 +283,22 @@ public class NovaSimulatorTests
         Assert.Equal("native", disks.Single(d => d.Case == "image:lvm").NovaAttributes.Io);
         Assert.Contains(disks.Single(d => d.Case == "image:lvm").Steps, s => s.Contains("read by nova once patched", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("[libvirt]\nimages_type = lvm\nimages_volume_group = vg\n", "block=native", "")]
+    [InlineData("[libvirt]\nimages_type = lvm\nimages_volume_group = vg\n", "block=io_uring", "block=io_uring")]
+    [InlineData("[DEFAULT]\npreallocate_images = space\n[libvirt]\nimages_type = qcow2\n", "file=native", "")]
+    [InlineData("[libvirt]\nimages_type = qcow2\n", "file=threads", "volume:nfs")]
+    [InlineData("[libvirt]\nimages_type = qcow2\n", "file=io_uring", "file=io_uring")]
+    [InlineData("[libvirt]\nimages_type = rbd\n", "network=default", "")]
+    public void Stock_nova_can_express_an_io_only_when_it_already_gives_it_to_every_disk_of_the_type(string text, string item, string expected)
+    {
+        var conf = NovaConf.Parse(text, "nova.conf");
+        var parts = item.Split('=');
+
+        var cannot = NovaSimulator.StockCannotSet(conf, NovaHost.Unknown, new Dictionary<string, string> { [parts[0]] = parts[1] });
+
+        // file=threads: the qcow2 image disk has it, but nova gives NFS volumes (file) io='native'.
+        Assert.Equal(expected == "volume:nfs" ? item : expected, string.Join(',', cannot));
+    }
 }
