@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs what KvmTune measures and talks to (QEMU, fio, libvirt, busybox for the micro-VM,
-# Chromium for report screenshots, fonts for the report charts) and starts libvirt without systemd. Idempotent; run as root.
+# Chromium for report screenshots, fonts for the report charts, Debian's nova with what its unit tests need:
+# the real nova is the oracle of `nova explain` and the target of `nova patch`) and starts libvirt without systemd.
+# Idempotent; run as root.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
     echo "setup.sh: run as root (it installs Debian packages and starts libvirtd)" >&2
     exit 2
 fi
 packages=(qemu-utils qemu-system-x86 qemu-block-extra fio libvirt-daemon-system libvirt-clients xz-utils
-          busybox-static cpio util-linux e2fsprogs lvm2 parted chromium fontconfig fonts-dejavu-core)
+          busybox-static cpio util-linux e2fsprogs lvm2 parted chromium fontconfig fonts-dejavu-core
+          patch python3-nova python3-stestr python3-oslotest python3-wsgi-intercept python3-ddt python3-testscenarios
+          python3-requests-mock)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
