@@ -13,10 +13,11 @@ public sealed class NovaToolException(string message, Exception? inner = null) :
 /// <param name="Passed">Passed.</param>
 /// <param name="Skipped">Skipped.</param>
 /// <param name="Failed">Failed (or could not be imported).</param>
+/// <param name="ExpectedFailures">Tests marked as expected to fail that did (nova's own markers).</param>
 /// <param name="Seconds">Wall time of the whole stestr run, discovery included.</param>
 /// <param name="FailedTests">The ids of the failed tests (at most 20).</param>
 /// <param name="Filters">The test filters (regular expressions) given to stestr.</param>
-public sealed record NovaUnitTestRun(int Ran, int Passed, int Skipped, int Failed, double Seconds, IReadOnlyList<string> FailedTests, IReadOnlyList<string> Filters)
+public sealed record NovaUnitTestRun(int Ran, int Passed, int Skipped, int Failed, int ExpectedFailures, double Seconds, IReadOnlyList<string> FailedTests, IReadOnlyList<string> Filters)
 {
     /// <summary>True when tests ran and none failed.</summary>
     public bool Succeeded => Ran > 0 && Failed == 0;
@@ -124,6 +125,7 @@ public sealed partial class NovaPython(string python)
             Count(PassedLine().Match(output)),
             Count(SkippedLine().Match(output)),
             Count(FailedCount().Match(output)) + importErrors,
+            Count(ExpectedFailLine().Match(output)),
             Math.Round(seconds, 1),
             failed.Take(20).ToList(),
             filters);
@@ -161,6 +163,9 @@ public sealed partial class NovaPython(string python)
 
     [GeneratedRegex(@"^ - Skipped: (\d+)", RegexOptions.Multiline)]
     private static partial Regex SkippedLine();
+
+    [GeneratedRegex(@"^ - Expected Fail: (\d+)", RegexOptions.Multiline)]
+    private static partial Regex ExpectedFailLine();
 
     [GeneratedRegex(@"^ - Failed: (\d+)", RegexOptions.Multiline)]
     private static partial Regex FailedCount();

@@ -72,6 +72,14 @@ public static class NovaTreeWriter
         return dir;
     }
 
+    /// <summary>Records in a backup's manifest that its change was taken back (a failed verification): it is history, not the tree's state.</summary>
+    public static void MarkRolledBack(string backupDirectory)
+    {
+        var path = System.IO.Path.Combine(backupDirectory, ManifestName);
+        var manifest = JsonSerializer.Deserialize<NovaBackupManifest>(File.ReadAllText(path), JsonConvention.Options)!;
+        AtomicFileWriter.Write(path, JsonConvention.Serialize(manifest with { Action = manifest.Action + "-rolled-back" }) + "\n");
+    }
+
     /// <summary>Writes every file's <see cref="PatchedFile.After"/> (deleting the file when it is null).</summary>
     public static void Apply(NovaTree tree, IReadOnlyList<PatchedFile> files)
     {

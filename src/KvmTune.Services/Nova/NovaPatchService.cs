@@ -202,13 +202,13 @@ public static class NovaPatchService
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NovaToolException or InputException or OperationCanceledException)
         {
-            var restored = Restore(tree, files);
+            var restored = Restore(tree, files, backup);
             return new NovaPatchResult("patch", report, diff, false, backup, null, true,
                 $"{e.Message}; {restored}", []);
         }
         if (!verification.Ok)
         {
-            var restored = Restore(tree, files);
+            var restored = Restore(tree, files, backup);
             return new NovaPatchResult("patch", report, diff, false, backup, verification, true,
                 $"verification failed: {verification.Problems[0]}; {restored}", []);
         }
@@ -357,12 +357,13 @@ public static class NovaPatchService
     private static string Diff(IReadOnlyList<PatchedFile> files) => string.Concat(files.Select(f => UnifiedDiff.Create(
         f.Before ?? "", f.After ?? "", f.Before is null ? "/dev/null" : $"a/{f.Path}", f.After is null ? "/dev/null" : $"b/{f.Path}")));
 
-    private static string Restore(NovaTree tree, IReadOnlyList<PatchedFile> files)
+    private static string Restore(NovaTree tree, IReadOnlyList<PatchedFile> files, string backup)
     {
+        string result;
         try
         {
             NovaTreeWriter.Restore(tree, files);
-            return NovaTreeWriter.Holds(tree, files.Select(f => (f.Path, f.Before)))
+            result = NovaTreeWriter.Holds(tree, files.Select(f => (f.Path, f.Before)))
                 ? "the original files are back, byte for byte"
                 : "the original files do NOT read back as they were: restore them from the backup";
         }
@@ -370,6 +371,15 @@ public static class NovaPatchService
         {
             return $"restoring the original files failed ({e.Message}): restore them from the backup";
         }
+        try
+        {
+            NovaTreeWriter.MarkRolledBack(backup);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            result += $" (the backup's manifest could not be marked as rolled back: {e.Message})";
+        }
+        return result;
     }
 
     private static string Refusal(NovaTree tree, NovaPatchDetection detection) =>
@@ -415,7 +425,8 @@ public static class NovaPatchService
                 }
             }
         }
-        var history = NovaTreeWriter.History(options.BackupRoot ?? NovaTreeWriter.DefaultBackupRoot, tree.PackageDirectory);
+        var history = NovaTreeWriter.History(options.BackupRoot ?? NovaTreeWriter.DefaultBackupRoot, tree.PackageDirectory)
+            .Where(h => h.Manifest.Action is "patch" or "revert").ToList();
         var last = history.Count == 0 ? null : new NovaPatchEvent(history[0].Manifest.Action, history[0].Manifest.Time, history[0].Directory);
         // nova-compute runs the code it imported at start: one that started before the driver changed needs a restart.
         var driver = tree.FullPath("nova/virt/libvirt/driver.py");
@@ -436,7 +447,9 @@ public static class NovaPatchService
         notes.Add("set the io per source type in nova.conf: [libvirt] disk_io_modes = file=…, block=…, network=… (kvmtune nova apply --policy FILE, or kvmtune nova set libvirt.disk_io_modes=…).");
         notes.Add("existing instances keep their <driver> until nova regenerates their domain XML: openstack server reboot --hard (kvmtune nova pending lists them), resize or migration.");
         notes.Add("io='native' on a cache mode without O_DIRECT (writeback, writethrough, unsafe, or cache='writeback' because instances_path has no O_DIRECT) still falls back to 'threads' inside nova; KvmTune refuses such a policy with KT001 before writing.");
-        notes.Add($"dpkg --verify {report.DpkgPackage ?? "python3-nova"} now reports the patched files as modified (expected); a package upgrade puts nova's own files back silently: run kvmtune nova patch --check after upgrades, and kvmtune nova patch --yes again.");
+        notes.Add(report.DpkgPackage is { } package
+            ? $"dpkg --verify {package} now reports the patched files as modified (expected); a package upgrade puts nova's own files back silently: run kvmtune nova patch --check after upgrades, and kvmtune nova patch --yes again."
+            : "a reinstall or upgrade of nova (pip, a rebuilt image) puts nova's own files back silently: run kvmtune nova patch --check afterwards; for images, apply kvmtune nova patch --print at build time.");
         return notes;
     }
 }

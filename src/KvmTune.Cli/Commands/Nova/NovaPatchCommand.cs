@@ -180,7 +180,7 @@ internal sealed class NovaPatchCommand(CliOutput output) : AsyncCommand<NovaPatc
             if (v.UnitTests is { } t)
             {
                 console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                    $"  nova unit tests (stestr): {t.Ran} ran, {t.Passed} passed, {t.Skipped} skipped, {t.Failed} failed in {t.Seconds:0.#} s")));
+                    $"  nova unit tests (stestr): {t.Ran} ran, {t.Passed} passed, {t.Skipped} skipped, {t.ExpectedFailures} expected failures, {t.Failed} failed in {t.Seconds:0.#} s")));
             }
             foreach (var problem in v.Problems)
             {
