@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what KvmTune measures and talks to (QEMU, fio, libvirt, busybox for the micro-VM,
-# Chromium for report screenshots, fonts for the report charts, Debian's nova with what its unit tests need:
-# the real nova is the oracle of `nova explain` and the target of `nova patch`) and starts libvirt without systemd.
+# Chromium for report screenshots, fonts for the report charts; attr and acl for the extended-attribute tests;
+# Debian's nova with what its unit tests need: the real nova is the oracle of `nova explain` and the target of
+# `nova patch`) and starts libvirt without systemd. Also what the fleet tests use: sshd, ip (network namespaces),
+# PostgreSQL 15, Ansible, and debootstrap for the package check (scripts/test-services.sh starts those services).
 # Idempotent; run as root.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
@@ -9,9 +11,10 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 2
 fi
 packages=(qemu-utils qemu-system-x86 qemu-block-extra fio libvirt-daemon-system libvirt-clients xz-utils
-          busybox-static cpio util-linux e2fsprogs lvm2 parted chromium fontconfig fonts-dejavu-core
-          patch python3-nova python3-stestr python3-oslotest python3-wsgi-intercept python3-ddt python3-testscenarios
-          python3-requests-mock)
+          busybox-static cpio util-linux e2fsprogs lvm2 parted attr acl chromium fontconfig fonts-dejavu-core
+          openssh-server openssh-client iproute2 postgresql-15 postgresql-client-15 ansible-core ansible-lint
+          debootstrap patch python3-nova python3-stestr python3-oslotest python3-wsgi-intercept python3-ddt
+          python3-testscenarios python3-requests-mock)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

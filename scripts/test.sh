@@ -10,6 +10,16 @@ if [ "${PIPESTATUS[0]}" -ne 0 ]; then
     echo "0 passed, 1 failed"
     exit 1
 fi
+# The packaging and Ansible tests install the Debian package: build it when the sources are newer than it.
+version="$(sed -n 's|.*<Version>\(.*\)</Version>.*|\1|p' Directory.Build.props | head -1)"
+deb="$here/artifacts/kvmtune_${version}_amd64.deb"
+if [ ! -f "$deb" ] || [ -n "$(find src share docs README.md Directory.Build.props Directory.Packages.props scripts/package.sh \
+        scripts/package-docs.sh \( -name bin -o -name obj \) -prune -o -type f -newer "$deb" -print -quit)" ]; then
+    if ! scripts/package.sh >/dev/null; then
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+fi
 dotnet test KvmTune.slnx -c Release --no-build -nologo --results-directory "$results" \
     --logger "trx" --logger "console;verbosity=minimal" "$@"
 status=$?

@@ -19,6 +19,9 @@ internal sealed class CliOutput(IAnsiConsole console, TextWriter @out, TextWrite
     /// <summary>Where progress bars go: stderr for the process (stdout stays clean for JSON); <see cref="Console"/> in tests.</summary>
     public IAnsiConsole Status { get; } = status ?? console;
 
+    /// <summary>The command line as stored with a run (<c>kvmtune tune --quick …</c>).</summary>
+    public static string CommandLine => "kvmtune " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+
     /// <summary>Table width when standard output is not a terminal and <c>COLUMNS</c> is not set.</summary>
     public const int RedirectedWidth = 160;
 
@@ -26,7 +29,8 @@ internal sealed class CliOutput(IAnsiConsole console, TextWriter @out, TextWrite
         WithWidth(AnsiConsole.Console),
         System.Console.Out,
         System.Console.Error,
-        System.Console.In,
+        // Raw bytes behind the reader: inputs read from standard input are checked as strict UTF-8 with byte offsets.
+        new StreamReader(System.Console.OpenStandardInput(), new System.Text.UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: false),
         AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) }));
 
     /// <summary>

@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary>Bad input or usage: one line on stderr, nothing written.</summary>
     public const int BadInput = 2;
 
-    /// <summary>A failure of the host or a tool after the input was accepted.</summary>
+    /// <summary>A failure of the host, a tool or the results store after the input was accepted.</summary>
     public const int Failure = 3;
+
+    /// <summary>Interrupted (SIGINT, SIGTERM): what a shell reports for a process ended by SIGINT.</summary>
+    public const int Interrupted = 130;
 }

@@ -12,7 +12,10 @@ internal static class KvmTuneApp
         app.Configure(config =>
         {
             config.SetApplicationName("kvmtune");
+            config.SetApplicationVersion(KvmTuneVersion.Text);
             config.PropagateExceptions();
+            // An option the command does not know is an error naming it (exit 2), never a silently ignored typo.
+            config.Settings.StrictParsing = true;
             config.ConfigureConsole(output.Console);
             config.Settings.Registrar.RegisterInstance(output);
             // One line per command; keep them sorted by name.
@@ -49,7 +52,11 @@ internal static class KvmTuneApp
         return app;
     }
 
-    /// <summary>Runs the CLI; bad input becomes one line on stderr and exit code 2.</summary>
+    /// <summary>
+    /// Runs the CLI. Every failure ends here as one line on stderr, never a stack trace: exit 2 for bad input (an
+    /// unknown option, a value the parser or a command refuses), 3 for a failure of the host, a tool or the results
+    /// store after the input was accepted, 130 when interrupted.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, CliOutput? output = null)
     {
         output ??= CliOutput.Process();
@@ -59,15 +66,35 @@ internal static class KvmTuneApp
             var arguments = args.Select(a => a == "-" ? Host.Domains.FileDomainSource.StandardInputLabel : a).ToArray();
             return await Create(output).RunAsync(arguments).ConfigureAwait(false);
         }
-        catch (InputException e)
+        catch (Exception e)
         {
-            await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
-            return ExitCodes.BadInput;
+            var (code, message) = Classify(e);
+            await output.Error.WriteLineAsync($"kvmtune: {message}").ConfigureAwait(false);
+            return code;
         }
-        catch (CommandAppException e)
+    }
+
+    /// <summary>The exit code and the one line a failure is reported with.</summary>
+    internal static (int Code, string Message) Classify(Exception e)
+    {
+        // The parser wraps what a type converter or Validate() threw.
+        if (e is CommandAppException && e.InnerException is InputException or FormatException or ArgumentException)
         {
-            await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
-            return ExitCodes.BadInput;
+            return (ExitCodes.BadInput, FirstLine(e.InnerException!.Message));
         }
+        return e switch
+        {
+            InputException or CommandAppException => (ExitCodes.BadInput, FirstLine(e.Message)),
+            OperationCanceledException when e.Message == new OperationCanceledException().Message => (ExitCodes.Interrupted, "interrupted"),
+            OperationCanceledException => (ExitCodes.Interrupted, FirstLine(e.Message)),
+            OutOfMemoryException => (ExitCodes.Failure, "out of memory"),
+            _ => (ExitCodes.Failure, FirstLine(e.Message)),
+        };
+    }
+
+    private static string FirstLine(string message)
+    {
+        var line = message.Split('\n', 2)[0].TrimEnd('\r');
+        return line.Length == 0 ? "failed" : line;
     }
 }

@@ -56,5 +56,10 @@ public static class Migrations
             PRIMARY KEY (run_id, engine, candidate_id, profile)
         );
         """,
+        // 3: the decision's overall winner, stored when the run finishes (history shows it); NULL for older runs and
+        // for runs where nothing could be ranked.
+        """
+        ALTER TABLE runs ADD COLUMN winner TEXT;
+        """,
     ];
 }

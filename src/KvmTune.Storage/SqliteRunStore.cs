@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using KvmTune.Core.Measurement;
 using Microsoft.Data.Sqlite;
 
@@ -10,7 +9,11 @@ namespace KvmTune.Storage;
 /// <param name="Info">The run.</param>
 /// <param name="CandidateCount">Distinct candidates with results.</param>
 /// <param name="Best">The rankable result with the highest median IOPS (guest/qemu before host), or null.</param>
-public sealed record RunSummary(RunInfo Info, int CandidateCount, CandidateResult? Best);
+public sealed record RunSummary(RunInfo Info, int CandidateCount, SubjectResult? Best)
+{
+    /// <summary>The decision's overall winner stored when the run finished, or null (older runs, nothing ranked).</summary>
+    public Core.Tuning.Candidate? Winner { get; init; }
+}
 
 /// <summary>
 /// The embedded results store: one SQLite file (WAL mode), schema versioned through <c>PRAGMA user_version</c>
@@ -20,12 +23,6 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
 {
     /// <summary>The file name of the default store in the data directory.</summary>
     public const string DefaultFileName = "kvmtune.db";
-
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
@@ -69,7 +66,7 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
         transaction.Commit();
     }
 
-    public long BeginRun(string command, IReadOnlyList<KeyValuePair<string, string>> hostFacts, string settingsJson)
+    public long BeginRun(string command, IReadOnlyList<KeyValuePair<string, string>> hostFacts, RunSettings settings)
     {
         lock (_gate)
         {
@@ -77,7 +74,7 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
             var runId = (long)Scalar(
                 "INSERT INTO runs (started, command, status, settings_json) VALUES ($started, $command, 'running', $settings) RETURNING id",
                 transaction,
-                ("$started", Timestamp(DateTimeOffset.UtcNow)), ("$command", command), ("$settings", settingsJson))!;
+                ("$started", Timestamp(DateTimeOffset.UtcNow)), ("$command", command), ("$settings", StoredRecords.SettingsJson(settings)))!;
             for (var i = 0; i < hostFacts.Count; i++)
             {
                 Execute(
@@ -100,14 +97,14 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
                 VALUES ($run, $engine, $candidate, $profile, $repeat, $iops, $mbps, $p50, $p99, $started, $seconds, $raw, $perSecond)
                 """,
                 null,
-                ("$run", runId), ("$engine", sample.Engine.ToName()), ("$candidate", sample.CandidateId), ("$profile", sample.Profile),
+                ("$run", runId), ("$engine", sample.Engine.ToName()), ("$candidate", SubjectCodec.Format(sample.Subject, sample.Phase)), ("$profile", sample.Profile),
                 ("$repeat", sample.Repeat), ("$iops", sample.Iops), ("$mbps", sample.MBps), ("$p50", sample.LatencyP50Us), ("$p99", sample.LatencyP99Us),
                 ("$started", Timestamp(sample.StartedAt)), ("$seconds", sample.Seconds), ("$raw", sample.RawOutput),
-                ("$perSecond", JsonSerializer.Serialize(sample.PerSecondIops, Json)));
+                ("$perSecond", JsonSerializer.Serialize(sample.PerSecondIops, StoredRecords.Json)));
         }
     }
 
-    public void AddResult(long runId, CandidateResult result)
+    public void AddResult(long runId, SubjectResult result)
     {
         lock (_gate)
         {
@@ -117,9 +114,27 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
                 VALUES ($run, $engine, $candidate, $profile, $median, $rankable, $json)
                 """,
                 null,
-                ("$run", runId), ("$engine", result.Engine.ToName()), ("$candidate", result.CandidateId), ("$profile", result.Profile),
+                ("$run", runId), ("$engine", result.Engine.ToName()), ("$candidate", SubjectCodec.Format(result.Subject)), ("$profile", result.Profile),
                 ("$median", double.IsFinite(result.Iops.Median) ? result.Iops.Median : 0), ("$rankable", result.Rankable ? 1 : 0),
-                ("$json", JsonSerializer.Serialize(result, Json)));
+                ("$json", StoredRecords.ResultJson(result)));
+        }
+    }
+
+    public void AddHostFacts(long runId, IReadOnlyList<KeyValuePair<string, string>> facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            var next = Convert.ToInt32(Scalar("SELECT COALESCE(MAX(ordinal) + 1, 0) FROM host_facts WHERE run_id = $run", transaction, ("$run", runId)), CultureInfo.InvariantCulture);
+            for (var i = 0; i < facts.Count; i++)
+            {
+                Execute(
+                    "INSERT INTO host_facts (run_id, ordinal, key, value) VALUES ($run, $ordinal, $key, $value)",
+                    transaction,
+                    ("$run", runId), ("$ordinal", next + i), ("$key", facts[i].Key), ("$value", facts[i].Value));
+            }
+            transaction.Commit();
         }
     }
 
@@ -154,7 +169,7 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
                     runs.Add(ReadRun(reader));
                 }
             }
-            return [.. runs.Select(run => new RunSummary(run, CandidateCount(run.Id), BestResult(run.Id)))];
+            return [.. runs.Select(run => new RunSummary(run, CandidateCount(run.Id), BestResult(run.Id)) { Winner = StoredWinner(run.Id) })];
         }
     }
 
@@ -196,9 +211,11 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
             {
                 while (reader.Read())
                 {
+                    var (subject, phase) = SubjectCodec.Parse(reader.GetString(1))
+                        ?? throw new InvalidDataException($"{Path}: unknown subject '{reader.GetString(1)}' in run {runId}");
                     samples.Add(new Sample(
                         Engines.Parse(reader.GetString(0)) ?? throw new InvalidDataException($"{Path}: unknown engine '{reader.GetString(0)}' in run {runId}"),
-                        reader.GetString(1),
+                        subject,
                         reader.GetString(2),
                         reader.GetInt32(3),
                         reader.GetDouble(4),
@@ -209,29 +226,76 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
                         reader.GetDouble(9),
                         reader.GetString(10))
                     {
-                        PerSecondIops = JsonSerializer.Deserialize<double[]>(reader.GetString(11), Json) ?? [],
+                        Phase = phase,
+                        PerSecondIops = JsonSerializer.Deserialize<double[]>(reader.GetString(11), StoredRecords.Json) ?? [],
                     });
                 }
             }
 
-            var results = new List<CandidateResult>();
+            var results = new List<SubjectResult>();
             using (var command = Command("SELECT result_json FROM candidates WHERE run_id = $run ORDER BY rowid", null, ("$run", runId)))
             using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
                 {
-                    results.Add(DeserializeResult(reader.GetString(0)));
+                    results.Add(StoredRecords.Result(reader.GetString(0), $"{Path}: run {runId}"));
                 }
             }
             return new RunData(info, facts, samples, results);
         }
     }
 
+    /// <summary>Stores the decision's overall winner of a run (null: nothing could be ranked).</summary>
+    public void SetWinner(long runId, Core.Tuning.Candidate? winner)
+    {
+        lock (_gate)
+        {
+            if (Execute("UPDATE runs SET winner = $winner WHERE id = $run", null, ("$winner", winner is null ? null : SubjectCodec.CandidateText(winner)), ("$run", runId)) == 0)
+            {
+                throw new InvalidOperationException($"run {runId}: no such run in {Path}");
+            }
+        }
+    }
+
+    /// <summary>A run's host facts and summarised results, without its samples (what a decision needs), or null.</summary>
+    public (IReadOnlyList<KeyValuePair<string, string>> Facts, IReadOnlyList<SubjectResult> Results)? LoadResults(long runId)
+    {
+        lock (_gate)
+        {
+            if (Scalar("SELECT id FROM runs WHERE id = $run", null, ("$run", runId)) is null)
+            {
+                return null;
+            }
+            var facts = new List<KeyValuePair<string, string>>();
+            using (var command = Command("SELECT key, value FROM host_facts WHERE run_id = $run ORDER BY ordinal", null, ("$run", runId)))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    facts.Add(new(reader.GetString(0), reader.GetString(1)));
+                }
+            }
+            var results = new List<SubjectResult>();
+            using (var command = Command("SELECT result_json FROM candidates WHERE run_id = $run ORDER BY rowid", null, ("$run", runId)))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    results.Add(StoredRecords.Result(reader.GetString(0), $"{Path}: run {runId}"));
+                }
+            }
+            return (facts, results);
+        }
+    }
+
+    private Core.Tuning.Candidate? StoredWinner(long runId) =>
+        Scalar("SELECT winner FROM runs WHERE id = $run", null, ("$run", runId)) is string text ? SubjectCodec.ParseCandidate(text) : null;
+
     private int CandidateCount(long runId) => Convert.ToInt32(
         Scalar("SELECT COUNT(DISTINCT candidate_id) FROM candidates WHERE run_id = $run AND engine <> 'host'", null, ("$run", runId)),
         CultureInfo.InvariantCulture);
 
-    private CandidateResult? BestResult(long runId)
+    private SubjectResult? BestResult(long runId)
     {
         // The host engine measures the ceiling, not a candidate: it is best only when nothing else was measured.
         var json = Scalar(
@@ -239,11 +303,8 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
             SELECT result_json FROM candidates WHERE run_id = $run AND rankable = 1
             ORDER BY (engine = 'host'), median_iops DESC LIMIT 1
             """, null, ("$run", runId)) as string;
-        return json is null ? null : DeserializeResult(json);
+        return json is null ? null : StoredRecords.Result(json, $"{Path}: run {runId}");
     }
-
-    private static CandidateResult DeserializeResult(string json) =>
-        JsonSerializer.Deserialize<CandidateResult>(json, Json) ?? throw new InvalidDataException("empty candidate result");
 
     private static RunInfo ReadRun(SqliteDataReader reader) => new(
         reader.GetInt64(0),
@@ -251,7 +312,7 @@ public sealed class SqliteRunStore : IRunStore, IDisposable
         reader.IsDBNull(2) ? null : ParseTimestamp(reader.GetString(2)),
         reader.GetString(3),
         reader.GetString(4),
-        reader.GetString(5));
+        StoredRecords.Settings(reader.GetString(5)));
 
     private static string Timestamp(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 

@@ -81,8 +81,15 @@ public class BenchCommandTests
             Assert.True(native.GetProperty("ratio_to_host").GetDouble() > 0);
             Assert.Equal(JsonValueKind.Null, native.GetProperty("sustained_iops").ValueKind);
 
-            // host ceiling per backend, qemu harness ceiling on null-co
-            Assert.True(Find("host", "loop").GetProperty("iops_median").GetDouble() > 0);
+            // host ceiling per backend: the best of its submission strategies, named; qemu harness ceiling on null-co
+            var ceilings = doc.RootElement.GetProperty("ceilings").EnumerateArray().ToList();
+            var loop = ceilings.Single(c => c.GetProperty("backend").GetString() == "loop");
+            Assert.True(loop.GetProperty("iops_median").GetDouble() > 0);
+            var strategy = loop.GetProperty("strategy").GetString()!;
+            Assert.True(Find("host", "loop@" + strategy).GetProperty("sets_ceiling").GetBoolean(), strategy);
+            Assert.InRange(results.Count(r => r.GetProperty("engine").GetString() == "host" && r.GetProperty("backend").GetString() == "loop"), 2, 3);
+            Assert.Equal(ceilings.Single(c => c.GetProperty("backend").GetString() == "raw-prealloc").GetProperty("strategy").GetString(),
+                native.GetProperty("ceiling_strategy").GetString());
             Assert.True(Find("qemu", "null-co").GetProperty("harness_bound").GetBoolean());
 
             // writeback keeps writes in the host page cache: burst and sustained are both reported
@@ -94,7 +101,12 @@ public class BenchCommandTests
             Assert.Equal("KT001", Find("qemu", "raw-prealloc/writeback/native").GetProperty("skipped").GetString());
 
             // qcow2: the host engine ran on a raw file beside the image, the qemu engine on the image
-            Assert.True(Find("host", "qcow2-sparse").GetProperty("iops_median").GetDouble() > 0);
+            Assert.True(ceilings.Single(c => c.GetProperty("backend").GetString() == "qcow2-sparse").GetProperty("iops_median").GetDouble() > 0);
+
+            // the io probe ran io_uring and native on every image with the cache modes measured, and all passed here
+            var probe = doc.RootElement.GetProperty("io_probe").EnumerateArray().ToList();
+            Assert.Contains(probe, p => p.GetProperty("backend").GetString() == "loop" && p.GetProperty("cache").GetString() == "none" && p.GetProperty("aio").GetString() == "native");
+            Assert.All(probe, p => Assert.Equal("passed", p.GetProperty("outcome").GetString()));
             Assert.True(Find("qemu", "qcow2-sparse/none/threads").GetProperty("iops_median").GetDouble() > 0);
 
             // And the run is stored with its results
@@ -105,6 +117,24 @@ public class BenchCommandTests
             Assert.Equal("completed", run.Info.Status);
             Assert.Equal(results.Count, run.Results.Count);
             Assert.NotEmpty(run.Samples);
+            Assert.Equal([KvmTune.Core.Tuning.Backend.RawPrealloc, KvmTune.Core.Tuning.Backend.Loop, KvmTune.Core.Tuning.Backend.Qcow2Sparse], run.Info.Settings.Backends);
+
+            // And a bench run carries the host facts tune stores: report and apply --from-run know the QEMU version; the
+            // load before and after, and the io probe's results, are among them
+            Assert.Contains(run.HostFacts, f => f.Key == KvmTune.Core.Measurement.HostFactKeys.QemuVersion && Version.TryParse(f.Value, out _));
+            Assert.Contains(run.HostFacts, f => f.Key == KvmTune.Core.Measurement.HostFactKeys.LoadBefore);
+            Assert.Contains(run.HostFacts, f => f.Key == KvmTune.Core.Measurement.HostFactKeys.LoadAfter);
+            Assert.Equal(probe.Count, KvmTune.Core.Tuning.IoModeCheck.FromFacts(run.HostFacts).Count);
+            var policy = dir + ".policy.json";
+            var report = await RunAsync("report", runId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", db, "--format", "json", "--policy", policy, "--migration");
+            Assert.True(report.Code == 0, report.Err);
+            using var decided = JsonDocument.Parse(report.Out);
+            var rationale = decided.RootElement.GetProperty("decision").GetProperty("rationale").EnumerateArray().Select(l => l.GetString()!).ToList();
+            Assert.DoesNotContain(rationale, l => l.Contains("version is unknown", StringComparison.Ordinal));
+            // (--migration: with the QEMU version unknown, every cached mode would be excluded as "version is unknown")
+            Assert.Contains(decided.RootElement.GetProperty("profiles")[0].GetProperty("candidates").EnumerateArray(),
+                c => c.GetProperty("candidate_id").GetString() == "loop/writeback/threads" && c.GetProperty("status").GetString() != "excluded");
+            File.Delete(policy);
         }
         finally
         {

@@ -1,5 +1,3 @@
-using KvmTune.Host.Processes;
-
 namespace KvmTune.Host.Tests;
 
 /// <summary>A real loop device over a temporary file, detached and deleted on dispose.</summary>
@@ -24,7 +22,7 @@ internal sealed class TestLoopDevice : IDisposable
             stream.SetLength((long)megabytes << 20);
         }
         prepare?.Invoke(file);
-        var attach = HostProcess.Run("losetup", ["--find", "--show", file]);
+        var attach = TestProcess.Run("losetup", ["--find", "--show", file]);
         if (!attach.Succeeded)
         {
             System.IO.File.Delete(file);
@@ -35,7 +33,7 @@ internal sealed class TestLoopDevice : IDisposable
 
     public static void Run(string tool, params string[] arguments)
     {
-        var result = HostProcess.Run(tool, arguments);
+        var result = TestProcess.Run(tool, arguments);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)}: {result.Message}");
@@ -44,7 +42,7 @@ internal sealed class TestLoopDevice : IDisposable
 
     public void Dispose()
     {
-        HostProcess.Run("losetup", ["--detach", Device]);
+        TestProcess.Run("losetup", ["--detach", Device]);
         System.IO.File.Delete(File);
     }
 }

@@ -3,6 +3,7 @@ using KvmTune.Core.Decisions;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Rules;
 using KvmTune.Reports.Model;
+using static KvmTune.Tests.Shared.Ids;
 
 namespace KvmTune.Reports.Tests;
 
@@ -25,14 +26,14 @@ internal static class SyntheticRun
 
     private static Statistic Stat(double median, double half, int n = 5) => new(median, median - half, median + half, half / median / 2, n);
 
-    private static CandidateResult R(Engine engine, string id, string profile, double iops, double half, int bs, double? p50 = null, double? p99 = null) =>
-        new(engine, id, profile, Stat(iops, half), Stat(iops * bs / 1e6, half * bs / 1e6), p50, p99);
+    private static SubjectResult R(Engine engine, string id, string profile, double iops, double half, int bs, double? p50 = null, double? p99 = null) =>
+        new(engine, S(id), profile, Stat(iops, half), Stat(iops * bs / 1e6, half * bs / 1e6), p50, p99);
 
     private static RunData Build()
     {
         const string rr = "randread-4k-qd32";
         const string rw = "randwrite-4k-qd32";
-        List<CandidateResult> results =
+        List<SubjectResult> results =
         [
             R(Engine.Host, "raw-prealloc", rr, 110_000, 2_000, 4096, 280, 610),
             R(Engine.Host, "qcow2-sparse", rr, 108_000, 2_500, 4096, 290, 650),
@@ -57,10 +58,10 @@ internal static class SyntheticRun
         double[][] none = [[52_000, 51_800, 52_300, 52_100, 51_900, 52_000, 52_200, 51_700], [51_000, 51_200, 51_500, 51_300, 51_100, 51_000, 51_600, 51_400], [53_000, 52_800, 52_600, 52_900, 53_100, 52_700, 52_800, 53_000]];
         for (var repeat = 0; repeat < 3; repeat++)
         {
-            samples.Add(new Sample(Engine.Qemu, "raw-prealloc/writeback/threads", rw, repeat, writeback[repeat].Average(), writeback[repeat].Average() * 4096 / 1e6,
+            samples.Add(new Sample(Engine.Qemu, S("raw-prealloc/writeback/threads"), rw, repeat, writeback[repeat].Average(), writeback[repeat].Average() * 4096 / 1e6,
                 null, null, Start.AddSeconds(60 + 20 * repeat), 8, $"qemu-img bench repeat {repeat}")
             { PerSecondIops = writeback[repeat] });
-            samples.Add(new Sample(Engine.Qemu, "raw-prealloc/none/native", rw, repeat, none[repeat].Average(), none[repeat].Average() * 4096 / 1e6,
+            samples.Add(new Sample(Engine.Qemu, S("raw-prealloc/none/native"), rw, repeat, none[repeat].Average(), none[repeat].Average() * 4096 / 1e6,
                 null, null, Start.AddSeconds(70 + 20 * repeat), 8, $"qemu-img bench repeat {repeat}")
             { PerSecondIops = none[repeat] });
         }
@@ -76,7 +77,7 @@ internal static class SyntheticRun
             new(HostFactKeys.StorageDevice, "/dev/vda"),
             new(HostFactKeys.StorageRotational, "0"),
         ];
-        var info = new RunInfo(42, Start, Start.AddSeconds(187), "kvmtune tune", "completed", "{\"quick\":true}");
+        var info = new RunInfo(42, Start, Start.AddSeconds(187), "kvmtune tune", "completed", RunSettings.Empty);
         return new RunData(info, facts, samples, results);
     }
 }

@@ -1,5 +1,7 @@
 using KvmTune.Core.Measurement;
+using KvmTune.Core.Tuning;
 using Microsoft.Data.Sqlite;
+using static KvmTune.Tests.Shared.Ids;
 
 namespace KvmTune.Storage.Tests;
 
@@ -19,19 +21,32 @@ public sealed class SqliteRunStoreTests : IDisposable
     ];
 
     private static Sample NewSample(Engine engine, string candidate, int repeat, double iops) =>
-        new(engine, candidate, "randread-4k-qd32", repeat, iops, iops * 4096 / 1e6, 310.5, 1200.25,
+        new(engine, S(candidate), "randread-4k-qd32", repeat, iops, iops * 4096 / 1e6, 310.5, 1200.25,
             new DateTimeOffset(2026, 11, 26, 6, 50, repeat, TimeSpan.Zero), 3.01, $$$"""{"fio version":"fio-3.33","jobs":[{"read":{"iops":{{{iops}}}}}]}""")
         {
             PerSecondIops = [iops * 1.1, iops, iops * 0.9],
         };
 
-    private static CandidateResult NewResult(Engine engine, string candidate, double median, bool harnessBound = false) =>
-        new(engine, candidate, "randread-4k-qd32", new Statistic(median, median * 0.95, median * 1.05, 0.02, 3), new Statistic(median * 0.004, median * 0.0038, median * 0.0042, 0.02, 3), 300, 1200)
+    private static SubjectResult NewResult(Engine engine, string candidate, double median, bool harnessBound = false) =>
+        new(engine, S(candidate), "randread-4k-qd32", new Statistic(median, median * 0.95, median * 1.05, 0.02, 3), new Statistic(median * 0.004, median * 0.0038, median * 0.0042, 0.02, 3), 300, 1200)
         {
             RatioToHost = 0.8,
             HarnessBound = harnessBound,
             BurstIops = median * 2,
         };
+
+    private static readonly RunSettings Settings = new()
+    {
+        Engines = [Engine.Host, Engine.Qemu],
+        Backends = [Backend.RawPrealloc, Backend.Lvm],
+        Candidates = [C("raw-prealloc/none/native"), C("lvm/directsync/io_uring")],
+        Skipped = [C("raw-prealloc/writeback/native")],
+        Profiles = ["randread-4k-qd32"],
+        Seconds = 0.3,
+        SizeBytes = 512L << 20,
+        Repeats = [3, 3],
+        VolumeGroup = "vg_nova",
+    };
 
     [Fact]
     public void A_run_round_trips_with_facts_samples_and_results()
@@ -42,7 +57,7 @@ public sealed class SqliteRunStoreTests : IDisposable
         var result = NewResult(Engine.Qemu, "raw-prealloc/none/native", 98_000) with { SkippedCode = null };
         using (var store = new SqliteRunStore(DbPath))
         {
-            runId = store.BeginRun("kvmtune bench --quick", Facts, """{"quick":true}""");
+            runId = store.BeginRun("kvmtune bench --quick", Facts, Settings);
             store.AddSample(runId, sample);
             store.AddResult(runId, result);
             store.FinishRun(runId, "completed");
@@ -55,7 +70,10 @@ public sealed class SqliteRunStoreTests : IDisposable
         // Then everything comes back as written
         Assert.Equal("kvmtune bench --quick", run.Info.Command);
         Assert.Equal("completed", run.Info.Status);
-        Assert.Equal("""{"quick":true}""", run.Info.SettingsJson);
+        Assert.Equal(Settings.VolumeGroup, run.Info.Settings.VolumeGroup);
+        Assert.Equal(Settings.Candidates, run.Info.Settings.Candidates);
+        Assert.Equal(Settings.Backends, run.Info.Settings.Backends);
+        Assert.Equal(Settings.Repeats, run.Info.Settings.Repeats);
         Assert.NotNull(run.Info.FinishedAt);
         Assert.Equal(Facts, run.HostFacts);
         var loaded = Assert.Single(run.Samples);
@@ -72,9 +90,9 @@ public sealed class SqliteRunStoreTests : IDisposable
     {
         // Given two runs, the second with a host ceiling, two candidates and a harness-bound one
         using var store = new SqliteRunStore(DbPath);
-        var first = store.BeginRun("kvmtune bench", Facts, "{}");
+        var first = store.BeginRun("kvmtune bench", Facts, RunSettings.Empty);
         store.FinishRun(first, "failed");
-        var second = store.BeginRun("kvmtune bench --quick", Facts, "{}");
+        var second = store.BeginRun("kvmtune bench --quick", Facts, RunSettings.Empty);
         store.AddResult(second, NewResult(Engine.Host, "raw-prealloc", 150_000));
         store.AddResult(second, NewResult(Engine.Qemu, "raw-prealloc/none/native", 98_000));
         store.AddResult(second, NewResult(Engine.Qemu, "raw-prealloc/none/threads", 41_000));
@@ -87,9 +105,33 @@ public sealed class SqliteRunStoreTests : IDisposable
         Assert.Equal([second, first], runs.Select(r => r.Info.Id));
         Assert.Equal("running", runs[0].Info.Status);
         Assert.Equal(3, runs[0].CandidateCount);
-        Assert.Equal("raw-prealloc/none/native", runs[0].Best?.CandidateId);
+        Assert.Equal(S("raw-prealloc/none/native"), runs[0].Best?.Subject);
         Assert.Null(runs[1].Best);
         Assert.Equal([second, first], store.ListRuns(limit: 5).Select(r => r.Id));
+    }
+
+    [Fact]
+    public void A_runs_winner_facts_added_later_and_results_are_stored_and_read_without_its_samples()
+    {
+        // Given a run, its results, a fact added while it measured, and the decision's winner
+        using var store = new SqliteRunStore(DbPath);
+        var run = store.BeginRun("kvmtune tune", Facts, RunSettings.Empty);
+        store.AddResult(run, NewResult(Engine.Qemu, "raw-prealloc/none/native", 98_000));
+        store.AddHostFacts(run, [new(HostFactKeys.LoadAfter, "1.00 0.80 0.60")]);
+        store.SetWinner(run, C("raw-prealloc/none/native"));
+        store.FinishRun(run, "completed");
+
+        // When it is listed and its results loaded
+        var summary = Assert.Single(store.ListSummaries());
+        var (facts, results) = store.LoadResults(run)!.Value;
+
+        // Then the winner comes back typed, the added fact follows the first ones, and the results are there
+        Assert.Equal(C("raw-prealloc/none/native"), summary.Winner);
+        Assert.Equal(HostFactKeys.LoadAfter, facts[^1].Key);
+        Assert.Equal(Facts.Length + 1, facts.Count);
+        Assert.Single(results);
+        Assert.Null(store.LoadResults(run + 1));
+        Assert.Equal(3, store.SchemaVersion);
     }
 
     [Fact]
@@ -169,8 +211,8 @@ public sealed class SqliteRunStoreTests : IDisposable
     public void A_result_with_zero_median_and_infinite_relative_width_is_stored()
     {
         using var store = new SqliteRunStore(DbPath);
-        var run = store.BeginRun("kvmtune bench", [], "{}");
-        var skipped = new CandidateResult(Engine.Qemu, "qcow2-sparse/writeback/native", "randread-4k-qd32",
+        var run = store.BeginRun("kvmtune bench", [], RunSettings.Empty);
+        var skipped = new SubjectResult(Engine.Qemu, S("qcow2-sparse/writeback/native"), "randread-4k-qd32",
             new Statistic(0, 0, 0, 0, 0), new Statistic(0, 0, 0, 0, 0), null, null)
         { SkippedCode = "KT001" };
         store.AddResult(run, skipped);

@@ -1,70 +1,45 @@
 using System.ComponentModel;
-using KvmTune.Core.Libvirt;
-using KvmTune.Core.Rules;
-using KvmTune.Host.Domains;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace KvmTune.Cli.Commands;
 
 /// <summary>
-/// Where lint and explain read domains: files, directories (every *.xml), <c>-</c> for standard input, or a libvirt
-/// connection opened read-only (<c>--connect URI --domain NAME… | --all</c>).
+/// Where lint and explain read domains: files, directories (every *.xml), <c>-</c> for standard input, or libvirt,
+/// read-only: <c>--domain NAME… | --all</c> on the hosts of <see cref="HostSelectionSettings"/>.
 /// </summary>
-internal abstract class DomainInputSettings : CommandSettings
+internal abstract class DomainInputSettings : HostSelectionSettings
 {
     [CommandArgument(0, "[inputs]")]
     [Description("Domain XML files, directories (every *.xml in them) or - for standard input.")]
     public string[] Inputs { get; init; } = [];
 
-    [CommandOption("--connect <URI>")]
-    [Description("Read domains from a libvirt connection (read-only), e.g. qemu:///system or qemu+ssh://host/system.")]
-    public string? Connect { get; init; }
-
-    [CommandOption("--domain <NAME>")]
-    [Description("With --connect: a domain to read (repeatable).")]
-    public string[] Domains { get; init; } = [];
-
     [CommandOption("--all")]
-    [Description("With --connect: every domain.")]
+    [Description("Read every domain of each host (libvirt).")]
     public bool All { get; init; }
 
     /// <summary>Checks the input options; the command's own options are checked by its override.</summary>
     public override ValidationResult Validate()
     {
-        if (Connect is not null)
+        var hosts = base.Validate();
+        if (!hosts.Successful)
         {
-            if (Inputs.Length > 0)
-            {
-                return ValidationResult.Error("--connect reads domains from libvirt: give no files with it");
-            }
-            if (All == (Domains.Length > 0))
-            {
-                return ValidationResult.Error("--connect needs --domain NAME (one or more) or --all, not both");
-            }
-            return ValidationResult.Success();
+            return hosts;
         }
-        if (All || Domains.Length > 0)
+        if (Inputs.Length > 0)
         {
-            return ValidationResult.Error("--domain and --all need --connect URI");
+            return HostsNamed || All || Domains.Length > 0
+                ? ValidationResult.Error("--connect, --hosts, --domain and --all read domains from libvirt: give no files with them")
+                : ValidationResult.Success();
         }
-        if (Inputs.Length == 0)
+        if (All == (Domains.Length > 0))
         {
-            return ValidationResult.Error("no input: give domain XML files, a directory, or - for standard input");
+            return HostsNamed
+                ? ValidationResult.Error("--connect and --hosts need --domain NAME (one or more) or --all, not both")
+                : ValidationResult.Error(All
+                    ? "--domain NAME (one or more) or --all, not both"
+                    : "no input: give domain XML files, a directory, or - for standard input; or --domain NAME or --all to read from libvirt");
         }
         return ValidationResult.Success();
     }
-
-    /// <summary>The source of domains these options name.</summary>
-    public IDomainSource CreateSource(TextReader standardInput) =>
-        Connect is not null
-            ? new LibvirtDomainSource(Connect, Domains, All)
-            : new FileDomainSource(Inputs, standardInput);
-
-    /// <summary>
-    /// Files may come from another machine: no host fact is known, and the rules say so instead of guessing.
-    /// A connection knows its host's QEMU and libvirt versions (after the source was read).
-    /// </summary>
-    public static HostFacts HostFactsFor(IDomainSource source) =>
-        source is LibvirtDomainSource libvirt ? libvirt.HostFacts : HostFacts.Unknown;
 }

@@ -1,13 +1,14 @@
 using System.ComponentModel;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using KvmTune.Cli.Json;
 using KvmTune.Core.Rules;
+using KvmTune.Core.Serialization;
+using KvmTune.Services.Fleet;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace KvmTune.Cli.Commands;
 
-/// <summary><c>kvmtune explain FILE…</c>: per disk, what its cache and io settings mean and imply for QEMU.</summary>
+/// <summary><c>kvmtune explain FILE… | --domain NAME | --all</c>: per disk, what its cache and io settings mean and imply for QEMU.</summary>
 internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.Settings>
 {
     internal sealed class Settings : DomainInputSettings
@@ -26,84 +27,46 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         // Load and check every input before writing anything.
-        var source = settings.CreateSource(output.In);
-        var domains = source.Read();
-        var facts = DomainInputSettings.HostFactsFor(source);
-        var explained = domains.Select(d => (Origin: d.Label, Explanation: DiskExplainer.Explain(d.Document, facts))).ToList();
+        var report = ExplainService.Run(settings.Inputs, output.In, settings.Query(settings.All));
+        if (report.Hosts is not { } hosts)
+        {
+            if (settings.Format == "json")
+            {
+                output.Out.WriteLine(JsonConvention.Serialize(new ExplainFilesJson([.. report.Files.Select(ExplainResultJson.From)])));
+            }
+            else
+            {
+                foreach (var e in report.Files)
+                {
+                    Render(e.Origin, e.Explanation);
+                }
+            }
+            return ExitCodes.Ok;
+        }
         if (settings.Format == "json")
         {
-            output.Out.WriteLine(ToJson(explained).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            output.Out.WriteLine(JsonConvention.Serialize(new ExplainHostsJson(
+                [.. hosts.Select(h => new ExplainHostJson(h.Host.Name, h.Host.Uri, h.Error, h.Value?.Select(ExplainResultJson.From).ToList()))],
+                new HostsSummaryJson(hosts.Count, hosts.Count(h => h.Failed)))));
         }
         else
         {
-            foreach (var (origin, explanation) in explained)
+            foreach (var host in hosts)
             {
-                Render(origin, explanation);
+                HostSections.Heading(output.Console, host.Host);
+                if (host.Error is not null)
+                {
+                    HostSections.Failure(output.Console, host.Error);
+                }
+                foreach (var e in host.Value ?? [])
+                {
+                    Render(e.Origin, e.Explanation);
+                }
             }
         }
-        return ExitCodes.Ok;
+        HostSections.Close(output, hosts, settings.Format == "table");
+        return HostSections.ExitCode(hosts, ExitCodes.Ok);
     }
-
-    internal static JsonObject ToJson(IEnumerable<(string Origin, DomainExplanation Explanation)> explained) => new()
-    {
-        ["results"] = new JsonArray(explained.Select(e => (JsonNode)new JsonObject
-        {
-            ["file"] = e.Origin,
-            ["domain"] = e.Explanation.Domain,
-            ["disks"] = new JsonArray(e.Explanation.Disks.Select(d => (JsonNode)DiskJson(d)).ToArray()),
-            ["findings"] = FindingsJson(e.Explanation.DomainFindings),
-        }).ToArray()),
-    };
-
-    private static JsonObject DiskJson(DiskExplanation d) => new()
-    {
-        ["disk"] = d.Disk,
-        ["bus"] = d.Bus,
-        ["device"] = d.Device,
-        ["type"] = d.Type,
-        ["source"] = d.Source,
-        ["format"] = d.Format,
-        ["cache"] = new JsonObject
-        {
-            ["value"] = d.Cache,
-            ["effective"] = d.EffectiveCache is { } c ? Core.Tuning.CacheModes.ToLibvirt(c) : null,
-            ["default"] = d.CacheIsDefault,
-            ["writeback"] = d.CacheSemantics?.Writeback,
-            ["direct"] = d.CacheSemantics?.Direct,
-            ["noFlush"] = d.CacheSemantics?.NoFlush,
-            ["meaning"] = d.CacheMeaning,
-        },
-        ["io"] = new JsonObject
-        {
-            ["value"] = d.Io,
-            ["effective"] = d.EffectiveIo,
-            ["meaning"] = d.IoMeaning,
-            ["iothreads"] = new JsonArray(d.IoThreads.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
-        },
-        ["crashSafety"] = new JsonObject { ["class"] = d.CrashSafety.Name(), ["detail"] = d.CrashSafetyDetail },
-        ["migrationSafety"] = new JsonObject { ["class"] = d.MigrationSafety.Name(), ["detail"] = d.MigrationSafetyDetail },
-        ["qemu"] = new JsonObject
-        {
-            ["cacheDirect"] = d.Qemu.CacheDirect,
-            ["cacheNoFlush"] = d.Qemu.CacheNoFlush,
-            ["aio"] = d.Qemu.Aio,
-            ["writeCache"] = d.Qemu.WriteCache,
-            ["blockdev"] = d.Qemu.Blockdev,
-            ["device"] = d.Qemu.Device,
-            ["hasMedium"] = d.Qemu.HasMedium,
-        },
-        ["findings"] = FindingsJson(d.Findings),
-    };
-
-    private static JsonArray FindingsJson(IEnumerable<Finding> findings) =>
-        new(findings.Select(f => (JsonNode)new JsonObject
-        {
-            ["code"] = f.Code,
-            ["severity"] = f.SeverityText,
-            ["disk"] = f.Disk,
-            ["message"] = f.Message,
-            ["fix"] = f.Fix,
-        }).ToArray());
 
     private void Render(string origin, DomainExplanation explanation)
     {
@@ -127,6 +90,8 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
             {
                 Row("iothreads", string.Join(", ", d.IoThreads));
             }
+            Row("discard", d.Discard is null ? d.DiscardMeaning : $"discard='{d.Discard}' — {d.DiscardMeaning}");
+            Row("detect_zeroes", d.DetectZeroes is null ? d.DetectZeroesMeaning : $"detect_zeroes='{d.DetectZeroes}' — {d.DetectZeroesMeaning}");
             Row("crash safety", d.CrashSafetyDetail);
             Row("migration", d.MigrationSafetyDetail);
             Row("qemu -blockdev", d.Qemu.Blockdev ?? "none (empty drive)");

@@ -1,12 +1,12 @@
 using System.ComponentModel;
-using System.Globalization;
-using System.Text.Json;
+using KvmTune.Cli.Rendering;
+using KvmTune.Cli.Settings;
 using KvmTune.Core;
 using KvmTune.Core.Measurement;
+using KvmTune.Core.Serialization;
 using KvmTune.Core.Tuning;
-using KvmTune.Host;
 using KvmTune.Host.Engines;
-using KvmTune.Host.Guest;
+using KvmTune.Services.Measuring;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -18,7 +18,6 @@ namespace KvmTune.Cli.Commands;
 /// </summary>
 internal sealed class GuestCheckCommand(CliOutput output) : AsyncCommand<GuestCheckCommand.Settings>
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     internal sealed class Settings : CommandSettings
     {
@@ -61,8 +60,9 @@ internal sealed class GuestCheckCommand(CliOutput output) : AsyncCommand<GuestCh
         public string? Directory { get; init; }
 
         [CommandOption("--format <FORMAT>")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
+        [Description("table (default) or json.")]
+        [TypeConverter(typeof(OutputFormatConverter))]
+        public OutputFormat Format { get; init; } = OutputFormat.Table;
 
         public override ValidationResult Validate()
         {
@@ -87,10 +87,6 @@ internal sealed class GuestCheckCommand(CliOutput output) : AsyncCommand<GuestCh
             {
                 throw new InputException($"--launcher '{Launcher}': use auto, libvirt or qemu");
             }
-            if (Format is not ("table" or "json"))
-            {
-                throw new InputException($"--format '{Format}': use table or json");
-            }
             if (Seconds is < 1 or > 3600 || Watchdog is < 1)
             {
                 throw new InputException("--seconds must be 1..3600 and --watchdog at least 1");
@@ -113,91 +109,29 @@ internal sealed class GuestCheckCommand(CliOutput output) : AsyncCommand<GuestCh
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var candidate = new Candidate(Backend.RawPrealloc, CacheModes.Parse(settings.Cache)!.Value, IoModes.Parse(settings.Aio)!.Value);
-        var profile = WorkloadProfile.Find(settings.Profile)!;
-        using var engine = new GuestEngine(new GuestEngineOptions
+        ArgumentNullException.ThrowIfNull(settings);
+        var request = new GuestCheckRequest(
+            new Candidate(Backend.RawPrealloc, CacheModes.Parse(settings.Cache)!.Value, IoModes.Parse(settings.Aio)!.Value),
+            WorkloadProfile.Find(settings.Profile)!,
+            TimeSpan.FromSeconds(settings.Seconds),
+            new GuestEngineOptions
+            {
+                KernelFile = settings.Kernel,
+                ModulesDirectory = settings.Modules,
+                Launcher = settings.Launcher switch { "libvirt" => GuestLauncherKind.Libvirt, "qemu" => GuestLauncherKind.Qemu, _ => GuestLauncherKind.Auto },
+                Watchdog = settings.Watchdog is { } w ? TimeSpan.FromSeconds(w) : null,
+                Progress = message => output.Console.MarkupLineInterpolated($"[grey]{message}[/]"),
+            },
+            settings.Directory);
+        var result = await GuestCheck.RunAsync(request, message => output.Console.MarkupLineInterpolated($"[grey]{message}[/]"), cancellationToken).ConfigureAwait(false);
+        if (settings.Format == OutputFormat.Json)
         {
-            KernelFile = settings.Kernel,
-            ModulesDirectory = settings.Modules,
-            Launcher = settings.Launcher switch { "libvirt" => GuestLauncherKind.Libvirt, "qemu" => GuestLauncherKind.Qemu, _ => GuestLauncherKind.Auto },
-            Watchdog = settings.Watchdog is { } w ? TimeSpan.FromSeconds(w) : null,
-            Progress = message => output.Console.MarkupLineInterpolated($"[grey]{message}[/]"),
-        });
-        var scratch = System.IO.Directory.CreateDirectory(
-            Path.Combine(settings.Directory ?? DataDirectory.Sub("scratch"), $"guest-check-{Guid.NewGuid():N}"));
-        try
-        {
-            var image = Path.Combine(scratch.FullName, "disk.raw");
-            // Preallocated (fallocate) so aio=native has no metadata updates to stall on.
-            using (new FileStream(image, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, PreallocationSize = 64L << 20 }))
-            {
-            }
-            using (var stream = new FileStream(image, FileMode.Open, FileAccess.Write))
-            {
-                stream.SetLength(64L << 20);
-            }
-            var target = new MeasureTarget(image, "raw", IsBlock: false, image);
-            await engine.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            output.Console.MarkupLineInterpolated($"[grey]booting a micro-VM ({engine.Accelerator.ToName()}, kernel {engine.Kernel!.Origin}) for {candidate.Id} {profile.Name}[/]");
-            Sample sample;
-            try
-            {
-                sample = await engine.RunAsync(target, candidate, profile, new MeasureOptions(TimeSpan.FromSeconds(settings.Seconds), 64L << 20), 1, cancellationToken).ConfigureAwait(false);
-            }
-            catch (GuestException e)
-            {
-                await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
-                return ExitCodes.Failure;
-            }
-            Render(settings, engine, sample);
-            return ExitCodes.Ok;
+            output.Out.WriteLine(JsonConvention.Serialize(GuestCheckRendering.Json(result)));
         }
-        catch (GuestException e)
+        else
         {
-            await output.Error.WriteLineAsync($"kvmtune: {e.Message}").ConfigureAwait(false);
-            return ExitCodes.Failure;
+            GuestCheckRendering.Table(output.Console, result);
         }
-        finally
-        {
-            scratch.Delete(recursive: true);
-        }
-    }
-
-    private void Render(Settings settings, GuestEngine engine, Sample sample)
-    {
-        var boot = engine.LastBoot!;
-        if (settings.Format == "json")
-        {
-            var json = JsonSerializer.Serialize(new
-            {
-                launcher = boot.Launcher,
-                accelerator = boot.Accelerator.ToName(),
-                functionalOnly = sample.FunctionalOnly,
-                kernel = boot.Kernel.KernelPath,
-                kernelOrigin = boot.Kernel.Origin,
-                bootSeconds = Math.Round(boot.Elapsed.TotalSeconds, 2),
-                diskReadyUptimeSeconds = boot.ReadyUptime,
-                candidate = sample.CandidateId,
-                profile = sample.Profile,
-                iops = Math.Round(sample.Iops, 1),
-                mbps = Math.Round(sample.MBps, 2),
-                latencyP50Us = sample.LatencyP50Us,
-                latencyP99Us = sample.LatencyP99Us,
-                fioSeconds = sample.Seconds,
-            }, Indented);
-            output.Out.WriteLine(json);
-            return;
-        }
-        string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
-        var table = new Table().AddColumn("guest check").AddColumn("");
-        table.AddRow("launcher", boot.Launcher);
-        table.AddRow("accelerator", boot.Accelerator.ToName() + (sample.FunctionalOnly ? " (functional check only, never ranked)" : ""));
-        table.AddRow("kernel", Markup.Escape($"{boot.Kernel.KernelPath} ({boot.Kernel.Origin})"));
-        table.AddRow("boot + run", $"{F(boot.Elapsed.TotalSeconds, "0.0")} s wall; /dev/vda ready at guest uptime {F(boot.ReadyUptime, "0.00")} s");
-        table.AddRow("candidate", Markup.Escape($"{sample.CandidateId} {sample.Profile}"));
-        table.AddRow("IOPS", F(sample.Iops, "0"));
-        table.AddRow("MB/s", F(sample.MBps, "0.0"));
-        table.AddRow("latency p50 / p99", $"{F(sample.LatencyP50Us, "0")} / {F(sample.LatencyP99Us, "0")} µs");
-        output.Console.Write(table);
+        return ExitCodes.Ok;
     }
 }

@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
-using KvmTune.Core.Measurement;
+using KvmTune.Cli.Rendering;
+using KvmTune.Cli.Settings;
+using KvmTune.Core.Serialization;
+using KvmTune.Services.Stores;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,52 +12,30 @@ namespace KvmTune.Cli.Commands;
 /// <summary><c>kvmtune history</c>: stored runs, newest first.</summary>
 internal sealed class HistoryCommand(CliOutput output) : Command<HistoryCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : StoreSettings
     {
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
+        [TypeConverter(typeof(OutputFormatConverter))]
+        public OutputFormat Format { get; init; } = OutputFormat.Table;
 
         [CommandOption("--limit <N>")]
         [Description("How many runs to list (default 20).")]
         [DefaultValue(20)]
         public int Limit { get; init; } = 20;
 
-        [CommandOption("--db <FILE>")]
-        [Description("The results database (default: kvmtune.db in the data directory).")]
-        public string? Db { get; init; }
 
         public override ValidationResult Validate() =>
-            Format is not ("table" or "json") ? ValidationResult.Error($"--format {Format}: expected table or json")
-            : Limit < 1 ? ValidationResult.Error($"--limit {Limit}: must be at least 1")
+            Limit < 1 ? ValidationResult.Error($"--limit {Limit}: must be at least 1")
             : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var store = RunStores.OpenForReading(settings.Db);
-        var runs = store?.ListSummaries(settings.Limit) ?? [];
-        if (settings.Format == "json")
+        var runs = RunHistory.List(settings.Db, settings.Limit);
+        if (settings.Format == OutputFormat.Json)
         {
-            var entries = runs.Select(r => new
-            {
-                id = r.Info.Id,
-                started = r.Info.StartedAt,
-                finished = r.Info.FinishedAt,
-                command = r.Info.Command,
-                status = r.Info.Status,
-                candidates = r.CandidateCount,
-                best = r.Best is null ? null : new
-                {
-                    engine = r.Best.Engine.ToName(),
-                    candidate = r.Best.CandidateId,
-                    profile = r.Best.Profile,
-                    medianIops = r.Best.Iops.Median,
-                    medianMBps = r.Best.MBps.Median,
-                },
-            });
-            output.Out.WriteLine(JsonSerializer.Serialize(entries, CliJson.Options));
+            output.Out.WriteLine(JsonConvention.Serialize(runs.Select(StoreJson.Summary).ToList()));
             return ExitCodes.Ok;
         }
         if (runs.Count == 0)
@@ -63,17 +43,18 @@ internal sealed class HistoryCommand(CliOutput output) : Command<HistoryCommand.
             output.Console.MarkupLine($"No runs stored yet ({Markup.Escape(settings.Db ?? RunStores.DefaultPath)}).");
             return ExitCodes.Ok;
         }
-        var table = new Table().AddColumns("Run", "Started (UTC)", "Command", "Status", "Candidates", "Best");
-        foreach (var run in runs)
+        var table = new Table().AddColumns("Run", "Started (UTC)", "Command", "Status", "Candidates", "Winner");
+        foreach (var entry in runs)
         {
+            var run = entry.Summary;
             table.AddRow(
                 run.Info.Id.ToString(CultureInfo.InvariantCulture),
                 run.Info.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 Markup.Escape(run.Info.Command),
                 Markup.Escape(run.Info.Status),
                 run.CandidateCount.ToString(CultureInfo.InvariantCulture),
-                run.Best is { } best
-                    ? Markup.Escape($"{best.CandidateId} {best.Profile}: {best.Iops.Median.ToString("N0", CultureInfo.InvariantCulture)} IOPS ({best.Engine.ToName()})")
+                entry.Winner is { } winner
+                    ? Markup.Escape(entry.DecidedNow ? $"{winner} (decided now, default constraints)" : winner.Id)
                     : "-");
         }
         output.Console.Write(table);

@@ -1,160 +1,69 @@
 using System.ComponentModel;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using KvmTune.Core;
+using KvmTune.Cli.Json;
 using KvmTune.Core.Inspect;
-using KvmTune.Core.Libvirt;
-using KvmTune.Core.Rules;
-using KvmTune.Host.Libvirt;
+using KvmTune.Core.Serialization;
+using KvmTune.Services.Fleet;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace KvmTune.Cli.Commands;
 
 /// <summary>
-/// <c>kvmtune inspect</c>: for each running domain and disk, the settings in the persistent XML, the live XML and the
-/// running QEMU process (its command line from /proc, via the pid libvirt records), with drift and rule findings.
+/// <c>kvmtune inspect</c>: for each running domain of each host and each disk, the settings in the persistent XML, the
+/// live XML and the running QEMU process, with drift and rule findings. Exit 1 when a disk drifts (its next cold start
+/// differs from what runs), 3 when a host failed.
 /// </summary>
 internal sealed class InspectCommand(CliOutput output) : Command<InspectCommand.Settings>
 {
-    internal sealed class Settings : CommandSettings
+    internal sealed class Settings : HostSelectionSettings
     {
-        [CommandOption("--connect <URI>")]
-        [Description("libvirt URI (default $LIBVIRT_DEFAULT_URI or qemu:///system). QEMU processes are read only for a local URI.")]
-        public string? Connect { get; init; }
-
-        [CommandOption("--domain <NAME>")]
-        [Description("Inspect only these domains (repeatable); default: every running domain.")]
-        public string[] Domains { get; init; } = [];
-
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
         [DefaultValue("table")]
         public string Format { get; init; } = "table";
 
         public override ValidationResult Validate() =>
-            Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error($"--format '{Format}': expected table or json");
+            Format is "table" or "json" ? base.Validate() : ValidationResult.Error($"--format '{Format}': expected table or json");
     }
-
-    /// <summary>One inspected domain.</summary>
-    internal sealed record DomainReport(string Name, bool Running, int? Pid, string? QemuNote, IReadOnlyList<DiskInspection> Disks);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var connection = LibvirtInput.Open(settings.Connect, readWrite: false);
-        var selected = settings.Domains.Length > 0
-            ? LibvirtInput.Lookup(connection, settings.Domains)
-            : connection.ListAllDomains();
-        var reports = new List<DomainReport>();
-        try
-        {
-            var facts = connection.HostFacts();
-            var local = QemuProcess.IsLocal(connection.RequestedUri);
-            foreach (var domain in selected)
-            {
-                if (!domain.IsActive)
-                {
-                    if (settings.Domains.Length > 0)
-                    {
-                        reports.Add(new DomainReport(domain.Name, false, null, "not running: nothing runs to compare with", []));
-                    }
-                    continue;
-                }
-                reports.Add(Inspect(domain, facts, local));
-            }
-        }
-        catch (LibvirtException e)
-        {
-            throw new InputException($"{connection.RequestedUri}: {e.Message}", e);
-        }
-        finally
-        {
-            foreach (var d in selected)
-            {
-                d.Dispose();
-            }
-        }
-
+        var hosts = InspectService.Run(settings.Query(all: settings.Domains.Length == 0));
         if (settings.Format == "json")
         {
-            output.Out.WriteLine(ToJson(connection.RequestedUri, reports).ToJsonString(new JsonSerializerOptions
-            {
-                WriteIndented = true,
-                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            }));
+            output.Out.WriteLine(JsonConvention.Serialize(InspectJson.From(hosts)));
         }
         else
         {
-            Render(reports);
-        }
-        return ExitCodes.Ok;
-    }
-
-    private static DomainReport Inspect(LibvirtDomain domain, HostFacts facts, bool local)
-    {
-        var live = DomainDocument.Parse(domain.LiveXml, $"{domain.Name} (live)");
-        var persistent = domain.IsPersistent ? DomainDocument.Parse(domain.PersistentXml, $"{domain.Name} (persistent)") : live;
-        var qemu = QemuProcess.Read(domain.Name, local);
-        var (pid, note, commandLine) = (qemu.Pid, qemu.Note, qemu.CommandLine);
-        var disks = DiskInspector.Inspect(persistent, live, disk => commandLine is null ? null : QemuDiskSettings.From(commandLine, disk), facts);
-        return new DomainReport(domain.Name, true, pid, note, disks);
-    }
-
-    internal static JsonObject ToJson(string uri, IEnumerable<DomainReport> reports) => new()
-    {
-        ["uri"] = uri,
-        ["domains"] = new JsonArray(reports.Select(r => (JsonNode)new JsonObject
-        {
-            ["domain"] = r.Name,
-            ["running"] = r.Running,
-            ["pid"] = r.Pid,
-            ["qemuNote"] = r.QemuNote,
-            ["disks"] = new JsonArray(r.Disks.Select(d => (JsonNode)new JsonObject
+            foreach (var host in hosts)
             {
-                ["disk"] = d.Disk,
-                ["source"] = d.Source,
-                ["persistent"] = Driver(d.Persistent),
-                ["live"] = d.Live is null ? null : Driver(d.Live),
-                ["qemu"] = d.Qemu is null ? null : new JsonObject
+                HostSections.Heading(output.Console, host.Host);
+                if (host.Error is not null)
                 {
-                    ["cacheDirect"] = d.Qemu.CacheDirect,
-                    ["cacheNoFlush"] = d.Qemu.CacheNoFlush,
-                    ["writeCache"] = d.Qemu.WriteCache,
-                    ["aio"] = d.Qemu.Aio,
-                    ["options"] = d.Qemu.Options,
-                },
-                ["coldRestartNeeded"] = d.NeedsColdRestart,
-                ["drift"] = new JsonArray(d.Drift.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
-                ["findings"] = new JsonArray(d.Findings.Select(f => (JsonNode)new JsonObject
-                {
-                    ["code"] = f.Code,
-                    ["severity"] = f.SeverityText,
-                    ["disk"] = f.Disk,
-                    ["message"] = f.Message,
-                }).ToArray()),
-            }).ToArray()),
-        }).ToArray()),
-    };
+                    HostSections.Failure(output.Console, host.Error);
+                    continue;
+                }
+                Render(host.Value!);
+            }
+        }
+        HostSections.Close(output, hosts, settings.Format == "table");
+        var drift = hosts.Any(h => h.Value?.Any(d => d.HasDrift) == true);
+        return HostSections.ExitCode(hosts, drift ? ExitCodes.Findings : ExitCodes.Ok);
+    }
 
-    private static JsonObject Driver(DriverSettings s) => new()
-    {
-        ["cache"] = s.Cache,
-        ["io"] = s.Io,
-        ["discard"] = s.Discard,
-        ["detect_zeroes"] = s.DetectZeroes,
-    };
-
-    private void Render(List<DomainReport> reports)
+    private void Render(IReadOnlyList<InspectedDomain> domains)
     {
         var console = output.Console;
-        if (reports.Count == 0)
+        if (domains.Count == 0)
         {
             console.MarkupLine("No running domain.");
             return;
         }
-        foreach (var r in reports)
+        foreach (var r in domains)
         {
-            console.Write(new Rule($"[bold]{Markup.Escape(r.Name)}[/]{(r.Pid is { } pid ? $" [grey]pid {pid}[/]" : "")}").LeftJustified());
+            var pid = r.Pid is { } p ? $", pid {p}" : "";
+            var state = r.State == "running" ? $"[grey]{r.State}{pid}[/]" : $"[yellow]{Markup.Escape(r.State)}[/][grey]{pid}[/]";
+            console.MarkupLine($"[bold]{Markup.Escape(r.Name)}[/] {state}");
             if (r.QemuNote is not null)
             {
                 console.MarkupLineInterpolated($"[grey]{r.QemuNote}[/]");

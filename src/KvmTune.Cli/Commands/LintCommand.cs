@@ -1,13 +1,13 @@
 using System.ComponentModel;
-using System.Reflection;
 using KvmTune.Core.Rules;
 using KvmTune.Reports.Lint;
+using KvmTune.Services.Fleet;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace KvmTune.Cli.Commands;
 
-/// <summary><c>kvmtune lint</c>: the rule catalog over domain XML files, a directory, or standard input.</summary>
+/// <summary><c>kvmtune lint</c>: the rule catalog over domain XML files, a directory, standard input, or libvirt hosts.</summary>
 internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settings>
 {
     internal sealed class Settings : DomainInputSettings
@@ -30,22 +30,47 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         // Every input is read, parsed and linted before anything is written: bad input stops here with no output.
-        // Only the findings are kept, so linting many domains runs in flat memory.
-        var source = settings.CreateSource(output.In);
-        var results = DomainLinter.Lint(source.Stream(), DomainInputSettings.HostFactsFor(source));
-        switch (settings.Format)
+        var report = LintService.Run(settings.Inputs, output.In, settings.Query(settings.All));
+        var results = report.All.ToList();
+        if (settings.Format == "sarif")
         {
-            case "json":
-                new LintJsonExporter().Export(results, output.Out);
-                break;
-            case "sarif":
-                new LintSarifExporter(ToolVersion).Export(results, output.Out);
-                break;
-            default:
-                LintTable.Render(results, output.Console);
-                break;
+            new LintSarifExporter(KvmTuneVersion.Text).Export(results, output.Out);
         }
-        return ExitCode(results, settings.Strict);
+        else if (report.Hosts is not { } hosts)
+        {
+            if (settings.Format == "json")
+            {
+                new LintJsonExporter().Export(results, output.Out);
+            }
+            else
+            {
+                LintTable.Render(results, output.Console);
+            }
+        }
+        else if (settings.Format == "json")
+        {
+            new LintJsonExporter().ExportHosts([.. hosts.Select(h => new LintHostResults(h.Host.Name, h.Host.Uri, h.Error, h.Value))], output.Out);
+        }
+        else
+        {
+            foreach (var host in hosts)
+            {
+                HostSections.Heading(output.Console, host.Host);
+                if (host.Error is not null)
+                {
+                    HostSections.Failure(output.Console, host.Error);
+                    continue;
+                }
+                LintTable.Render(host.Value!, output.Console);
+            }
+        }
+        var code = ExitCode(results, settings.Strict);
+        if (report.Hosts is { } all)
+        {
+            HostSections.Close(output, all, settings.Format == "table");
+            code = HostSections.ExitCode(all, code);
+        }
+        return code;
     }
 
     /// <summary>0 without error findings; 1 with errors (or warnings under --strict).</summary>
@@ -55,7 +80,4 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
         var warnings = results.Sum(r => r.Count(Severity.Warning));
         return errors > 0 || (strict && warnings > 0) ? ExitCodes.Findings : ExitCodes.Ok;
     }
-
-    private static string ToolVersion =>
-        typeof(LintCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 }

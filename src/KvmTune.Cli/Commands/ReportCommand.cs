@@ -1,8 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
-using KvmTune.Cli.Reporting;
-using KvmTune.Core;
+using KvmTune.Cli.Settings;
 using KvmTune.Reports.Exporters;
+using KvmTune.Services.Deciding;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace KvmTune.Cli.Commands;
@@ -21,7 +22,8 @@ internal sealed class ReportCommand(CliOutput output) : Command<ReportCommand.Se
 
         [CommandOption("--format <FORMAT>")]
         [Description("html (default), md or json.")]
-        public string Format { get; init; } = "html";
+        [TypeConverter(typeof(ReportFormatConverter))]
+        public ReportFormat Format { get; init; } = ReportFormat.Html;
 
         [CommandOption("--output <FILE>")]
         [Description("Write the report here (default: html to reports/run-N.html in the data directory; md and json to stdout).")]
@@ -30,45 +32,37 @@ internal sealed class ReportCommand(CliOutput output) : Command<ReportCommand.Se
         [CommandOption("--policy <FILE>")]
         [Description("Also write the tuning policy file that kvmtune apply consumes.")]
         public string? Policy { get; init; }
+
+        [CommandOption("--vms-per-host <N>")]
+        [Description("Share the measured sustained capacity among N VMs as flavor QoS extra specs.")]
+        public int? VmsPerHost { get; init; }
+
+        public long RunId => long.Parse(Run, NumberStyles.None, CultureInfo.InvariantCulture);
+
+        public override ValidationResult Validate() =>
+            !long.TryParse(Run, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? ValidationResult.Error($"RUN '{Run}': not a run number")
+            : VmsPerHost is < 1 ? ValidationResult.Error($"--vms-per-host: {VmsPerHost} is not a positive number of VMs")
+            : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        // Everything the user typed is checked before anything is read or written.
-        var exporter = ReportExporters.For(settings.Format);
-        settings.CheckAdvisorOptions();
-        if (!long.TryParse(settings.Run, NumberStyles.None, CultureInfo.InvariantCulture, out var runId))
+        var exporter = ReportExporters.For(settings.Format.ToString().ToLowerInvariant());
+        ReportFiles.CheckWritable(settings.Output, "--output");
+        ReportFiles.CheckWritable(settings.Policy, "--policy");
+        var report = RunDecider.Decide(settings.Db, settings.RunId, settings.ToConstraints(), settings.VmsPerHost);
+        var content = exporter.Export(report.Model);
+        if (settings.Policy is not null)
         {
-            throw new InputException($"RUN '{settings.Run}': not a run number");
+            ReportFiles.Write(settings.Policy, report.Recommendation.Policy.ToJson() + "\n", "--policy");
         }
-        var store = RunStores.OpenForReading(settings.Db);
-        try
+        if (settings.Output is null && exporter.Format != "html")
         {
-            var run = store?.LoadRun(runId) ?? throw new InputException($"run {runId}: no such run in {settings.Db ?? RunStores.DefaultPath}");
-            if (run.Results.Count == 0)
-            {
-                throw new InputException($"run {runId}: has no results (status {run.Info.Status})");
-            }
-            var report = RunReporter.Decide(run, settings.ToConstraints(), settings.VmsPerHost);
-            var content = exporter.Export(report.Model);
-            if (settings.Policy is not null)
-            {
-                RunReporter.WriteAtomically(settings.Policy, report.Recommendation.Policy.ToJson() + "\n");
-            }
-            if (settings.Output is null && exporter.Format != "html")
-            {
-                output.Out.Write(content);
-                return ExitCodes.Ok;
-            }
-            var path = settings.Output ?? RunReporter.DefaultPath(runId, exporter.Extension);
-            RunReporter.WriteAtomically(path, content);
-            output.Out.WriteLine(Path.GetFullPath(path));
+            output.Out.Write(content);
             return ExitCodes.Ok;
         }
-        finally
-        {
-            store?.Dispose();
-        }
+        output.Out.WriteLine(ReportFiles.Write(settings.Output ?? ReportFiles.DefaultPath(settings.RunId, exporter.Extension), content, "--output"));
+        return ExitCodes.Ok;
     }
 }

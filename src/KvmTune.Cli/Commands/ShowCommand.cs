@@ -1,8 +1,11 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
+using KvmTune.Cli.Rendering;
+using KvmTune.Cli.Settings;
 using KvmTune.Core;
 using KvmTune.Core.Measurement;
+using KvmTune.Core.Serialization;
+using KvmTune.Services.Stores;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -11,7 +14,7 @@ namespace KvmTune.Cli.Commands;
 /// <summary><c>kvmtune show RUN</c>: a stored run's host facts and results.</summary>
 internal sealed class ShowCommand(CliOutput output) : Command<ShowCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : StoreSettings
     {
         [CommandArgument(0, "<RUN>")]
         [Description("The run number (see kvmtune history).")]
@@ -19,20 +22,16 @@ internal sealed class ShowCommand(CliOutput output) : Command<ShowCommand.Settin
 
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
+        [TypeConverter(typeof(OutputFormatConverter))]
+        public OutputFormat Format { get; init; } = OutputFormat.Table;
 
         [CommandOption("--raw")]
         [Description("With --format json: include each sample's full tool output.")]
         public bool Raw { get; init; }
 
-        [CommandOption("--db <FILE>")]
-        [Description("The results database (default: kvmtune.db in the data directory).")]
-        public string? Db { get; init; }
 
         public override ValidationResult Validate() =>
-            Format is not ("table" or "json") ? ValidationResult.Error($"--format {Format}: expected table or json")
-            : !long.TryParse(Run, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? ValidationResult.Error($"run {Run}: not a run number")
+            !long.TryParse(Run, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? ValidationResult.Error($"run {Run}: not a run number")
             : ValidationResult.Success();
     }
 
@@ -43,35 +42,9 @@ internal sealed class ShowCommand(CliOutput output) : Command<ShowCommand.Settin
         var run = store?.LoadRun(runId)
             ?? throw new InputException($"run {runId}: no such run in {settings.Db ?? RunStores.DefaultPath}");
 
-        if (settings.Format == "json")
+        if (settings.Format == OutputFormat.Json)
         {
-            var document = new
-            {
-                id = run.Info.Id,
-                started = run.Info.StartedAt,
-                finished = run.Info.FinishedAt,
-                command = run.Info.Command,
-                status = run.Info.Status,
-                settings = JsonDocument.Parse(string.IsNullOrWhiteSpace(run.Info.SettingsJson) ? "{}" : run.Info.SettingsJson).RootElement,
-                hostFacts = run.HostFacts.ToDictionary(f => f.Key, f => f.Value),
-                results = run.Results,
-                samples = run.Samples.Select(s => new
-                {
-                    engine = s.Engine.ToName(),
-                    candidate = s.CandidateId,
-                    profile = s.Profile,
-                    repeat = s.Repeat,
-                    iops = s.Iops,
-                    mbps = s.MBps,
-                    latencyP50Us = s.LatencyP50Us,
-                    latencyP99Us = s.LatencyP99Us,
-                    started = s.StartedAt,
-                    seconds = s.Seconds,
-                    perSecondIops = s.PerSecondIops,
-                    rawOutput = settings.Raw ? s.RawOutput : null,
-                }),
-            };
-            output.Out.WriteLine(JsonSerializer.Serialize(document, CliJson.Options));
+            output.Out.WriteLine(JsonConvention.Serialize(StoreJson.Run(run, settings.Raw)));
             return ExitCodes.Ok;
         }
 
@@ -96,7 +69,7 @@ internal sealed class ShowCommand(CliOutput output) : Command<ShowCommand.Settin
         {
             results.AddRow(
                 result.Engine.ToName(),
-                Markup.Escape(result.CandidateId),
+                Markup.Escape(result.Subject.ToString()!),
                 Markup.Escape(result.Profile),
                 result.SkippedCode is null ? Number(result.Iops.Median) : "-",
                 result.SkippedCode is null ? $"{Number(result.Iops.CiLow)} – {Number(result.Iops.CiHigh)}" : "-",
@@ -114,7 +87,7 @@ internal sealed class ShowCommand(CliOutput output) : Command<ShowCommand.Settin
 
     private static string Optional(double? value) => value?.ToString("0", CultureInfo.InvariantCulture) ?? "-";
 
-    private static string Note(CandidateResult result)
+    private static string Note(SubjectResult result)
     {
         var notes = new List<string>();
         if (result.SkippedCode is { } code)

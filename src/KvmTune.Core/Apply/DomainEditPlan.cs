@@ -173,7 +173,11 @@ public sealed class DomainEditPlan
     {
         ArgumentNullException.ThrowIfNull(readBack);
         var problems = new List<string>();
-        var disks = readBack.Disks.ToDictionary(d => d.Label, StringComparer.Ordinal);
+        var disks = new Dictionary<string, Disk>(StringComparer.Ordinal);
+        foreach (var disk in readBack.Disks)
+        {
+            disks.TryAdd(disk.Label, disk);
+        }
         foreach (var edit in Edits)
         {
             if (!disks.TryGetValue(edit.Disk, out var disk))

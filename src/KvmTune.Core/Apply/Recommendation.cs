@@ -19,20 +19,27 @@ public sealed record NovaLine(string Section, string Key, string Value, bool Kvm
 /// <param name="RunId">The stored run the decision came from.</param>
 /// <param name="VmsPerHost">Share the measured sustained capacity among this many VMs (flavor QoS), or null.</param>
 /// <param name="VolumeGroup">The volume group for <c>images_type = lvm</c>, when known.</param>
-public sealed record RecommendationOptions(long? RunId = null, int? VmsPerHost = null, string? VolumeGroup = null);
+/// <param name="ImageSize">The virtual size of the images measured, to size a metadata cache that covers a whole image.</param>
+public sealed record RecommendationOptions(long? RunId = null, int? VmsPerHost = null, string? VolumeGroup = null, long? ImageSize = null);
 
 /// <summary>
 /// What to do with a decision: nova.conf lines, KvmTune's <c>disk_io_modes</c> line, libvirt <c>&lt;driver/&gt;</c>
 /// elements per source type, flavor QoS extra specs, and the <see cref="TuningPolicy"/> <c>apply</c> consumes.
 /// </summary>
 public sealed record Recommendation(
-    string? Winner,
+    Candidate? Winner,
     IReadOnlyList<NovaLine> Nova,
     IReadOnlyDictionary<string, string> DriverElements,
     IReadOnlyDictionary<string, string> FlavorExtraSpecs,
     IReadOnlyList<string> Notes,
     TuningPolicy Policy)
 {
+    /// <summary>
+    /// Image options (qcow2 cluster size, extended L2, metadata cache; discard, detect_zeroes) that beat the defaults of
+    /// the winner outside the intervals (<see cref="ImageOptionsAdvice"/>), with what carries each; null when none does.
+    /// </summary>
+    public ImageOptionsRecommendation? ImageOptions { get; init; }
+
     /// <summary>The nova.conf lines as a snippet, grouped by section (<c>[DEFAULT]</c> first).</summary>
     public string NovaConfSnippet()
     {
@@ -66,8 +73,7 @@ public sealed record Recommendation(
             throw new InputException($"--vms-per-host: {options.VmsPerHost} is not a positive number of VMs");
         }
         var notes = new List<string>();
-        var winners = decision.WinnerBySourceType
-            .ToDictionary(kv => kv.Key, kv => Candidate.Parse(kv.Value)!);
+        var winners = decision.WinnerBySourceType;
         var nova = new List<NovaLine>();
         var drivers = new Dictionary<string, string>();
         var policy = new TuningPolicy { FromRun = options.RunId, Rationale = [.. decision.Rationale] };
@@ -79,8 +85,14 @@ public sealed record Recommendation(
 
         foreach (var (type, c) in winners.OrderBy(kv => kv.Key == "file" ? 0 : 1))
         {
-            drivers[type] = $"<driver name='qemu' type='{c.Backend.Format()}' cache='{c.Cache.ToLibvirt()}' io='{c.Io.ToLibvirt()}'/>";
-            policy.Disks[type] = new DriverPolicy { Cache = c.Cache.ToLibvirt(), Io = c.Io.ToLibvirt() };
+            drivers[type] = DriverSettings.For(c, options.ImageSize).ToXml();
+            policy.Disks[type] = DriverPolicy.For(c.Driver);
+        }
+        var imageOptions = ImageOptionsAdvice.Recommend(decision, options.ImageSize);
+        if (imageOptions is not null)
+        {
+            notes.Add(imageOptions.Sentence);
+            notes.AddRange(imageOptions.Lines);
         }
         var sourceOrder = winners.OrderBy(kv => kv.Key == "file" ? 0 : 1).ToList();
         nova.Add(new NovaLine("libvirt", "disk_cachemodes", string.Join(",", sourceOrder.Select(kv => $"{kv.Key}={kv.Value.Cache.ToLibvirt()}"))));
@@ -88,7 +100,7 @@ public sealed record Recommendation(
 
         // images_type follows the overall winner; a block winner other than LVM has no nova image backend of its own,
         // so the image type then follows the best file backend and the block winner only sets block=… above.
-        var overall = Candidate.Parse(decision.Winner)!;
+        var overall = decision.Winner;
         var imageSource = overall.Backend switch
         {
             Backend.Lvm => overall,
@@ -143,16 +155,26 @@ public sealed record Recommendation(
         {
             Qos(decision, decision.Winner, n, specs, notes);
         }
+        if (imageOptions?.Candidate.Options.Discard is { } discard && winners.ContainsKey("file"))
+        {
+            // nova's own key for the discard of its image disks.
+            nova.Add(new NovaLine("libvirt", "hw_disk_discard", Tuning.ImageOptions.Name(discard)));
+            if (!policy.Nova.TryGetValue("libvirt", out var keys))
+            {
+                policy.Nova["libvirt"] = keys = [];
+            }
+            keys["hw_disk_discard"] = Tuning.ImageOptions.Name(discard);
+        }
         policy = policy with { FlavorExtraSpecs = specs.Count == 0 ? null : new Dictionary<string, string>(specs) };
-        return new Recommendation(decision.Winner, nova, drivers, specs, notes, policy);
+        return new Recommendation(decision.Winner, nova, drivers, specs, notes, policy) { ImageOptions = imageOptions };
     }
 
     // Shares the winner's measured capacity among n VMs: IOPS from the small-block profiles, bytes from the large-block
     // ones; the smallest figure over the profiles, so that every VM can get its share under each measured pattern.
-    private static void Qos(Decision decision, string winner, int n, Dictionary<string, string> specs, List<string> notes)
+    private static void Qos(Decision decision, Candidate winner, int n, Dictionary<string, string> specs, List<string> notes)
     {
         var entries = decision.Profiles
-            .Select(p => (Profile: WorkloadProfile.Find(p.Profile), Entry: p.Ranking.FirstOrDefault(r => r.CandidateId == winner)))
+            .Select(p => (Profile: WorkloadProfile.Find(p.Profile), Entry: p.Ranking.FirstOrDefault(r => r.Candidate == winner)))
             .Where(x => x.Profile is not null && x.Entry is not null)
             .ToList();
         var small = entries.Where(x => x.Profile!.BlockSize < 65536).ToList();

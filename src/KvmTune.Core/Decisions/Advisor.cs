@@ -11,16 +11,17 @@ namespace KvmTune.Core.Decisions;
 /// ranks so that every candidate is compared by the same harness); harness-bound results are never ranked.
 /// <para>Per profile, candidates are ordered by the median of their basis: IOPS, scaled to the sustained figure when
 /// one was measured (a host page cache absorbs writes only until the dirty limit; a recommendation must hold
-/// afterwards). Candidates whose 95% intervals overlap the interval of the candidate most surely fast (the highest
-/// lower bound) are a tie, broken by <see cref="TieBreaker"/>.</para>
+/// afterwards). The winner is the first candidate in <see cref="TieBreaker"/> order (safest, then simplest) that no
+/// other is faster than by more than the margin with 95% confidence (<see cref="Equivalence"/>); the candidates no
+/// other beats so are its equivalent set (the "tie"), and the ratio of the fastest to the winner is reported.</para>
 /// <para>Overall, each candidate ranked in every weighted profile scores the weighted geometric mean of its ratio to
 /// each profile's best median (a geometric mean so that no profile's absolute scale dominates: 4k IOPS and 1M IOPS
 /// count alike); its interval combines the profiles' intervals in quadrature on the log scale (they were measured
-/// independently), and overlapping intervals tie again.</para>
+/// independently), and the same margin rule decides over the overall ratios (<see cref="OverallRatios"/>).</para>
 /// </summary>
 public static class Advisor
 {
-    public static Decision Decide(IReadOnlyList<CandidateResult> results, HostFacts host, AdvisorConstraints constraints)
+    public static Decision Decide(IReadOnlyList<SubjectResult> results, HostFacts host, AdvisorConstraints constraints)
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(host);
@@ -30,23 +31,23 @@ public static class Advisor
         var resolved = constraints with { Workload = workload };
         var profiles = workload.Select(w => DecideProfile(w, results, host, resolved)).ToList();
 
-        var overall = RankOverall(profiles, _ => true);
-        var (winner, tie, tieBreak) = PickOverall(overall);
-        var bySource = new Dictionary<string, string>();
+        var (overall, winner, tie, tieBreak, fastest, ratio) = DecideOverall(profiles, _ => true, resolved.Margin);
+        var bySource = new Dictionary<string, Candidate>();
         foreach (var (type, filter) in new (string, Func<Candidate, bool>)[] { ("file", c => !c.Backend.IsBlock()), ("block", c => c.Backend.IsBlock()) })
         {
-            var (w, _, _) = PickOverall(RankOverall(profiles, filter));
-            if (w is not null)
+            // The overall winner is its own source type's winner (the equivalence among that type alone could name
+            // another: the recommendation must not contradict itself); the other type is decided among its own.
+            if ((winner is not null && filter(winner) ? winner : DecideOverall(profiles, filter, resolved.Margin).Winner) is { } w)
             {
                 bySource[type] = w;
             }
         }
-        var decision = new Decision(resolved, profiles, overall, winner, tie, tieBreak, bySource, []);
+        var decision = new Decision(resolved, profiles, overall, winner, tie, tieBreak, bySource, []) { Fastest = fastest, FastestOverWinner = ratio };
         return decision with { Rationale = Explain(decision, results, host) };
     }
 
     /// <summary>The measured profiles: presets in their documented order, then others by first appearance.</summary>
-    public static IReadOnlyList<string> MeasuredProfiles(IReadOnlyList<CandidateResult> results)
+    public static IReadOnlyList<string> MeasuredProfiles(IReadOnlyList<SubjectResult> results)
     {
         var names = results.Select(r => r.Profile).Distinct().ToList();
         var order = WorkloadProfile.Presets.Select(p => p.Name).ToList();
@@ -54,7 +55,7 @@ public static class Advisor
     }
 
     /// <summary>The ranking basis of a result: the repeated sustained statistic where one was measured, else IOPS.</summary>
-    public static Statistic Basis(CandidateResult result)
+    public static Statistic Basis(SubjectResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (result.Sustained is { N: > 0 } repeated)
@@ -82,7 +83,7 @@ public static class Advisor
         var name = $"cache='{cache.ToLibvirt()}'";
         if (constraints.Safety == SafetyLevel.Flush && !semantics.FlushSafe)
         {
-            return ("KT010", $"{name} ignores guest flushes: data loss on host crash (--safety flush)");
+            return (RuleCatalog.UnsafeCache.Code, $"{name} ignores guest flushes: data loss on host crash (--safety flush)");
         }
         if (constraints.Safety == SafetyLevel.Sync && !semantics.SyncEveryWrite)
         {
@@ -97,11 +98,11 @@ public static class Advisor
                 case true when !semantics.NoFlush:
                     break;
                 case true:
-                    return ("KT011", $"{name} is never recommended for migration: guest flushes are ignored (--migration)");
+                    return (MigrationRule, $"{name} is never recommended for migration: guest flushes are ignored (--migration)");
                 case false:
-                    return ("KT011", $"{name} is not migration-safe with QEMU {host.QemuVersion} (QEMU < 4.0 cannot drop the host page cache) (--migration)");
+                    return (MigrationRule, $"{name} is not migration-safe with QEMU {host.QemuVersion} (QEMU < 4.0 cannot drop the host page cache) (--migration)");
                 default:
-                    return ("KT011", $"{name} is migration-safe only with QEMU >= 4.0 and the QEMU version is unknown (--migration)");
+                    return (MigrationRule, $"{name} is migration-safe only with QEMU >= 4.0 and the QEMU version is unknown (--migration)");
             }
         }
         if (constraints.Snapshots && !candidate.Backend.SupportsInternalSnapshots())
@@ -111,13 +112,7 @@ public static class Advisor
         return null;
     }
 
-    /// <summary>The backend name a host-engine result stands for (its id is the backend name, or a candidate id).</summary>
-    public static string BackendName(string candidateId)
-    {
-        ArgumentNullException.ThrowIfNull(candidateId);
-        var slash = candidateId.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? candidateId : candidateId[..slash];
-    }
+    private static string MigrationRule => RuleCatalog.MigrationUnsafeCache.Code;
 
     private static List<ProfileWeight> ResolveWorkload(IReadOnlyList<ProfileWeight> workload, IReadOnlyList<string> measured)
     {
@@ -136,52 +131,53 @@ public static class Advisor
         return [.. workload];
     }
 
-    private static ProfileDecision DecideProfile(ProfileWeight weight, IReadOnlyList<CandidateResult> results, HostFacts host, AdvisorConstraints constraints)
+    private static ProfileDecision DecideProfile(ProfileWeight weight, IReadOnlyList<SubjectResult> results, HostFacts host, AdvisorConstraints constraints)
     {
         var profile = weight.Profile;
-        var ceilings = new Dictionary<string, Statistic>();
+        var ceilings = new Dictionary<Backend, Statistic>();
         foreach (var r in results.Where(r => r.Profile == profile && r.Engine == Engine.Host && r.Iops.N > 0))
         {
-            ceilings[BackendName(r.CandidateId)] = r.Iops;
+            if (r.Subject.Backend is { } backend)
+            {
+                ceilings[backend] = r.Iops;
+            }
         }
         var excluded = new List<SetAside>();
         var notRanked = new List<SetAside>();
-        var rankable = new List<CandidateResult>();
+        var rankable = new List<(SubjectResult Result, Candidate Candidate)>();
         foreach (var r in results.Where(r => r.Profile == profile && r.Engine != Engine.Host))
         {
             var aside = NotRankedReason(r);
-            if (aside is not null)
+            if (aside is not null || r.Candidate is not { } candidate)
             {
-                notRanked.Add(aside);
+                notRanked.Add(aside!);
                 continue;
             }
-            var candidate = Candidate.Parse(r.CandidateId)!;
             var exclusion = Exclusion(candidate, constraints, host);
             if (exclusion is { } e)
             {
-                excluded.Add(new SetAside(r.CandidateId, r.Engine, e.Code, e.Reason));
+                excluded.Add(new SetAside(r.Subject, r.Engine, e.Code, e.Reason));
                 continue;
             }
-            rankable.Add(r);
+            rankable.Add((r, candidate));
         }
 
         var ordered = rankable
-            .Select(r => (Result: r, Basis: Basis(r)))
+            .Select(x => (x.Result, x.Candidate, Basis: Basis(x.Result)))
             .OrderByDescending(x => x.Basis.Median)
-            .ThenBy(x => x.Result.CandidateId, StringComparer.Ordinal)
+            .ThenBy(x => x.Candidate.Id, StringComparer.Ordinal)
             .ToList();
         if (ordered.Count == 0)
         {
             return new ProfileDecision(profile, weight.Weight, [], null, [], null, excluded, notRanked, ceilings);
         }
         var best = ordered[0].Basis;
-        // The tie's reference is the candidate most surely fast (the highest lower bound), not the highest median: the
-        // highest of many close medians is often a lucky one with few repeats and a wide interval, and measuring the
-        // tie against it would let its width decide who ties.
-        var reference = ordered.MaxBy(x => x.Basis.CiLow).Basis;
+        var bases = ordered.Select(x => x.Basis).ToList();
+        var reference = Ranking.Reference(bases);
+        var beaten = Equivalence.Beaten(bases.Count, (x, c) => SpeedRatio.Of(bases[x], bases[c]), constraints.Margin);
         var ranking = ordered.Select((x, i) => new RankedCandidate(
             i + 1,
-            x.Result.CandidateId,
+            x.Candidate,
             x.Basis,
             x.Result.Iops,
             x.Result.MBps,
@@ -189,73 +185,111 @@ public static class Advisor
             x.Result.RatioToHost ?? RatioTo(ceilings, x.Result),
             x.Result.BurstIops,
             x.Result.SustainedIops,
-            x.Basis.Overlaps(reference))).ToList();
-        var tie = ranking.Where(r => r.Tied).Select(r => r.CandidateId).ToList();
-        var (winner, tieBreak) = TieBreaker.Break(tie, id => ranking.First(r => r.CandidateId == id).Basis.Median);
-        return new ProfileDecision(profile, weight.Weight, ranking, winner, tie, tieBreak, excluded, notRanked, ceilings);
+            !beaten[i])).ToList();
+        var tie = ranking.Where(r => r.Tied).Select(r => r.Candidate).ToList();
+        var w = Equivalence.Winner(ranking.Count, i => ranking[i].Candidate, i => ranking[i].Basis.Median, beaten);
+        var winner = ranking[w].Candidate;
+        var tieBreak = TieBreaker.Explain(tie, winner, c => ranking.First(r => r.Candidate == c).Basis.Median, constraints.Margin);
+        return new ProfileDecision(profile, weight.Weight, ranking, winner, tie, tieBreak, excluded, notRanked, ceilings)
+        {
+            Fastest = ranking[reference].Candidate,
+            FastestOverWinner = reference == w ? null : SpeedRatio.Of(bases[reference], bases[w]),
+        };
     }
 
-    private static double? RatioTo(Dictionary<string, Statistic> ceilings, CandidateResult result) =>
-        ceilings.TryGetValue(BackendName(result.CandidateId), out var c) && c.Median > 0 ? result.Iops.Median / c.Median : null;
+    private static double? RatioTo(Dictionary<Backend, Statistic> ceilings, SubjectResult result) =>
+        result.Subject.Backend is { } backend && ceilings.TryGetValue(backend, out var c) && c.Median > 0 ? result.Iops.Median / c.Median : null;
 
-    private static SetAside? NotRankedReason(CandidateResult r)
+    private static SetAside? NotRankedReason(SubjectResult r)
     {
         if (r.Engine == Engine.Guest && r.FunctionalOnly)
         {
-            return new(r.CandidateId, r.Engine, "functional-only", "measured in a guest under TCG (no usable KVM): a functional check, never ranked");
+            return new(r.Subject, r.Engine, "functional-only", "measured in a guest under TCG (no usable KVM): a functional check, never ranked");
         }
         if (r.Engine == Engine.Guest)
         {
-            return new(r.CandidateId, r.Engine, "guest", "guest engine: shown beside the qemu engine, which ranks every candidate with the same harness");
+            return new(r.Subject, r.Engine, "guest", "guest engine: shown beside the qemu engine, which ranks every candidate with the same harness");
         }
         if (r.SkippedCode is { } code)
         {
-            return new(r.CandidateId, r.Engine, code, $"cannot start ({code}): skipped");
+            return new(r.Subject, r.Engine, code, $"cannot start ({code}): skipped");
         }
-        if (r.HarnessBound && IsHarnessCeiling(r))
+        if (r.Subject is HarnessCeiling)
         {
-            return new(r.CandidateId, r.Engine, "harness-ceiling", "the harness's own ceiling (qemu-img bench on QEMU's null-co driver), the yardstick for harness-bound");
+            return new(r.Subject, r.Engine, "harness-ceiling", "the harness's own ceiling (qemu-img bench on QEMU's null-co driver), the yardstick for harness-bound");
         }
         if (r.HarnessBound)
         {
-            return new(r.CandidateId, r.Engine, "harness-bound", "within 20% of the harness's own null-co ceiling: the harness, not the storage, limits it");
+            return new(r.Subject, r.Engine, "harness-bound", $"within {Figures.Percent(1 - HarnessBound.Fraction)} of the harness's own null-co ceiling: the harness, not the storage, limits it");
         }
         if (r.FunctionalOnly)
         {
-            return new(r.CandidateId, r.Engine, "functional-only", "a functional check only, never ranked");
+            return new(r.Subject, r.Engine, "functional-only", "a functional check only, never ranked");
         }
         if (r.Iops.N == 0)
         {
-            return new(r.CandidateId, r.Engine, "no-data", "no successful repeat");
+            return new(r.Subject, r.Engine, "no-data", "no successful repeat");
         }
-        if (Candidate.Parse(r.CandidateId) is null)
+        if (r.Subject is not CandidateSubject)
         {
-            return new(r.CandidateId, r.Engine, "unknown", "not a backend/cache/io candidate id");
+            return new(r.Subject, r.Engine, "unknown", "not a backend/cache/io candidate");
         }
         return null;
     }
 
-    /// <summary>
-    /// True for the qemu engine's measurement of its own ceiling (<c>qemu-img bench</c> on the null-co driver): a qemu
-    /// result whose id is not a candidate.
-    /// </summary>
-    public static bool IsHarnessCeiling(CandidateResult result)
+    private static (List<OverallScore> Overall, Candidate? Winner, IReadOnlyList<Candidate> Tie, string? TieBreak, Candidate? Fastest, SpeedRatio? Ratio) DecideOverall(
+        IReadOnlyList<ProfileDecision> profiles, Func<Candidate, bool> filter, double margin)
     {
-        ArgumentNullException.ThrowIfNull(result);
-        return result.Engine == Engine.Qemu && Candidate.Parse(result.CandidateId) is null;
-    }
-
-    private static List<OverallScore> RankOverall(IReadOnlyList<ProfileDecision> profiles, Func<Candidate, bool> filter)
-    {
-        var scores = OverallScores([.. profiles.Select(p => (p.Weight, (IReadOnlyList<(string, Statistic)>)[.. p.Ranking
-            .Where(r => filter(Candidate.Parse(r.CandidateId)!))
-            .Select(r => (r.CandidateId, r.Basis))]))]);
+        var weighted = profiles
+            .Select(p => (p.Weight, (IReadOnlyList<(Candidate, Statistic)>)[.. p.Ranking.Where(r => filter(r.Candidate)).Select(r => (r.Candidate, r.Basis))]))
+            .ToList();
+        var scores = OverallScores(weighted);
         if (scores.Count == 0)
         {
-            return [];
+            return ([], null, [], null, null, null);
         }
-        var top = scores.MaxBy(s => s.Low);
-        return [.. scores.Select((s, i) => new OverallScore(i + 1, s.Id, s.Score, s.Low, s.High, s.Low <= top.High && top.Low <= s.High))];
+        var ratios = OverallRatios(weighted, [.. scores.Select(s => s.Candidate)]);
+        var beaten = Equivalence.Beaten(scores.Count, ratios, margin);
+        var reference = Ranking.Reference([.. scores.Select(s => new Statistic(s.Score, s.Low, s.High, 0, 1))]);
+        var overall = scores.Select((s, i) => new OverallScore(i + 1, s.Candidate, s.Score, s.Low, s.High, !beaten[i])).ToList();
+        var w = Equivalence.Winner(overall.Count, i => overall[i].Candidate, i => overall[i].Score, beaten);
+        var tie = overall.Where(o => o.Tied).Select(o => o.Candidate).ToList();
+        var winner = overall[w].Candidate;
+        var tieBreak = TieBreaker.Explain(tie, winner, c => overall.First(o => o.Candidate == c).Score, margin);
+        return (overall, winner, tie, tieBreak, overall[reference].Candidate, reference == w ? null : ratios(reference, w));
+    }
+
+    /// <summary>
+    /// The overall speed ratio of any two candidates (indexes into <paramref name="candidates"/>): the weighted
+    /// geometric mean over the profiles of their per-profile ratios (each profile's best cancels), its interval the
+    /// profiles' ratio intervals combined in quadrature on the log scale.
+    /// </summary>
+    public static Func<int, int, SpeedRatio> OverallRatios(IReadOnlyList<(double Weight, IReadOnlyList<(Candidate Candidate, Statistic Basis)> Ranking)> profiles, IReadOnlyList<Candidate> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        ArgumentNullException.ThrowIfNull(candidates);
+        var scored = profiles.Where(p => p.Ranking.Count > 0).ToList();
+        var totalWeight = scored.Sum(p => p.Weight);
+        // Per profile, each candidate's log median and log half-widths below and above.
+        var logs = scored.Select(p =>
+        {
+            var byCandidate = p.Ranking.ToDictionary(r => r.Candidate, r => r.Basis);
+            return candidates.Select(c => byCandidate[c]).Select(b => (Center: Math.Log(Math.Max(b.Median, 1e-9)), Below: SpeedRatio.LowSide(b), Above: SpeedRatio.HighSide(b))).ToArray();
+        }).ToList();
+        return (x, c) =>
+        {
+            double center = 0, below = 0, above = 0;
+            for (var p = 0; p < scored.Count; p++)
+            {
+                var w = scored[p].Weight;
+                var (cx, bx, ax) = logs[p][x];
+                var (cc, bc, ac) = logs[p][c];
+                center += w * (cx - cc);
+                below += w * w * ((bx * bx) + (ac * ac));
+                above += w * w * ((ax * ax) + (bc * bc));
+            }
+            return SpeedRatio.FromLog(center / totalWeight, Math.Sqrt(below) / totalWeight, Math.Sqrt(above) / totalWeight);
+        };
     }
 
     /// <summary>
@@ -265,7 +299,7 @@ public static class Advisor
     /// √Σ(wᵢ·hᵢ)² / Σwᵢ, below and above apart). Highest score first.
     /// </summary>
     /// <param name="profiles">Per profile, its weight and each ranked candidate's basis (<see cref="Basis"/>).</param>
-    public static IReadOnlyList<(string Id, double Score, double Low, double High)> OverallScores(IReadOnlyList<(double Weight, IReadOnlyList<(string Id, Statistic Basis)> Ranking)> profiles)
+    public static IReadOnlyList<(Candidate Candidate, double Score, double Low, double High)> OverallScores(IReadOnlyList<(double Weight, IReadOnlyList<(Candidate Candidate, Statistic Basis)> Ranking)> profiles)
     {
         ArgumentNullException.ThrowIfNull(profiles);
         var scored = profiles.Where(p => p.Ranking.Count > 0).ToList();
@@ -273,41 +307,30 @@ public static class Advisor
         {
             return [];
         }
-        var ids = scored[0].Ranking.Select(r => r.Id)
-            .Where(id => scored.All(p => p.Ranking.Any(r => r.Id == id)))
+        var candidates = scored[0].Ranking.Select(r => r.Candidate)
+            .Where(c => scored.All(p => p.Ranking.Any(r => r.Candidate == c)))
             .ToList();
         var totalWeight = scored.Sum(p => p.Weight);
-        return [.. ids.Select(id =>
+        return [.. candidates.Select(candidate =>
         {
             double mid = 0, low = 0, high = 0;
             foreach (var (w, ranking) in scored)
             {
                 var best = ranking.Max(r => r.Basis.Median);
-                var basis = ranking.First(r => r.Id == id).Basis;
+                var basis = ranking.First(r => r.Candidate == candidate).Basis;
                 var median = Math.Log(Positive(basis.Median / best));
                 mid += w * median;
                 low += Math.Pow(w * (median - Math.Log(Positive(basis.CiLow / best))), 2);
                 high += Math.Pow(w * (Math.Log(Positive(basis.CiHigh / best)) - median), 2);
             }
             var center = mid / totalWeight;
-            return (Id: id, Score: Math.Exp(center), Low: Math.Exp(center - (Math.Sqrt(low) / totalWeight)), High: Math.Exp(center + (Math.Sqrt(high) / totalWeight)));
-        }).OrderByDescending(s => s.Score).ThenBy(s => s.Id, StringComparer.Ordinal)];
+            return (Candidate: candidate, Score: Math.Exp(center), Low: Math.Exp(center - (Math.Sqrt(low) / totalWeight)), High: Math.Exp(center + (Math.Sqrt(high) / totalWeight)));
+        }).OrderByDescending(s => s.Score).ThenBy(s => s.Candidate.Id, StringComparer.Ordinal)];
     }
 
     private static double Positive(double ratio) => double.IsFinite(ratio) && ratio > 1e-9 ? ratio : 1e-9;
 
-    private static (string? Winner, IReadOnlyList<string> Tie, string? TieBreak) PickOverall(List<OverallScore> overall)
-    {
-        if (overall.Count == 0)
-        {
-            return (null, [], null);
-        }
-        var tie = overall.Where(o => o.Tied).Select(o => o.CandidateId).ToList();
-        var (winner, reason) = TieBreaker.Break(tie, id => overall.First(o => o.CandidateId == id).Score);
-        return (winner, tie, reason);
-    }
-
-    private static List<string> Explain(Decision d, IReadOnlyList<CandidateResult> results, HostFacts host)
+    private static List<string> Explain(Decision d, IReadOnlyList<SubjectResult> results, HostFacts host)
     {
         var lines = new List<string>();
         foreach (var p in d.Profiles)
@@ -317,46 +340,54 @@ public static class Advisor
                 lines.Add($"{p.Profile}: nothing rankable ({p.Excluded.Count} excluded by the constraints, {p.NotRanked.Count} not ranked)");
                 continue;
             }
-            var w = p.Ranking.First(r => r.CandidateId == p.Winner);
+            var w = p.WinnerEntry!;
             var ceiling = w.RatioToHost is { } h ? $", {Figures.Ratio(h)} the host ceiling" : "";
             var basis = w.SustainedIops is not null ? " sustained" : "";
-            var line = $"{p.Profile}: {w.CandidateId} leads with {Figures.Count(w.Basis.Median)} IOPS{basis} " +
+            var line = $"{p.Profile}: {w.Candidate} leads with {Figures.Count(w.Basis.Median)} IOPS{basis} " +
                        $"[95% CI {Figures.Count(w.Basis.CiLow)}–{Figures.Count(w.Basis.CiHigh)}]{ceiling}";
             var next = p.Ranking.FirstOrDefault(r => !r.Tied);
             if (next is not null && next.Basis.Median > 0)
             {
-                line += $"; {Figures.Ratio(w.Basis.Median / next.Basis.Median)} the first candidate outside the tie, {next.CandidateId}";
+                line += $"; {Figures.Ratio(w.Basis.Median / next.Basis.Median)} the first candidate outside the equivalent set, {next.Candidate}";
             }
             lines.Add(line);
             if (p.TieBreak is not null)
             {
                 lines.Add($"{p.Profile}: {p.TieBreak}");
             }
+            if (MarginLine(p.Fastest, p.Winner, p.FastestOverWinner, d.Constraints.Margin) is { } margin)
+            {
+                lines.Add($"{p.Profile}: {margin}");
+            }
             BurstLines(p, w, lines);
         }
 
         foreach (var group in d.Profiles.SelectMany(p => p.Excluded).GroupBy(e => (e.Code, e.Reason)))
         {
-            var ids = group.Select(e => e.CandidateId).Distinct().ToList();
+            var ids = group.Select(e => e.Subject).Distinct().ToList();
             lines.Add($"excluded, {group.Key.Code}: {group.Key.Reason}: {Names(ids)}");
         }
         foreach (var group in d.Profiles.SelectMany(p => p.NotRanked).Where(e => e.Code != "harness-ceiling").GroupBy(e => e.Code))
         {
-            var ids = group.Select(e => e.CandidateId).Distinct().ToList();
+            var ids = group.Select(e => e.Subject).Distinct().ToList();
             lines.Add($"not ranked, {group.Key}: {group.First().Reason}: {Names(ids)}");
         }
 
         if (d.Winner is not null)
         {
             var weights = string.Join(", ", d.Constraints.Workload.Select(w => $"{w.Profile}={Figures.Number(w.Weight)}"));
-            var o = d.Overall.First(s => s.CandidateId == d.Winner);
+            var o = d.Overall.First(s => s.Candidate == d.Winner);
             lines.Add($"overall ({weights}): {d.Winner} scores {o.Score:0.00} [{o.ScoreLow:0.00}–{o.ScoreHigh:0.00}] " +
                       "(weighted geometric mean of its ratio to each profile's best)");
             if (d.TieBreak is not null)
             {
                 lines.Add($"overall: {d.TieBreak}");
             }
-            WinnerNotes(Candidate.Parse(d.Winner)!, d.Constraints, host, lines);
+            if (MarginLine(d.Fastest, d.Winner, d.FastestOverWinner, d.Constraints.Margin) is { } margin)
+            {
+                lines.Add($"overall: {margin}");
+            }
+            WinnerNotes(d.Winner, d.Constraints, host, lines);
         }
         else if (results.Count > 0)
         {
@@ -366,12 +397,22 @@ public static class Advisor
     }
 
     /// <summary>
+    /// The fastest candidate against the winner when they differ: how much faster it is, with its interval, and that
+    /// this is within the margin (otherwise it would have won).
+    /// </summary>
+    private static string? MarginLine(Candidate? fastest, Candidate? winner, SpeedRatio? ratio, double margin) =>
+        fastest is null || winner is null || ratio is null || fastest == winner
+            ? null
+            : $"{fastest} is {Figures.Ratio(ratio.Ratio)} [95% CI {Figures.Ratio(ratio.Low)}–{Figures.Ratio(ratio.High)}] {winner}: " +
+              $"not faster by more than the {Figures.Percent(margin)} margin with confidence, so {winner} stands";
+
+    /// <summary>
     /// Burst versus sustained, where they differ by 20% or more: the winner's own figures, and the cached candidate
     /// with the highest burst (the one an operator would be tempted by).
     /// </summary>
     private static void BurstLines(ProfileDecision p, RankedCandidate winner, List<string> lines)
     {
-        var w = Candidate.Parse(winner.CandidateId)!;
+        var w = winner.Candidate;
         var reads = WorkloadProfile.Find(p.Profile) is { Writes: false };
         var why = reads
             ? "reads hit the host page cache only while the working set fits in the host's memory"
@@ -379,21 +420,21 @@ public static class Advisor
         var differing = p.Ranking
             .Where(r => r.BurstIops is { } b && r.SustainedIops is { } s && s > 0 && b / s >= 1.2)
             .ToList();
-        if (differing.FirstOrDefault(r => r.CandidateId == winner.CandidateId) is { } own)
+        if (differing.FirstOrDefault(r => r.Candidate == w) is { } own)
         {
-            lines.Add($"{p.Profile}: {own.CandidateId} runs at {Figures.Count(own.BurstIops!.Value)} IOPS in burst but {Figures.Count(own.SustainedIops!.Value)} sustained " +
+            lines.Add($"{p.Profile}: {own.Candidate} runs at {Figures.Count(own.BurstIops!.Value)} IOPS in burst but {Figures.Count(own.SustainedIops!.Value)} sustained " +
                       $"({why}); ranked on the sustained figure");
         }
-        var tempting = differing.Where(r => r.CandidateId != winner.CandidateId).MaxBy(r => r.BurstIops!.Value);
+        var tempting = differing.Where(r => r.Candidate != w).MaxBy(r => r.BurstIops!.Value);
         if (tempting is null || winner.Basis.Median <= 0)
         {
             return;
         }
-        var c = Candidate.Parse(tempting.CandidateId)!;
+        var c = tempting.Candidate;
         var burstRatio = tempting.BurstIops!.Value / winner.Basis.Median;
         var sustainedRatio = tempting.SustainedIops!.Value / winner.Basis.Median;
         var sustainedWords = tempting.Tied ? $"equal sustained ({Figures.Ratio(sustainedRatio)}, intervals overlap)" : $"{Figures.Ratio(sustainedRatio)} sustained";
-        lines.Add($"{p.Profile}: cache='{c.Cache.ToLibvirt()}' ({tempting.CandidateId}) is {Figures.Ratio(burstRatio)} {winner.CandidateId} in burst " +
+        lines.Add($"{p.Profile}: cache='{c.Cache.ToLibvirt()}' ({c}) is {Figures.Ratio(burstRatio)} {w} in burst " +
                   $"but {sustainedWords} ({why}){KeepsWhat(w, c)}");
     }
 
@@ -420,33 +461,33 @@ public static class Advisor
         {
             lines.Add(host.MigrationDropsCache switch
             {
-                true => $"{cache} uses the host page cache; it live-migrates safely here (QEMU {host.QemuVersion} >= 4.0 drops the cache, KT011)",
-                false => $"{cache} uses the host page cache and is not migration-safe with QEMU {host.QemuVersion} (KT011); pass --migration to require it",
-                _ => $"{cache} uses the host page cache: migration-safe only with QEMU >= 4.0 (KT011); pass --migration to require it",
+                true => $"{cache} uses the host page cache; it live-migrates safely here (QEMU {host.QemuVersion} >= 4.0 drops the cache, {RuleCatalog.MigrationUnsafeCache.Code})",
+                false => $"{cache} uses the host page cache and is not migration-safe with QEMU {host.QemuVersion} ({RuleCatalog.MigrationUnsafeCache.Code}); pass --migration to require it",
+                _ => $"{cache} uses the host page cache: migration-safe only with QEMU >= 4.0 ({RuleCatalog.MigrationUnsafeCache.Code}); pass --migration to require it",
             });
         }
         if (s.Direct)
         {
-            lines.Add($"{cache} bypasses the host page cache and live-migrates on any QEMU (KT011 does not apply)");
+            lines.Add($"{cache} bypasses the host page cache and live-migrates on any QEMU ({RuleCatalog.MigrationUnsafeCache.Code} does not apply)");
         }
         if (s.NoFlush)
         {
-            lines.Add($"{cache} ignores guest flushes: data loss on host crash (KT010); chosen because --safety any");
+            lines.Add($"{cache} ignores guest flushes: data loss on host crash ({RuleCatalog.UnsafeCache.Code}); chosen because --safety any");
         }
         if (s.SyncEveryWrite)
         {
-            lines.Add($"{cache} syncs every write (KT026): durable without guest flushes");
+            lines.Add($"{cache} syncs every write ({RuleCatalog.SyncEveryWriteCache.Code}): durable without guest flushes");
         }
         if (winner.Io == IoMode.Native && !winner.Backend.IsPreallocated())
         {
-            lines.Add($"io='native' on a sparse image can stall QEMU on filesystem metadata updates (KT020): prefer a preallocated image");
+            lines.Add($"io='native' on a sparse image can stall QEMU on filesystem metadata updates ({RuleCatalog.NativeIoOnSparseFile.Code}): prefer a preallocated image");
         }
         if (winner.Io == IoMode.IoUring && winner.Backend == Backend.Lvm)
         {
-            lines.Add("io='io_uring' on LVM has reported hangs (KT022)");
+            lines.Add($"io='io_uring' on LVM has reported hangs ({RuleCatalog.IoUringOnLvm.Code})");
         }
     }
 
-    private static string Names(List<string> ids) =>
+    private static string Names(List<Subject> ids) =>
         ids.Count <= 4 ? string.Join(", ", ids) : $"{string.Join(", ", ids.Take(4))} and {ids.Count - 4} more";
 }

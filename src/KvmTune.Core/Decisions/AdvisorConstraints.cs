@@ -35,6 +35,32 @@ public sealed record AdvisorConstraints
     /// <summary>The profiles that count and their weights; empty = every measured profile, weight 1.</summary>
     public IReadOnlyList<ProfileWeight> Workload { get; init; } = [];
 
+    /// <summary>
+    /// The practical-equivalence margin (<c>--margin</c>, default 10%): a less safe or less simple candidate wins only
+    /// when it is faster by more than this, with 95% confidence (<see cref="Equivalence"/>).
+    /// </summary>
+    public double Margin { get; init; } = Equivalence.DefaultMargin;
+
+    /// <summary>
+    /// Parses <c>--margin</c>: a fraction (<c>0.1</c>) or a percentage (<c>10%</c>) from 0 to 100%; throws
+    /// <see cref="InputException"/> on anything else.
+    /// </summary>
+    public static double ParseMargin(string? text)
+    {
+        var t = (text ?? "").Trim();
+        var percent = t.EndsWith('%');
+        if (percent)
+        {
+            t = t[..^1].TrimEnd();
+        }
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            throw new InputException($"--margin {text}: not a number (examples: 10%, 0.1)");
+        }
+        value = percent ? value / 100 : value;
+        return value is >= 0 and <= 1 ? value : throw new InputException($"--margin {text}: must be between 0 and 100%");
+    }
+
     /// <summary>The libvirt spelling of the safety level (<c>flush</c>, <c>sync</c>, <c>any</c>).</summary>
     public static string ToName(SafetyLevel level) => level.ToString().ToLowerInvariant();
 

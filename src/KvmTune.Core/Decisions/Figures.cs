@@ -19,6 +19,9 @@ public static class Figures
     public static string Ratio(double ratio) =>
         ratio.ToString(ratio < 1.1 ? "0.00" : "0.0", CultureInfo.InvariantCulture) + "×";
 
+    /// <summary>20% (a fraction as a whole percentage).</summary>
+    public static string Percent(double fraction) => fraction.ToString("0%", CultureInfo.InvariantCulture);
+
     /// <summary>A plain number with up to two decimals.</summary>
     public static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 }

@@ -15,6 +15,7 @@ public static partial class RunHostFacts
         {
             QemuVersion = ParseVersion(Get(HostFactKeys.QemuVersion)),
             LibvirtVersion = ParseVersion(Get(HostFactKeys.LibvirtVersion)),
+            IoProbe = Tuning.IoModeCheck.FromFacts(facts),
         };
     }
 

@@ -1,10 +1,11 @@
+using KvmTune.Core.Rules;
 using KvmTune.Core.Tuning;
 
 namespace KvmTune.Core.Decisions;
 
 /// <summary>
-/// How a tie (overlapping confidence intervals) is broken: safety first, then simplicity, then the higher
-/// median, then the id (so the choice is deterministic).
+/// The order in which equivalent candidates (<see cref="Equivalence"/>) are preferred: safety first, then simplicity,
+/// then the older io interface, then the higher median, then the name (so the choice is deterministic).
 /// <para>Safety, safest first: <c>directsync</c> (every write durable, no host page cache, migrates on any QEMU),
 /// <c>writethrough</c> (every write durable), <c>none</c> (flush-safe, migrates on any QEMU), <c>writeback</c>
 /// (flush-safe, holds guest data in the host page cache), <c>unsafe</c> (ignores flushes, KT010).</para>
@@ -45,56 +46,54 @@ public static class TieBreaker
     }
 
     /// <summary>
-    /// Picks the winner of a tie set. <paramref name="median"/> gives each candidate's median (the third key).
-    /// Returns the winner and, when the set has more than one member, the sentence saying why.
+    /// Why <paramref name="winner"/> was chosen from the equivalent set <paramref name="tie"/> (candidates no other
+    /// beats by more than <paramref name="margin"/>, see <see cref="Equivalence"/>): null when the set has one member.
+    /// <paramref name="median"/> gives each candidate's median (the key after safety, simplicity and io).
     /// </summary>
-    public static (string Winner, string? Reason) Break(IReadOnlyList<string> tie, Func<string, double> median)
+    public static string? Explain(IReadOnlyList<Candidate> tie, Candidate winner, Func<Candidate, double> median, double margin)
     {
-        if (tie.Count == 0)
+        ArgumentNullException.ThrowIfNull(tie);
+        ArgumentNullException.ThrowIfNull(winner);
+        if (tie.Count <= 1)
         {
-            throw new ArgumentException("empty tie set", nameof(tie));
+            return null;
         }
-        var ordered = InPreferenceOrder(tie.Select(id => (Id: id, Candidate: Candidate.Parse(id)!)), c => c.Candidate, c => median(c.Id), c => c.Id).ToList();
-        if (ordered.Count == 1)
-        {
-            return (ordered[0].Id, null);
-        }
-        var winner = ordered[0];
-        var runnerUp = ordered[1];
+        var runnerUp = InPreferenceOrder(tie.Where(c => c != winner), c => c, median).First();
         string why;
-        if (SafetyRank(winner.Candidate.Cache) > SafetyRank(runnerUp.Candidate.Cache))
+        if (SafetyRank(winner.Cache) > SafetyRank(runnerUp.Cache))
         {
-            why = $"safer: cache='{winner.Candidate.Cache.ToLibvirt()}' before cache='{runnerUp.Candidate.Cache.ToLibvirt()}'";
+            why = $"safer: cache='{winner.Cache.ToLibvirt()}' before cache='{runnerUp.Cache.ToLibvirt()}'";
         }
-        else if (Complexity(winner.Candidate) < Complexity(runnerUp.Candidate)
-                 || FormatLayers(winner.Candidate) < FormatLayers(runnerUp.Candidate))
+        else if (Complexity(winner) < Complexity(runnerUp)
+                 || FormatLayers(winner) < FormatLayers(runnerUp))
         {
-            why = $"equally safe and simpler: {Describe(winner.Candidate)} before {Describe(runnerUp.Candidate)}";
+            why = $"equally safe and simpler: {Describe(winner)} before {Describe(runnerUp)}";
         }
-        else if (IoMaturity(winner.Candidate.Io) < IoMaturity(runnerUp.Candidate.Io))
+        else if (IoMaturity(winner.Io) < IoMaturity(runnerUp.Io))
         {
-            why = $"equally safe and simple: io='{winner.Candidate.Io.ToLibvirt()}' before io='{runnerUp.Candidate.Io.ToLibvirt()}' " +
-                  "(the older interface: what nova and KubeVirt use for O_DIRECT disks; io_uring has reported hangs in some stacks, KT022)";
+            why = $"equally safe and simple: io='{winner.Io.ToLibvirt()}' before io='{runnerUp.Io.ToLibvirt()}' " +
+                  $"(the older interface: what nova and KubeVirt use for O_DIRECT disks; io_uring has reported hangs in some stacks, {RuleCatalog.IoUringOnLvm.Code})";
         }
         else
         {
             why = "equally safe and simple: the higher median";
         }
-        return (winner.Id, $"tie between {string.Join(", ", tie)} (95% confidence intervals overlap); {winner.Id} chosen, {why}");
+        return $"equivalent within {Figures.Percent(margin)}: {string.Join(", ", tie)} (no candidate is faster than any of them by more than " +
+               $"{Figures.Percent(margin)} with 95% confidence); {winner} chosen, {why}";
     }
 
     /// <summary>
     /// Items in the order a tie is broken: safer cache mode, then fewer non-default settings, then raw before qcow2,
-    /// then the older io interface (<see cref="IoMaturity"/>), then the higher median, then the id.
+    /// then the older io interface (<see cref="IoMaturity"/>), then the higher median, then the candidate's name.
     /// </summary>
-    public static IEnumerable<T> InPreferenceOrder<T>(IEnumerable<T> items, Func<T, Candidate> candidate, Func<T, double> median, Func<T, string> id) =>
+    public static IEnumerable<T> InPreferenceOrder<T>(IEnumerable<T> items, Func<T, Candidate> candidate, Func<T, double> median) =>
         items
             .OrderByDescending(x => SafetyRank(candidate(x).Cache))
             .ThenBy(x => Complexity(candidate(x)))
             .ThenBy(x => FormatLayers(candidate(x)))
             .ThenBy(x => IoMaturity(candidate(x).Io))
             .ThenByDescending(median)
-            .ThenBy(id, StringComparer.Ordinal);
+            .ThenBy(x => candidate(x).Id, StringComparer.Ordinal);
 
     /// <summary>
     /// Among equally simple candidates, the older io interface first: threads (QEMU's default), native (what nova

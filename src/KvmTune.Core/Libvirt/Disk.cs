@@ -72,8 +72,8 @@ public sealed class Disk
     /// <summary>True for a file-backed disk.</summary>
     public bool IsFile => Type == "file";
 
-    /// <summary>A label for messages: target dev, else source, else "disk #n".</summary>
-    public string Label => TargetDev ?? Source.Describe() ?? "disk";
+    /// <summary>A label for messages: target dev, else source, else "disk"; one line of at most 120 characters.</summary>
+    public string Label => Input.InputText.Quote(TargetDev ?? Source.Describe() ?? "disk", 120);
 }
 
 /// <summary>A view over <c>&lt;source&gt;</c>.</summary>

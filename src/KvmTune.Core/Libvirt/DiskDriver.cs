@@ -13,6 +13,13 @@ public sealed class DiskDriver
 
     internal DiskDriver(XElement disk) => _disk = disk;
 
+    /// <summary>The driver view of a <c>&lt;disk&gt;</c> element built outside a <see cref="DomainDocument"/> (the micro-VM's).</summary>
+    public static DiskDriver Of(XElement disk)
+    {
+        ArgumentNullException.ThrowIfNull(disk);
+        return new DiskDriver(disk);
+    }
+
     /// <summary>The <c>&lt;driver&gt;</c> element, or null.</summary>
     public XElement? Element => _disk.Element("driver");
 
@@ -83,6 +90,64 @@ public sealed class DiskDriver
             DiskElementOrder.InsertDriver(_disk, driver);
         }
         driver.SetAttributeValue(attribute, value);
+    }
+
+    /// <summary>
+    /// Sets every attribute of <paramref name="settings"/> (name, type, cache, io; discard and detect_zeroes when set),
+    /// creating <c>&lt;driver&gt;</c> when needed, and its <c>&lt;metadata_cache&gt;</c> when the settings size one.
+    /// </summary>
+    public void Apply(DriverSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var (attribute, value) in settings.Attributes)
+        {
+            Set(attribute, value);
+        }
+        if (settings.MetadataCacheBytes is { } bytes)
+        {
+            var driver = Element!;
+            driver.Element("metadata_cache")?.Remove();
+            driver.Add(new XElement("metadata_cache",
+                new XElement("max_size", new XAttribute("unit", "bytes"), bytes.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+    }
+
+    /// <summary>The qcow2 metadata cache's maximum size in bytes (<c>&lt;metadata_cache&gt;&lt;max_size unit='…'&gt;</c>), or null.</summary>
+    public long? MetadataCacheBytes
+    {
+        get
+        {
+            var max = Element?.Element("metadata_cache")?.Element("max_size");
+            if (max is null || !long.TryParse(max.Value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                return null;
+            }
+            // libvirt's scaled integers: bytes by default, b/bytes, KB (10^3), k/KiB (2^10), MB, M/MiB, GB, G/GiB.
+            long? multiplier = ((string?)max.Attribute("unit"))?.ToLowerInvariant() switch
+            {
+                null or "b" or "bytes" => 1,
+                "kb" => 1000,
+                "k" or "kib" => 1024,
+                "mb" => 1000 * 1000,
+                "m" or "mib" => 1 << 20,
+                "gb" => 1000L * 1000 * 1000,
+                "g" or "gib" => 1L << 30,
+                _ => null,
+            };
+            return multiplier is { } m ? n * m : null;
+        }
+    }
+
+    /// <summary>A <c>&lt;driver/&gt;</c> element carrying <paramref name="settings"/>, as libvirt writes it (single quotes).</summary>
+    public static string Render(DriverSettings settings)
+    {
+        var disk = new XElement("disk");
+        Of(disk).Apply(settings);
+        var attributes = disk.Element("driver")!.Attributes()
+            .Select(a => $" {a.Name.LocalName}='{LosslessXmlWriter.EscapeAttribute(a.Value, '\'')}'");
+        return settings.MetadataCacheBytes is { } bytes
+            ? $"<driver{string.Concat(attributes)}><metadata_cache><max_size unit='bytes'>{bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)}</max_size></metadata_cache></driver>"
+            : $"<driver{string.Concat(attributes)}/>";
     }
 
     /// <summary>Removes the whole <c>&lt;driver&gt;</c> element (and its line), if present.</summary>

@@ -1,5 +1,6 @@
 using System.Xml;
 using System.Xml.Linq;
+using KvmTune.Core.Input;
 
 namespace KvmTune.Core.Libvirt;
 
@@ -13,6 +14,8 @@ public sealed class DomainDocument
     private bool _annotated;
     private bool _aligned;
     private bool _edited;
+    private IReadOnlyList<Disk>? _disks;
+    private Dictionary<object, object>? _memo;
 
     private DomainDocument(string originalText, XDocument document, string? sourceName)
     {
@@ -29,7 +32,12 @@ public sealed class DomainDocument
                 _aligned = XmlSourceMap.Annotate(document, originalText);
             }
         };
-        document.Changed += (_, _) => _edited = true;
+        document.Changed += (_, _) =>
+        {
+            _edited = true;
+            _disks = null;
+            _memo = null;
+        };
     }
 
     /// <summary>True once a view (or the tree) has been edited.</summary>
@@ -51,8 +59,25 @@ public sealed class DomainDocument
     public string? HypervisorType => (string?)Root.Attribute("type");
 
     /// <summary>The disks under <c>&lt;devices&gt;</c>, in document order.</summary>
+    /// <remarks>Built once and kept until the tree changes: rules that look across disks stay linear in their number.</remarks>
     public IReadOnlyList<Disk> Disks =>
-        Root.Element("devices")?.Elements("disk").Select(e => new Disk(this, e)).ToList() ?? [];
+        _disks ??= Root.Element("devices")?.Elements("disk").Select(e => new Disk(this, e)).ToList() ?? [];
+
+    /// <summary>
+    /// A value computed once per document state (dropped when the tree changes), for facts rules need about all disks:
+    /// each disk asking anew would make a domain's lint quadratic in its disks.
+    /// </summary>
+    internal T Memo<T>(object key, Func<DomainDocument, T> compute)
+        where T : notnull
+    {
+        _memo ??= [];
+        if (!_memo.TryGetValue(key, out var value))
+        {
+            value = compute(this);
+            _memo[key] = value;
+        }
+        return (T)value;
+    }
 
     /// <summary>The number of iothreads the domain declares (<c>&lt;iothreads&gt;N&lt;/iothreads&gt;</c>), 0 when none.</summary>
     public int IoThreads
@@ -81,29 +106,48 @@ public sealed class DomainDocument
     public bool IsNovaManaged =>
         Root.Element("metadata")?.Elements().Any(e => e.Name.NamespaceName.StartsWith("http://openstack.org/xmlns/libvirt/nova", StringComparison.Ordinal)) == true;
 
-    /// <summary>Parses domain XML. Throws <see cref="DomainXmlException"/> with line and column on bad input.</summary>
+    /// <summary>
+    /// Parses domain XML. Throws <see cref="DomainXmlException"/> with line and column on bad input: malformed XML, a DTD
+    /// (no entity is ever expanded), nesting deeper than <see cref="InputLimits.XmlDepth"/>, or a root that is not
+    /// libvirt's <c>&lt;domain&gt;</c>. The message is one line whatever the input holds.
+    /// </summary>
     public static DomainDocument Parse(string text, string? sourceName = null)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        var source = sourceName ?? "<input>";
         XDocument doc;
         try
         {
             // No DTDs: libvirt never writes one, and entity declarations are an expansion risk.
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
-            using var reader = XmlReader.Create(new StringReader(text), settings);
+            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 0 };
+            using var reader = new DepthLimitedXmlReader(XmlReader.Create(new StringReader(text), settings), InputLimits.XmlDepth);
             doc = XDocument.Load(reader, LoadOptions.PreserveWhitespace | LoadOptions.SetLineInfo);
         }
         catch (XmlException e)
         {
             // Some reader errors (a prohibited DTD) carry no position; point at the start then.
             var (line, col) = e.LineNumber > 0 ? (e.LineNumber, e.LinePosition) : (1, 1);
-            throw new DomainXmlException($"{sourceName ?? "<input>"}:{line}:{col}: malformed XML: {e.Message}", sourceName, line, col);
+            // The reader's own message quotes the offending character and repeats the position: keep it one line.
+            var reason = InputText.OneLine(TrimPosition(e.Message));
+            throw new DomainXmlException($"{source}:{line}:{col}: malformed XML: {reason}", sourceName, line, col);
         }
-        if (doc.Root is null || doc.Root.Name.LocalName != "domain" || doc.Root.Name.Namespace != XNamespace.None)
+        var root = doc.Root;
+        if (root is null || root.Name.LocalName != "domain" || root.Name.Namespace != XNamespace.None)
         {
-            var (line, col) = doc.Root is IXmlLineInfo li && li.HasLineInfo() ? (li.LineNumber, li.LinePosition) : (1, 1);
-            throw new DomainXmlException($"{sourceName ?? "<input>"}:{line}:{col}: root element is <{doc.Root?.Name.LocalName}>, expected <domain>", sourceName, line, col);
+            var (line, col) = root is IXmlLineInfo li && li.HasLineInfo() ? (li.LineNumber, li.LinePosition) : (1, 1);
+            var problem = root is null ? "no root element"
+                : root.Name.LocalName != "domain" ? $"root element is <{InputText.Quote(root.Name.LocalName)}>, expected <domain>"
+                : $"root element <domain> is in namespace '{InputText.Quote(root.Name.NamespaceName)}'; libvirt's <domain> has no namespace (remove xmlns)";
+            throw new DomainXmlException($"{source}:{line}:{col}: {problem}", sourceName, line, col);
         }
         return new DomainDocument(text, doc, sourceName);
+    }
+
+    // "…. Line 3, position 7." — the position is already in front of the message.
+    private static string TrimPosition(string message)
+    {
+        var at = message.LastIndexOf(" Line ", StringComparison.Ordinal);
+        return at > 0 && message.EndsWith('.') && message.AsSpan(at).Contains(", position ", StringComparison.Ordinal) ? message[..at] : message;
     }
 
     /// <summary>

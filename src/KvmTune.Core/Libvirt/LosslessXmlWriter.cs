@@ -132,9 +132,11 @@ internal sealed class LosslessXmlWriter
         }
         _out.Append(text, pos, source.InsertAt - pos);
         pos = source.InsertAt;
+        // New attributes: those not in the original. A set, not a scan per attribute: an element may have many.
+        HashSet<XAttribute>? original = origin.Attributes.Length > 8 ? new(origin.Attributes, ReferenceEqualityComparer.Instance) : null;
         foreach (var attribute in element.Attributes())
         {
-            if (Array.IndexOf(origin.Attributes, attribute) < 0)
+            if (original is not null ? !original.Contains(attribute) : Array.IndexOf(origin.Attributes, attribute) < 0)
             {
                 WriteAttribute(element, attribute, _quote);
             }

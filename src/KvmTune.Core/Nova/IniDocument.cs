@@ -1,4 +1,5 @@
 using System.Text;
+using KvmTune.Core.Input;
 
 namespace KvmTune.Core.Nova;
 
@@ -165,43 +166,73 @@ public sealed class IniDocument
     {
         var crlf = _lines.Count(l => l.Newline == "\r\n");
         var lf = _lines.Count(l => l.Newline == "\n");
-        return crlf > lf ? "\r\n" : "\n";
+        var cr = _lines.Count(l => l.Newline == "\r");
+        return cr > lf && cr > crlf ? "\r" : crlf > lf ? "\r\n" : "\n";
     }
 
     private static void ValidateName(string section, string key, string value)
     {
         if (section.Length == 0 || section.IndexOfAny([']', '\n', '\r']) >= 0)
         {
-            throw new InputException($"invalid section name '{section}'");
+            throw new InputException($"invalid section name '{InputText.Quote(section)}'");
         }
         if (key.Length == 0 || key != key.Trim() || key.IndexOfAny(['=', ':', '\n', '\r', '[']) >= 0 || key[0] is '#' or ';')
         {
-            throw new InputException($"[{section}] invalid key '{key}'");
+            throw new InputException($"[{InputText.Quote(section)}] invalid key '{InputText.Quote(key)}'");
         }
         if (value.IndexOfAny(['\n', '\r']) >= 0 || value != value.Trim())
         {
-            throw new InputException($"[{section}] {key}: a value must be one line without surrounding blanks");
+            throw new InputException($"[{InputText.Quote(section)}] {InputText.Quote(key)}: a value must be one line without surrounding blanks");
         }
     }
 
+    // Python's universal newlines, as oslo.config reads a file (open() in text mode, then readlines()): "\r\n", "\r"
+    // and "\n" each end a line. Each line keeps its own terminator so the text is written back byte for byte.
     private static List<IniLine> SplitLines(string text)
     {
         var lines = new List<IniLine>();
         var start = 0;
         while (start < text.Length)
         {
-            var nl = text.IndexOf('\n', start);
-            if (nl < 0)
+            var end = text.AsSpan(start).IndexOfAny('\r', '\n');
+            if (end < 0)
             {
                 lines.Add(new IniLine(text[start..], ""));
                 break;
             }
-            var crlf = nl > start && text[nl - 1] == '\r';
-            lines.Add(new IniLine(text[start..(crlf ? nl - 1 : nl)], crlf ? "\r\n" : "\n"));
-            start = nl + 1;
+            end += start;
+            var newline = text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? "\r\n" : text[end] == '\r' ? "\r" : "\n";
+            lines.Add(new IniLine(text[start..end], newline));
+            start = end + newline.Length;
         }
         return lines;
     }
+
+    // Python's str.isspace(), which strip()/rstrip()/lstrip() use: .NET's char.IsWhiteSpace plus the information
+    // separators U+001C..U+001F.
+    private static bool IsPythonSpace(char c) => char.IsWhiteSpace(c) || c is >= '\u001c' and <= '\u001f';
+
+    private static string PyRStrip(string s)
+    {
+        var end = s.Length;
+        while (end > 0 && IsPythonSpace(s[end - 1]))
+        {
+            end--;
+        }
+        return s[..end];
+    }
+
+    private static string PyLStrip(string s)
+    {
+        var start = 0;
+        while (start < s.Length && IsPythonSpace(s[start]))
+        {
+            start++;
+        }
+        return s[start..];
+    }
+
+    private static string PyStrip(string s) => PyLStrip(PyRStrip(s));
 
     // Mirrors oslo_config.iniparser.BaseParser.parse line by line, remembering where each assignment lives.
     private void Index()
@@ -224,7 +255,7 @@ public sealed class IniDocument
         for (var i = 0; i < _lines.Count; i++)
         {
             var lineNo = i + 1;
-            var line = _lines[i].Text.TrimEnd();
+            var line = PyRStrip(_lines[i].Text);
             if (line.Length == 0)
             {
                 Flush();
@@ -234,9 +265,9 @@ public sealed class IniDocument
             {
                 if (pending is null)
                 {
-                    throw new InputException($"{source}:{lineNo}: unexpected continuation line (oslo.config refuses it): '{line}'");
+                    throw new InputException($"{source}:{lineNo}: unexpected continuation line: an indented line with no assignment before it (oslo.config refuses it; the line is not shown)");
                 }
-                pending.Values.Add(line.TrimStart());
+                pending.Values.Add(PyLStrip(line));
                 pending.LastLine = lineNo;
                 continue;
             }
@@ -245,7 +276,7 @@ public sealed class IniDocument
             {
                 if (!line.EndsWith(']'))
                 {
-                    throw new InputException($"{source}:{lineNo}: invalid section (must end with ]): '{line}'");
+                    throw new InputException($"{source}:{lineNo}: invalid section header: a line starting with [ must end with ] (the line is not shown)");
                 }
                 if (line.Length <= 2)
                 {
@@ -268,20 +299,20 @@ public sealed class IniDocument
                 var equal = line.IndexOf('=', StringComparison.Ordinal);
                 if (colon < 0 && equal < 0)
                 {
-                    throw new InputException($"{source}:{lineNo}: no ':' or '=' found in assignment: '{line}'");
+                    throw new InputException($"{source}:{lineNo}: no ':' or '=' found in assignment (the line is not shown: it may hold a secret)");
                 }
                 var sep = colon < 0 || (equal >= 0 && equal < colon) ? equal : colon;
-                var key = line[..sep].Trim();
+                var key = PyStrip(line[..sep]);
                 if (key.Length == 0)
                 {
-                    throw new InputException($"{source}:{lineNo}: key cannot be empty: '{line}'");
+                    throw new InputException($"{source}:{lineNo}: key cannot be empty (the line is not shown)");
                 }
                 if (section is null)
                 {
-                    throw new InputException($"{source}:{lineNo}: assignment before any [section]: '{line}'");
+                    throw new InputException($"{source}:{lineNo}: assignment to '{InputText.Quote(key)}' before any [section] (the value is not shown)");
                 }
                 var column = sep + 1;
-                while (column < line.Length && char.IsWhiteSpace(line[column]))
+                while (column < line.Length && IsPythonSpace(line[column]))
                 {
                     column++;
                 }

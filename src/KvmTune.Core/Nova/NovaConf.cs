@@ -1,3 +1,4 @@
+using KvmTune.Core.Input;
 using KvmTune.Core.Rules;
 
 namespace KvmTune.Core.Nova;
@@ -30,7 +31,70 @@ public sealed class NovaConf
     /// <inheritdoc cref="TrueValues"/>
     public static IReadOnlyList<string> FalseValues { get; } = ["false", "0", "off", "no"];
 
-    private NovaConf(IniDocument document) => Document = document;
+    // For a merged configuration: the first line of each file in the joined document, and the file's name.
+    private readonly IReadOnlyList<(int FirstLine, string Source)> _files;
+
+    private NovaConf(IniDocument document, IReadOnlyList<(int FirstLine, string Source)>? files = null)
+    {
+        Document = document;
+        _files = files ?? [(1, document.SourceName ?? "nova.conf")];
+    }
+
+    /// <summary>The files this configuration was read from, in the order oslo.config reads them (later ones win).</summary>
+    public IReadOnlyList<string> Files => _files.Select(f => f.Source).ToList();
+
+    /// <summary>True for a configuration merged from several files (<see cref="Merge"/>): it cannot be edited.</summary>
+    public bool IsMerged => _files.Count > 1;
+
+    /// <summary>
+    /// The configuration oslo.config builds from several files (<c>--config-file</c> given more than once, then the
+    /// <c>*.conf</c> files of <c>--config-dir</c> in sorted order): each file is parsed on its own (a parse error names
+    /// its file and line), and a later file's value wins over an earlier one's, as a later line wins within one file.
+    /// </summary>
+    public static NovaConf Merge(IReadOnlyList<(string Text, string Source)> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count == 1)
+        {
+            return Parse(files[0].Text, files[0].Source);
+        }
+        var joined = new System.Text.StringBuilder();
+        var starts = new List<(int FirstLine, string Source)>();
+        var line = 1;
+        foreach (var (text, source) in files)
+        {
+            var document = IniDocument.Parse(text, source);
+            starts.Add((line, source));
+            joined.Append(text);
+            if (text.Length > 0 && text[^1] is not ('\n' or '\r'))
+            {
+                joined.Append('\n');
+            }
+            // A blank line between files ends the last assignment of one file before the next begins ("\r" after a
+            // CR-only file: "\r\n" would be read as the end of its last line, not as a blank line).
+            joined.Append(text.Length > 0 && text[^1] == '\r' ? '\r' : '\n');
+            line += document.LineCount + 1;
+        }
+        return new NovaConf(IniDocument.Parse(joined.ToString(), string.Join(", ", starts.Select(s => s.Source))), starts);
+    }
+
+    /// <summary><c>file:line</c> for a line of this configuration (a line of the joined text when merged); the file alone for null.</summary>
+    public string Locate(int? line)
+    {
+        if (line is not { } n)
+        {
+            return _files[^1].Source;
+        }
+        var file = _files[0];
+        foreach (var f in _files)
+        {
+            if (f.FirstLine <= n)
+            {
+                file = f;
+            }
+        }
+        return $"{file.Source}:{n - file.FirstLine + 1}";
+    }
 
     /// <summary>The lossless document underneath.</summary>
     public IniDocument Document { get; }
@@ -45,7 +109,8 @@ public sealed class NovaConf
     public string ToText() => Document.ToText();
 
     /// <summary>Sets a key (see <see cref="IniDocument.Set"/>); false when nothing changed.</summary>
-    public bool Set(string section, string key, string value) => Document.Set(section, key, value);
+    public bool Set(string section, string key, string value) =>
+        IsMerged ? throw new InvalidOperationException("a configuration merged from several files cannot be edited") : Document.Set(section, key, value);
 
     /// <summary>The effective (last) assignment of a key, or null when unset.</summary>
     public IniEntry? Option(string section, string key) => Document.Last(section, key);
@@ -150,7 +215,7 @@ public sealed class NovaConf
         if (imagesType is not null && !ImageTypes.Contains(imagesType.Value))
         {
             findings.Add(new(NovaConfCodes.UnknownImagesType, Severity.Error, "libvirt", "images_type", imagesType.FirstLine,
-                $"images_type = {imagesType.Value}: not one of {string.Join('|', ImageTypes)}; oslo.config refuses the value and nova-compute fails"));
+                $"images_type = {InputText.Quote(imagesType.Value)}: not one of {string.Join('|', ImageTypes)}; oslo.config refuses the value and nova-compute fails"));
         }
         if (imagesType?.Value == "lvm" && ImagesVolumeGroup is null)
         {
@@ -169,21 +234,21 @@ public sealed class NovaConf
             if (entry is not null && Bool(section, key) is null)
             {
                 findings.Add(new(NovaConfCodes.BadBoolean, Severity.Error, section, key, entry.FirstLine,
-                    $"{key} = {entry.Value}: not a boolean (true/false, yes/no, on/off, 1/0); oslo.config refuses the value"));
+                    $"{key} = {InputText.Quote(entry.Value)}: not a boolean (true/false, yes/no, on/off, 1/0); oslo.config refuses the value"));
             }
         }
         var preallocate = Option("DEFAULT", "preallocate_images");
         if (preallocate is not null && preallocate.Value is not ("none" or "space"))
         {
             findings.Add(new(NovaConfCodes.UnknownPreallocate, Severity.Error, "DEFAULT", "preallocate_images", preallocate.FirstLine,
-                $"preallocate_images = {preallocate.Value}: not none|space; oslo.config refuses the value"));
+                $"preallocate_images = {InputText.Quote(preallocate.Value)}: not none|space; oslo.config refuses the value"));
         }
         var discard = Option("libvirt", "hw_disk_discard");
         // An empty value is not "unset": oslo.config checks it against the choices and refuses it.
         if (discard is not null && discard.Value is not ("ignore" or "unmap"))
         {
             findings.Add(new(NovaConfCodes.UnknownDiscard, Severity.Error, "libvirt", "hw_disk_discard", discard.FirstLine,
-                $"hw_disk_discard = {discard.Value}: not ignore|unmap; oslo.config refuses the value"));
+                $"hw_disk_discard = {InputText.Quote(discard.Value)}: not ignore|unmap; oslo.config refuses the value"));
         }
         foreach (var (section, key) in KnownKeys)
         {
@@ -227,24 +292,24 @@ public sealed class NovaConf
             if (!entry.HasEquals)
             {
                 findings.Add(new(NovaConfCodes.UnknownMode, Severity.Error, "libvirt", key, entry.Line,
-                    $"{key}: '{entry.Text}' is not TYPE=MODE; {consequence}"));
+                    $"{key}: '{InputText.Quote(entry.Text)}' is not TYPE=MODE; {consequence}"));
                 continue;
             }
             if (!modes.Contains(entry.Mode))
             {
                 findings.Add(new(NovaConfCodes.UnknownMode, Severity.Error, "libvirt", key, entry.Line,
-                    $"{key}: unknown mode '{entry.Mode}' for type '{entry.Type}' (expected {string.Join('|', modes)}); {consequence}"));
+                    $"{key}: unknown mode '{InputText.Quote(entry.Mode)}' for type '{InputText.Quote(entry.Type)}' (expected {string.Join('|', modes)}); {consequence}"));
                 continue;
             }
             if (!types.Contains(entry.Type))
             {
                 findings.Add(new(NovaConfCodes.UnknownType, Severity.Warning, "libvirt", key, entry.Line,
-                    $"{key}: unknown source type '{entry.Type}' (expected {string.Join('|', types)}); no disk has it, so '{entry.Text}' has no effect"));
+                    $"{key}: unknown source type '{InputText.Quote(entry.Type)}' (expected {string.Join('|', types)}); no disk has it, so '{InputText.Quote(entry.Text)}' has no effect"));
             }
             if (seen.TryGetValue(entry.Type, out var earlier))
             {
                 findings.Add(new(NovaConfCodes.RepeatedKey, Severity.Warning, "libvirt", key, earlier.Line,
-                    $"{key}: type '{entry.Type}' is given again ('{entry.Text}'); the later entry wins and '{earlier.Text}' is ignored"));
+                    $"{key}: type '{InputText.Quote(entry.Type)}' is given again ('{InputText.Quote(entry.Text)}'); the later entry wins and '{InputText.Quote(earlier.Text)}' is ignored"));
             }
             seen[entry.Type] = entry;
         }

@@ -1,6 +1,7 @@
 using KvmTune.Core.Inspect;
 using KvmTune.Core.Libvirt;
 using KvmTune.Core.Tuning;
+using DriverSettings = KvmTune.Core.Inspect.DriverSettings;
 
 namespace KvmTune.Core.Nova;
 

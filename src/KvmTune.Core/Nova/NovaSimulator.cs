@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using KvmTune.Core.Input;
 using KvmTune.Core.Libvirt;
 using KvmTune.Core.Rules;
 using KvmTune.Core.Tuning;
@@ -351,9 +352,16 @@ public static class NovaSimulator
             var cacheEntry = conf.DiskCacheModes.LastOrDefault(e => e.Type == spec.SourceType && e.Mode == cache);
             configFindings.Add(cacheEntry is not null
                 ? new(NovaConfCodes.NativeDowngraded, Severity.Warning, "libvirt", "disk_cachemodes", cacheEntry.Line,
-                    $"disk_cachemodes: {cacheEntry.Text} makes nova silently downgrade io='native' to 'threads' on {spec.SourceType} disks that would get it")
+                    $"disk_cachemodes: {InputText.Quote(cacheEntry.Text)} makes nova silently downgrade io='native' to 'threads' on {spec.SourceType} disks that would get it")
                 : new(NovaConfCodes.NativeDowngraded, Severity.Warning, "DEFAULT", "instances_path", conf.Option("DEFAULT", "instances_path")?.FirstLine,
                     $"instances_path has no O_DIRECT: nova uses cache='{cache}' and silently downgrades io='native' to 'threads' on {spec.SourceType} image disks"));
+        }
+        if (spec.WithXmlCharacters() is { } clean)
+        {
+            // lxml, which nova builds the domain XML with, refuses such a string ("All strings must be XML compatible").
+            error ??= "nova's XML builder (lxml) refuses a value with a NUL or control character (from the paths or names in nova.conf); shown here with U+FFFD";
+            spec = clean;
+            beforeDowngrade = beforeDowngrade.WithXmlCharacters() ?? beforeDowngrade;
         }
         var stock = spec;
 
@@ -371,7 +379,7 @@ public static class NovaSimulator
                 spec = spec with { Io = "threads" };
                 steps.Add($"LibvirtDriver._set_cache_mode: io='native' with cache='{cache}' → the patched nova still falls back to io='threads'");
                 configFindings.Add(new("KT001", Severity.Error, "libvirt", "disk_io_modes", entry.Line,
-                    $"disk_io_modes: {entry.Text} but {spec.SourceType} disks get cache='{cache}': libvirt refuses io='native' without cache='none' or 'directsync' (a patched nova falls back to 'threads')"));
+                    $"disk_io_modes: {InputText.Quote(entry.Text)} but {spec.SourceType} disks get cache='{cache}': libvirt refuses io='native' without cache='none' or 'directsync' (a patched nova falls back to 'threads')"));
             }
         }
         var novaDriver = stock.DriverXml();
@@ -418,6 +426,14 @@ public static class NovaSimulator
         public string DriverXml() => Driver().ToString(SaveOptions.DisableFormatting);
 
         public NovaDriverAttributes Attributes() => new(Name, Format, Cache, Io, Discard);
+
+        /// <summary>A copy with every character XML cannot hold replaced by U+FFFD, or null when there is none.</summary>
+        public DiskSpec? WithXmlCharacters()
+        {
+            static string? Clean(string? v) => v is null ? null : InputText.ToXmlText(v);
+            var clean = this with { Name = Clean(Name), Format = Clean(Format), Cache = Clean(Cache), Discard = Clean(Discard), Io = Clean(Io), Path = Clean(Path)!, Protocol = Clean(Protocol) };
+            return clean == this ? null : clean;
+        }
 
         public string DiskXml()
         {

@@ -160,6 +160,15 @@ public sealed record QemuDiskSummary(QemuDevice? Device, QemuDrive? Drive, IRead
     /// <summary>The protocol node (the chain's last), if any.</summary>
     public BlockdevNode? ProtocolNode => Chain.Count > 0 ? Chain[^1] : null;
 
+    /// <summary>
+    /// <c>discard</c> where the disk's own setting is: on the format node, else the protocol node (a format-less disk),
+    /// else the legacy drive.
+    /// </summary>
+    public string? Discard => (FormatNode ?? ProtocolNode)?.Discard ?? Drive?.Discard;
+
+    /// <summary><c>detect-zeroes</c> where the disk's own setting is (see <see cref="Discard"/>).</summary>
+    public string? DetectZeroes => (FormatNode ?? ProtocolNode)?.DetectZeroes ?? Drive?.DetectZeroes;
+
     /// <summary>The options in QEMU's spelling: <c>cache.direct=on cache.no-flush=off aio=native write-cache=on</c>.</summary>
     public string Describe() =>
         $"cache.direct={OnOff(CacheDirect)} cache.no-flush={OnOff(CacheNoFlush)}" +

@@ -93,7 +93,7 @@ public sealed class QemuCommandLine
             }
             if (k + 1 >= arguments.Count)
             {
-                throw new InputException($"{sourceName ?? "<command line>"}: {option} without a value");
+                throw new InputException($"{sourceName ?? "<command line>"}: {Input.InputText.Quote(option)} without a value");
             }
             var value = arguments[++k];
             var json = ParseOptionValue(value, name, sourceName);
@@ -206,11 +206,11 @@ public sealed class QemuCommandLine
         {
             try
             {
-                return JsonNode.Parse(value) as JsonObject ?? throw new InputException($"{sourceName ?? "<command line>"}: -{option} JSON is not an object: {value}");
+                return JsonNode.Parse(value) as JsonObject ?? throw new InputException($"{sourceName ?? "<command line>"}: -{option} JSON is not an object: {Input.InputText.Quote(value)}");
             }
             catch (JsonException e)
             {
-                throw new InputException($"{sourceName ?? "<command line>"}: -{option} has malformed JSON ({e.Message}): {value}", e);
+                throw new InputException($"{sourceName ?? "<command line>"}: -{option} has malformed JSON ({Input.InputText.Quote(e.Message, 200)}): {Input.InputText.Quote(value)}", e);
             }
         }
         return KeyValueOptions(value, option);

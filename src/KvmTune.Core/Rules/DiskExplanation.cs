@@ -50,9 +50,27 @@ public sealed record QemuImplication(bool CacheDirect, bool CacheNoFlush, string
     /// <summary>False for an empty removable drive: no <c>-blockdev</c> node exists, only the device.</summary>
     public bool HasMedium { get; init; } = true;
 
-    /// <summary>The <c>-blockdev</c> options, e.g. <c>cache.direct=on,cache.no-flush=off,aio=native</c>; null without a medium.</summary>
+    /// <summary>
+    /// QEMU's <c>discard</c> on the disk's nodes (<c>unmap</c>, <c>ignore</c>), or null when libvirt passes none for the
+    /// disk (<c>discard</c> unset or <c>default</c>; newer libvirt still writes <c>discard=unmap</c> on a storage node
+    /// under a format node, where the format node decides).
+    /// </summary>
+    public string? Discard { get; init; }
+
+    /// <summary>
+    /// QEMU's <c>detect-zeroes</c> on the disk's top node (<c>off</c>, <c>on</c>, <c>unmap</c>), or null when unset:
+    /// libvirt turns <c>detect_zeroes='unmap'</c> into <c>on</c> unless <c>discard='unmap'</c> (QEMU refuses
+    /// detect-zeroes=unmap without discard=unmap).
+    /// </summary>
+    public string? DetectZeroes { get; init; }
+
+    /// <summary>
+    /// The <c>-blockdev</c> options, e.g. <c>cache.direct=on,cache.no-flush=off,aio=native</c> (then <c>discard</c> and
+    /// <c>detect-zeroes</c> when set); null without a medium.
+    /// </summary>
     public string? Blockdev => !HasMedium ? null :
-        $"cache.direct={OnOff(CacheDirect)},cache.no-flush={OnOff(CacheNoFlush)}" + (Aio is null ? "" : $",aio={Aio}");
+        $"cache.direct={OnOff(CacheDirect)},cache.no-flush={OnOff(CacheNoFlush)}" + (Aio is null ? "" : $",aio={Aio}")
+        + (Discard is null ? "" : $",discard={Discard}") + (DetectZeroes is null ? "" : $",detect-zeroes={DetectZeroes}");
 
     /// <summary>The <c>-device</c> option, e.g. <c>write-cache=on</c>, or null when left to QEMU's default.</summary>
     public string? Device => WriteCache is null ? null : $"write-cache={WriteCache}";
@@ -95,6 +113,18 @@ public sealed record DiskExplanation
 
     /// <summary>One sentence: what the io mode means here.</summary>
     public required string IoMeaning { get; init; }
+
+    /// <summary>The <c>discard</c> attribute verbatim; null when unset.</summary>
+    public string? Discard { get; init; }
+
+    /// <summary>One sentence: what discard does here (which guest discards reach the image).</summary>
+    public string DiscardMeaning { get; init; } = "";
+
+    /// <summary>The <c>detect_zeroes</c> attribute verbatim; null when unset.</summary>
+    public string? DetectZeroes { get; init; }
+
+    /// <summary>One sentence: what detect_zeroes does here (zero-filled writes).</summary>
+    public string DetectZeroesMeaning { get; init; } = "";
 
     /// <summary>The iothread(s) serving the disk: <c>iothread='N'</c> or the <c>&lt;iothreads&gt;</c> mapping; empty when none.</summary>
     public IReadOnlyList<string> IoThreads { get; init; } = [];
@@ -140,15 +170,14 @@ public static class DiskExplainer
     {
         ArgumentNullException.ThrowIfNull(domain);
         ArgumentNullException.ThrowIfNull(host);
-        var findings = RuleCatalog.Check(domain, host);
-        var disks = new List<DiskExplanation>();
-        var labels = new HashSet<string>(StringComparer.Ordinal);
+        // Each disk's own findings, checked disk by disk: matching findings to disks by label afterwards costs a pass
+        // over all findings per disk (quadratic) and mixes up disks that share a label.
+        var disks = new List<DiskExplanation>(domain.Disks.Count);
         foreach (var disk in domain.Disks)
         {
-            labels.Add(disk.Label);
-            disks.Add(Explain(disk, host, findings.Where(f => f.Disk == disk.Label).ToList()));
+            disks.Add(Explain(disk, host, RuleCatalog.Check(disk, host)));
         }
-        var domainFindings = findings.Where(f => f.Disk is null || !labels.Contains(f.Disk)).ToList();
+        IReadOnlyList<Finding> domainFindings = [];
         return new DomainExplanation(domain.Name, domain.SourceName, disks, domainFindings);
     }
 
@@ -188,6 +217,10 @@ public static class DiskExplainer
             EffectiveIo = effectiveIo,
             IoMeaning = IoMeaning(disk, io, ioApplies, effectiveIo),
             IoThreads = driver.IoThread is { } single ? [single] : driver.IoThreadMapping,
+            Discard = driver.Discard,
+            DiscardMeaning = DiscardMeaning(driver.Discard),
+            DetectZeroes = driver.DetectZeroes,
+            DetectZeroesMeaning = DetectZeroesMeaning(driver.DetectZeroes, driver.Discard),
             CrashSafety = Crash(disk, effective, out var crashDetail),
             CrashSafetyDetail = crashDetail,
             MigrationSafety = Migration(disk, host, effective, out var migrationDetail),
@@ -218,8 +251,33 @@ public static class DiskExplainer
         var noFlush = !cacheIsDefault && semantics is { NoFlush: true };
         string? writeCache = cacheIsDefault || semantics is null ? null : semantics.Writeback ? "on" : "off";
         string? aio = ioApplies && io is not null and not "default" ? io : null;
-        return new QemuImplication(direct, noFlush, aio, writeCache, known) { HasMedium = HasMedium(disk) };
+        var discard = ImageOptions.ParseDiscard(disk.Driver.Discard);
+        var detect = ImageOptions.QemuDetectZeroes(ImageOptions.ParseDetectZeroes(disk.Driver.DetectZeroes), discard);
+        return new QemuImplication(direct, noFlush, aio, writeCache, known)
+        {
+            HasMedium = HasMedium(disk),
+            Discard = discard is { } d ? ImageOptions.Name(d) : null,
+            DetectZeroes = detect is { } z ? ImageOptions.Name(z) : null,
+        };
     }
+
+    private static string DiscardMeaning(string? discard) => discard switch
+    {
+        null or "default" => "unset: libvirt passes no discard for the disk, QEMU ignores the guest's discards (an image never shrinks)",
+        "unmap" => "unmap: the guest's discards (fstrim, TRIM, UNMAP) free the image's space (holes in a file, unallocated qcow2 clusters, thin blocks)",
+        "ignore" => "ignore: the guest's discards are dropped; the image keeps its space",
+        _ => $"discard='{discard}' is not a value libvirt knows; libvirt refuses the domain",
+    };
+
+    private static string DetectZeroesMeaning(string? detect, string? discard) => detect switch
+    {
+        null or "default" => "unset: QEMU writes zero-filled buffers as data",
+        "off" => "off: QEMU writes zero-filled buffers as data",
+        "on" => "on: QEMU scans every write and turns zero-filled ones into efficient zero writes (a zero flag in qcow2, fallocate on files)",
+        "unmap" when discard == "unmap" => "unmap: zero-filled writes become discards (holes, unallocated clusters); every write is scanned",
+        "unmap" => "unmap without discard='unmap': libvirt passes detect-zeroes=on (QEMU refuses unmap without discard=unmap): zero-filled writes become zero writes, not discards",
+        _ => $"detect_zeroes='{detect}' is not a value libvirt knows; libvirt refuses the domain",
+    };
 
     /// <summary>False for an empty removable drive (no source): libvirt creates the device without any block node.</summary>
     public static bool HasMedium(Disk disk)

@@ -14,6 +14,18 @@ internal static class DiskFacts
     public static CacheMode? EffectiveCache(this DiskDriver driver) =>
         IsImplicit(driver.Cache) ? CacheMode.Writeback : driver.CacheMode;
 
+    /// <summary>
+    /// The cache mode QEMU applies to this disk: as <see cref="EffectiveCache(DiskDriver)"/>, except that libvirt gives a
+    /// writable <c>&lt;shareable/&gt;</c> disk without a cache mode cache=none (qemu_command.c, qemuBuildDriveStr:
+    /// "else if (disk->src->shared &amp;&amp; !disk->src->readonly) cache=none"; DiskExplainer says the same).
+    /// </summary>
+    public static CacheMode? EffectiveCache(this Disk disk) =>
+        disk.SharedDefaultsToNone() ? CacheMode.None : disk.Driver.EffectiveCache();
+
+    /// <summary>True for a writable shareable disk without a cache mode: libvirt chooses cache=none for it.</summary>
+    public static bool SharedDefaultsToNone(this Disk disk) =>
+        disk.Shareable && !disk.ReadOnly && disk.Driver.CacheIsImplicit();
+
     /// <summary>True when no cache mode is written (<c>cache</c> absent or <c>default</c>).</summary>
     public static bool CacheIsImplicit(this DiskDriver driver) => IsImplicit(driver.Cache);
 

@@ -1,3 +1,4 @@
+using KvmTune.Core.Input;
 using KvmTune.Core.Libvirt;
 
 namespace KvmTune.Core.Rules;
@@ -18,13 +19,16 @@ public abstract class DiskRule : IRule
 
     public abstract IEnumerable<Finding> Check(Disk disk, HostFacts host);
 
-    /// <summary>A finding at the rule's severity.</summary>
+    /// <summary>The longest message a finding carries: values quoted from the input are cut well before.</summary>
+    public const int MaxMessageLength = 2_000;
+
+    /// <summary>A finding at the rule's severity. The message is made one line (it may quote values from the input).</summary>
     protected Finding Fire(Disk disk, string message, string? fix = null) =>
-        new(Code, Severity, disk.Label, message, fix);
+        new(Code, Severity, disk.Label, InputText.Quote(message, MaxMessageLength), fix is null ? null : InputText.Quote(fix, MaxMessageLength));
 
     /// <summary>
     /// An info-level finding saying a host fact the rule needs is unknown (the rule does not guess).
     /// </summary>
     protected Finding Unknown(Disk disk, string message) =>
-        new(Code, Severity.Info, disk.Label, message);
+        new(Code, Severity.Info, disk.Label, InputText.Quote(message, MaxMessageLength));
 }

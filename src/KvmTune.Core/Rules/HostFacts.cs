@@ -24,6 +24,12 @@ public sealed record HostFacts
     /// <summary>Per host path: is it a thin LV (or other thin block storage)? null = unknown.</summary>
     public Func<string, bool?> IsThinVolume { get; init; } = _ => null;
 
+    /// <summary>
+    /// The io probe's results on this host (<see cref="Tuning.IoModeCheck"/>: io_uring and native per backend and cache
+    /// mode, write/flush/read back under a watchdog); empty when it never ran here.
+    /// </summary>
+    public IReadOnlyList<Tuning.IoModeCheck> IoProbe { get; init; } = [];
+
     /// <summary>QEMU >= 4.0 drops the host page cache on migration, so cached modes migrate safely.</summary>
     public bool? MigrationDropsCache => QemuVersion is null ? null : QemuVersion >= new Version(4, 0);
 

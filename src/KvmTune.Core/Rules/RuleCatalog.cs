@@ -6,25 +6,61 @@ namespace KvmTune.Core.Rules;
 /// <summary>The KT rule catalog that lint, explain, the advisor and apply share.</summary>
 public static class RuleCatalog
 {
+    // Each rule by name, so that the advisor, the planner and apply cite a rule through the catalog, not by its code text.
+    public static NativeIoNeedsDirectCacheRule NativeIoNeedsDirectCache { get; } = new();
+
+    public static UnknownDriverValueRule UnknownDriverValue { get; } = new();
+
+    public static IoTuneTotalWithReadWriteRule IoTuneTotalWithReadWrite { get; } = new();
+
+    public static ShareableNeedsCacheNoneRule ShareableNeedsCacheNone { get; } = new();
+
+    public static IoUringHostTooOldRule IoUringHostTooOld { get; } = new();
+
+    public static DuplicateTargetRule DuplicateTarget { get; } = new();
+
+    public static UnsafeCacheRule UnsafeCache { get; } = new();
+
+    public static MigrationUnsafeCacheRule MigrationUnsafeCache { get; } = new();
+
+    public static ImplicitCacheRule ImplicitCache { get; } = new();
+
+    public static NativeIoOnSparseFileRule NativeIoOnSparseFile { get; } = new();
+
+    public static FasterIoModeAvailableRule FasterIoModeAvailable { get; } = new();
+
+    public static IoUringOnLvmRule IoUringOnLvm { get; } = new();
+
+    public static IoOnNetworkDiskRule IoOnNetworkDisk { get; } = new();
+
+    public static EmulatedBusRule EmulatedBus { get; } = new();
+
+    public static DiskWithoutIoThreadRule DiskWithoutIoThread { get; } = new();
+
+    public static SyncEveryWriteCacheRule SyncEveryWriteCache { get; } = new();
+
+    public static ThinStorageWithoutDiscardRule ThinStorageWithoutDiscard { get; } = new();
+
     /// <summary>Every rule, ordered by code.</summary>
     public static IReadOnlyList<IRule> All { get; } =
     [
-        new NativeIoNeedsDirectCacheRule(),
-        new UnknownDriverValueRule(),
-        new IoTuneTotalWithReadWriteRule(),
-        new ShareableNeedsCacheNoneRule(),
-        new IoUringHostTooOldRule(),
-        new UnsafeCacheRule(),
-        new MigrationUnsafeCacheRule(),
-        new ImplicitCacheRule(),
-        new NativeIoOnSparseFileRule(),
-        new FasterIoModeAvailableRule(),
-        new IoUringOnLvmRule(),
-        new IoOnNetworkDiskRule(),
-        new EmulatedBusRule(),
-        new DiskWithoutIoThreadRule(),
-        new SyncEveryWriteCacheRule(),
-        new ThinStorageWithoutDiscardRule(),
+        NativeIoNeedsDirectCache,
+        UnknownDriverValue,
+        IoTuneTotalWithReadWrite,
+        ShareableNeedsCacheNone,
+        IoUringHostTooOld,
+        DuplicateTarget,
+        UnsafeCache,
+        MigrationUnsafeCache,
+        ImplicitCache,
+        NativeIoOnSparseFile,
+        FasterIoModeAvailable,
+        IoUringOnLvm,
+        IoOnNetworkDisk,
+        EmulatedBus,
+        DiskWithoutIoThread,
+        SyncEveryWriteCache,
+        ThinStorageWithoutDiscard,
     ];
 
     /// <summary>A rule by code, or null.</summary>

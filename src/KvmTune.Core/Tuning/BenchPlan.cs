@@ -18,6 +18,74 @@ public sealed record BenchRequest(
     IReadOnlyList<IoMode>? Ios,
     IReadOnlyList<WorkloadProfile> Profiles)
 {
+    private static readonly bool[] OffOn = [false, true];
+
+    private static readonly L2CacheSetting[] L2Caches = [L2CacheSetting.Default, L2CacheSetting.WholeImage];
+
+    /// <summary>The cluster sizes of the qcow2 preset: qemu-img's default and the largest qcow2 allows.</summary>
+    public static IReadOnlyList<long> Qcow2ClusterSizes { get; } = [64 << 10, 2 << 20];
+
+    /// <summary>
+    /// The image options each backend × cache × aio combination is measured with (a dimension like the others): the
+    /// default alone unless a preset or the command line adds more. Options that cannot apply to a backend (the qcow2
+    /// knobs on raw) are left out for it.
+    /// </summary>
+    public IReadOnlyList<ImageOptions> Options { get; init; } = [ImageOptions.Default];
+
+    /// <summary>
+    /// The qcow2 preset (<c>bench --qcow2</c>): metadata-preallocated qcow2 with cache none and aio native (the
+    /// production setting for qcow2 on a file system) × cluster size 64 KiB and 2 MiB × QEMU's default L2 cache or one
+    /// covering the whole image × extended L2 entries off and on, under randread-4k-qd32 and randwrite-4k-qd32, on the
+    /// qemu engine only (no raw file of the image's virtual size for the host engine).
+    /// </summary>
+    public static BenchRequest Qcow2 { get; } = new(
+        [Engine.Qemu],
+        [Backend.Qcow2Metadata],
+        [CacheMode.None],
+        [IoMode.Native],
+        [WorkloadProfile.RandRead4kQd32, WorkloadProfile.RandWrite4kQd32])
+    {
+        Options = Qcow2Grid(Qcow2ClusterSizes),
+    };
+
+    /// <summary>Cluster sizes × L2 cache (default, whole image) × extended L2 (off, on); the default cluster size stays unset.</summary>
+    public static IReadOnlyList<ImageOptions> Qcow2Grid(IReadOnlyList<long> clusterSizes)
+    {
+        ArgumentNullException.ThrowIfNull(clusterSizes);
+        return [.. from cluster in clusterSizes
+                   from extended in OffOn
+                   from cache in L2Caches
+                   select new ImageOptions
+                   {
+                       ClusterSize = cluster == Qcow2Layout.DefaultClusterSize ? null : cluster,
+                       ExtendedL2 = extended,
+                       L2Cache = cache,
+                   }];
+    }
+
+    /// <summary>
+    /// The discard dimension (<c>bench --discard … --detect-zeroes …</c>): the default, then every discard × detect_zeroes
+    /// pair given (either list may be empty: then only the other varies).
+    /// </summary>
+    public static IReadOnlyList<ImageOptions> DiscardGrid(IReadOnlyList<DiscardSetting> discards, IReadOnlyList<DetectZeroesSetting> detects)
+    {
+        ArgumentNullException.ThrowIfNull(discards);
+        ArgumentNullException.ThrowIfNull(detects);
+        var list = new List<ImageOptions> { ImageOptions.Default };
+        foreach (var d in discards.Count == 0 ? [null] : discards.Select(x => (DiscardSetting?)x))
+        {
+            foreach (var z in detects.Count == 0 ? [null] : detects.Select(x => (DetectZeroesSetting?)x))
+            {
+                var options = new ImageOptions { Discard = d, DetectZeroes = z };
+                if (!list.Contains(options))
+                {
+                    list.Add(options);
+                }
+            }
+        }
+        return list;
+    }
+
     /// <summary>
     /// The default quick matrix: qcow2 sparse, qcow2 metadata, raw preallocated and a loop block device × every
     /// cache/aio mode × randread-4k-qd32 and randwrite-4k-qd32, on the host and qemu engines.
@@ -36,6 +104,12 @@ public sealed record BenchRequest(
 /// <param name="Skipped">Combinations that cannot start, each with its rule code (<see cref="Candidate.CannotStartCode"/>).</param>
 public sealed record BenchPlan(BenchRequest Request, IReadOnlyList<Candidate> Candidates, IReadOnlyList<Candidate> Skipped)
 {
+    /// <summary>
+    /// Candidates taken out of the plan after it was made, by a measurement on this host (the io probe,
+    /// <see cref="BenchPlanner.Exclude"/>), each with the check that failed.
+    /// </summary>
+    public IReadOnlyList<(Candidate Candidate, IoModeCheck Check)> Excluded { get; init; } = [];
+
     /// <summary>The backends that need a scratch image (every planned backend, in request order).</summary>
     public IReadOnlyList<Backend> Backends => Request.Backends;
 
@@ -63,9 +137,15 @@ public static class BenchPlanner
         var caches = request.Caches ?? CacheModes.All;
         var ios = request.Ios ?? IoModes.All;
         var all = (from backend in request.Backends.Distinct()
+                   from options in request.Options.Distinct()
+                   where options.AppliesTo(backend)
                    from cache in caches.Distinct()
                    from io in ios.Distinct()
-                   select new Candidate(backend, cache, io)).ToList();
+                   select new Candidate(backend, cache, io) { Options = options }).ToList();
+        if (all.Count == 0)
+        {
+            throw new InputException("bench: the image options asked for apply to none of the backends (the qcow2 options need a qcow2 backend)");
+        }
         var runnable = all.Where(c => c.CannotStartCode is null).ToList();
         var skipped = all.Where(c => c.CannotStartCode is not null).ToList();
         var explicitPairs = request.Caches is not null && request.Ios is not null;
@@ -78,5 +158,31 @@ public static class BenchPlanner
                 "(aio=native requires cache.direct=on: use cache none or directsync)");
         }
         return new BenchPlan(request with { Backends = request.Backends.Distinct().ToList() }, runnable, skipped);
+    }
+
+    /// <summary>
+    /// Takes the candidates out of <paramref name="plan"/> whose backend, cache and aio mode the io probe measured
+    /// failing on this host (a hang, an error or wrong data: <see cref="IoModeCheck"/>); they are kept in
+    /// <see cref="BenchPlan.Excluded"/> with the check. Checks that passed change nothing.
+    /// </summary>
+    public static BenchPlan Exclude(BenchPlan plan, IReadOnlyList<IoModeCheck> checks)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(checks);
+        var failed = checks.Where(c => !c.Passed).ToList();
+        var excluded = plan.Candidates
+            .Select(c => (Candidate: c, Check: failed.FirstOrDefault(f => f.Covers(c))))
+            .Where(x => x.Check is not null)
+            .Select(x => (x.Candidate, x.Check!))
+            .ToList();
+        if (excluded.Count == 0)
+        {
+            return plan;
+        }
+        return plan with
+        {
+            Candidates = [.. plan.Candidates.Where(c => excluded.All(e => e.Candidate != c))],
+            Excluded = [.. plan.Excluded, .. excluded],
+        };
     }
 }

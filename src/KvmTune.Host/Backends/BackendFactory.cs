@@ -3,6 +3,7 @@ using KvmTune.Core;
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Devices;
 using KvmTune.Host.Engines;
+using KvmTune.Host.Files;
 using KvmTune.Host.Native;
 using KvmTune.Host.Processes;
 
@@ -32,9 +33,14 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
     public BackendFactory(BackendOptions options)
     {
         _options = options;
+        ArgumentNullException.ThrowIfNull(options);
         if (options.ScratchDirectory is { } dir && !Directory.Exists(dir))
         {
             throw new InputException($"--dir {dir}: no such directory");
+        }
+        if (options.VolumeGroup is { } vg)
+        {
+            LvmSetupPlan.ValidateName(vg);
         }
         LiveFactories.Add(this);
     }
@@ -44,19 +50,19 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Why <paramref name="backend"/> cannot be created with these options on this host, or null when it can.
-    /// Cheap and side-effect free: the device safety checks run in <see cref="Validate"/>.
+    /// Cheap and side-effect free: the device safety checks run in <see cref="Validate(IEnumerable{Backend}, long)"/>.
     /// </summary>
     public static string? UnavailableReason(Backend backend, BackendOptions options) => backend switch
     {
         Backend.Loop when !Environment.IsPrivilegedProcess => "loop devices need root (losetup)",
-        Backend.Loop when HostProcess.Which("losetup") is null => "losetup is missing (Debian package mount)",
+        Backend.Loop when ToolRegistry.Default.Find("losetup") is null => $"losetup is {ToolRegistry.Missing("losetup")}",
         Backend.Device when options.Device is null => "needs --device",
         Backend.Lvm when options.VolumeGroup is null => "needs --vg",
         Backend.Lvm when !BlockDevices.DeviceMapperPresent =>
             "LVM needs device-mapper, which this kernel lacks (no /sys/module/dm_mod, no /dev/mapper/control)",
-        Backend.Lvm when HostProcess.Which("lvcreate") is null => "lvcreate is missing (Debian package lvm2)",
+        Backend.Lvm when ToolRegistry.Default.Find("lvcreate") is null => $"lvcreate is {ToolRegistry.Missing("lvcreate")}",
         Backend.Lvm or Backend.Device => null,
-        _ when HostProcess.Which("qemu-img") is null => "qemu-img is missing (Debian package qemu-utils)",
+        _ when ToolRegistry.Default.Find("qemu-img") is null => $"qemu-img is {ToolRegistry.Missing("qemu-img")}",
         _ => null,
     };
 
@@ -64,7 +70,13 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
     /// Checks, before anything is created, that every requested backend can be created; throws
     /// <see cref="InputException"/> naming the first that cannot (including the device safety checks).
     /// </summary>
-    public void Validate(IEnumerable<Backend> backends, long sizeBytes)
+    public void Validate(IEnumerable<Backend> backends, long sizeBytes) => Validate(backends, sizeBytes, sizeBytes);
+
+    /// <summary>
+    /// As <see cref="Validate(IEnumerable{Backend}, long)"/>, with the free space the scratch directory needs given apart
+    /// (a metadata-preallocated qcow2 image of hundreds of GiB takes its metadata and what is written, not its size).
+    /// </summary>
+    public void Validate(IEnumerable<Backend> backends, long sizeBytes, long spaceBytes)
     {
         var requested = backends.Distinct().ToList();
         foreach (var backend in requested)
@@ -85,7 +97,8 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         }
         if (requested.Contains(Backend.Lvm))
         {
-            var vgs = HostProcess.Run("vgs", ["--noheadings", "-o", "vg_name", _options.VolumeGroup!]);
+            // After "--": a name is never read as an option.
+            var vgs = ToolRunner.Run(ToolCommand.For("vgs").WithArguments(["--noheadings", "-o", "vg_name", "--", _options.VolumeGroup!]).WithTimeout(TimeSpan.FromMinutes(2)));
             if (!vgs.Succeeded)
             {
                 throw new InputException($"--vg {_options.VolumeGroup}: {vgs.Message}");
@@ -96,17 +109,31 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         {
             var dir = ScratchDirectory;
             var probe = Directory.Exists(dir) ? dir : Path.GetDirectoryName(dir)!;
-            if (LinuxFile.AvailableBytes(probe) is { } free && free < sizeBytes + Headroom)
+            if (LinuxFile.AvailableBytes(probe) is { } free && free < spaceBytes + Headroom)
             {
                 throw new InputException(
-                    $"scratch directory {dir}: {free >> 20} MiB free, a {sizeBytes >> 20} MiB image needs {(sizeBytes + Headroom) >> 20} MiB (choose --size or --dir)");
+                    $"scratch directory {dir}: {free >> 20} MiB free, a {sizeBytes >> 20} MiB image needs {(spaceBytes + Headroom) >> 20} MiB (choose --size or --dir)");
             }
         }
     }
 
     /// <summary>Creates one backend of <paramref name="sizeBytes"/>. The caller disposes it.</summary>
-    public async Task<ScratchBackend> CreateAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken = default)
+    public Task<ScratchBackend> CreateAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken = default) =>
+        CreateAsync(backend, sizeBytes, ImageOptions.Default, hostCeilingFile: true, cancellationToken);
+
+    /// <summary>
+    /// Creates one backend of <paramref name="sizeBytes"/> with the creation options of <paramref name="creation"/>
+    /// (qcow2 cluster size, extended L2). A qcow2 image gets a preallocated raw file of the same size beside it for the
+    /// host engine only when <paramref name="hostCeilingFile"/> (an image of hundreds of GiB has no room for one).
+    /// The caller disposes it.
+    /// </summary>
+    public async Task<ScratchBackend> CreateAsync(Backend backend, long sizeBytes, ImageOptions creation, bool hostCeilingFile, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(creation);
+        if (creation.NeedsQcow2 && backend.Format() != "qcow2")
+        {
+            throw new InputException($"backend {backend.ToName()}: {creation.Text} needs a qcow2 backend");
+        }
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (sizeBytes <= 0 || sizeBytes % 512 != 0)
         {
@@ -121,7 +148,7 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
             Backend.Device => CreateDevice(sizeBytes),
             Backend.Lvm => await CreateLogicalVolumeAsync(sizeBytes, cancellationToken).ConfigureAwait(false),
             Backend.Loop => await CreateLoopAsync(sizeBytes, cancellationToken).ConfigureAwait(false),
-            _ => await CreateImageAsync(backend, sizeBytes, cancellationToken).ConfigureAwait(false),
+            _ => await CreateImageAsync(backend, sizeBytes, creation, hostCeilingFile, cancellationToken).ConfigureAwait(false),
         };
         lock (_gate)
         {
@@ -141,14 +168,15 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         return new ScratchBackend(Backend.Device, new MeasureTarget(device, "raw", IsBlock: true, device), sizeBytes, null, null, null, directIo: false);
     }
 
-    private async Task<ScratchBackend> CreateImageAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
+    private async Task<ScratchBackend> CreateImageAsync(Backend backend, long sizeBytes, ImageOptions creation, bool hostCeilingFile, CancellationToken cancellationToken)
     {
-        var file = await CreateImageFileAsync(backend, sizeBytes, cancellationToken).ConfigureAwait(false);
+        var file = await CreateImageFileAsync(backend, sizeBytes, creation, cancellationToken).ConfigureAwait(false);
         try
         {
             // fio must never write into a qcow2 image (it would destroy the format): the host engine measures a
-            // preallocated raw file of the same size in the same directory instead.
-            var backing = backend.Format() == "qcow2" ? await HostCeilingFileAsync(sizeBytes, cancellationToken).ConfigureAwait(false) : file;
+            // preallocated raw file of the same size in the same directory instead. Without one, the backing path is the
+            // image itself and the host engine refuses it.
+            var backing = backend.Format() == "qcow2" && hostCeilingFile ? await HostCeilingFileAsync(sizeBytes, cancellationToken).ConfigureAwait(false) : file;
             return new ScratchBackend(backend, new MeasureTarget(file, backend.Format(), IsBlock: false, backing), sizeBytes, file, null, null, directIo: false);
         }
         catch
@@ -177,7 +205,10 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         }
     }
 
-    private Task<string> CreateImageFileAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
+    private Task<string> CreateImageFileAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken) =>
+        CreateImageFileAsync(backend, sizeBytes, ImageOptions.Default, cancellationToken);
+
+    private Task<string> CreateImageFileAsync(Backend backend, long sizeBytes, ImageOptions creation, CancellationToken cancellationToken)
     {
         var preallocation = backend switch
         {
@@ -185,23 +216,24 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
             Backend.Qcow2Falloc or Backend.RawPrealloc or Backend.Loop => "falloc",
             _ => null,
         };
-        return CreateFileAsync(backend.ToName(), backend.Format(), preallocation, sizeBytes, cancellationToken);
+        return CreateFileAsync(backend.ToName(), backend.Format(), preallocation, sizeBytes, cancellationToken, KvmTune.Core.Decisions.ImageOptionsAdvice.ImageCreation(creation));
     }
 
-    private async Task<string> CreateFileAsync(string name, string format, string? preallocation, long sizeBytes, CancellationToken cancellationToken)
+    private async Task<string> CreateFileAsync(string name, string format, string? preallocation, long sizeBytes, CancellationToken cancellationToken, string? createOptions = null)
     {
         var dir = PrepareScratchDirectory();
         var file = Path.Combine(dir, ScratchNames.ImageFile(name, Environment.ProcessId, Interlocked.Increment(ref _sequence)));
         List<string> arguments = ["create", "-q", "-f", format];
-        if (preallocation is not null)
+        var o = string.Join(',', new[] { preallocation is null ? null : $"preallocation={preallocation}", createOptions }.Where(x => x is not null));
+        if (o.Length > 0)
         {
-            arguments.AddRange(["-o", $"preallocation={preallocation}"]);
+            arguments.AddRange(["-o", o]);
         }
         arguments.AddRange([file, sizeBytes.ToString(CultureInfo.InvariantCulture)]);
         ToolResult result;
         try
         {
-            result = await HostProcess.RunAsync("qemu-img", arguments, cancellationToken).ConfigureAwait(false);
+            result = await ToolRunner.RunAsync(ToolCommand.For("qemu-img").WithArguments(arguments), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -219,13 +251,17 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
     private async Task<ScratchBackend> CreateLoopAsync(long sizeBytes, CancellationToken cancellationToken)
     {
         var file = await CreateImageFileAsync(Backend.Loop, sizeBytes, cancellationToken).ConfigureAwait(false);
+        string? record = null;
         try
         {
+            // The image's identity is recorded before the loop device exists: a run killed in between leaves a record
+            // the clean-up recognises the loop device by (device and inode, never the file name).
+            record = ScratchLoopRecord.Write(file);
             // Direct I/O on the backing file keeps the host page cache out of the block path, as with a real disk.
-            var attach = await HostProcess.RunAsync("losetup", ["--find", "--show", "--direct-io=on", file], CancellationToken.None).ConfigureAwait(false);
+            var attach = await ToolRunner.RunAsync(ToolCommand.For("losetup").WithArguments(["--find", "--show", "--direct-io=on", "--", file]), CancellationToken.None).ConfigureAwait(false);
             if (!attach.Succeeded)
             {
-                attach = await HostProcess.RunAsync("losetup", ["--find", "--show", file], CancellationToken.None).ConfigureAwait(false);
+                attach = await ToolRunner.RunAsync(ToolCommand.For("losetup").WithArguments(["--find", "--show", "--", file]), CancellationToken.None).ConfigureAwait(false);
             }
             if (!attach.Succeeded)
             {
@@ -233,11 +269,15 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
             }
             var device = attach.StandardOutput.Trim();
             var directIo = BlockDevices.ReadSys(Path.GetFileName(device), "loop/dio") == "1";
-            return new ScratchBackend(Backend.Loop, new MeasureTarget(device, "raw", IsBlock: true, device), sizeBytes, file, device, null, directIo);
+            return new ScratchBackend(Backend.Loop, new MeasureTarget(device, "raw", IsBlock: true, device), sizeBytes, file, device, null, directIo) { LoopRecord = record };
         }
         catch
         {
             File.Delete(file);
+            if (record is not null)
+            {
+                File.Delete(record);
+            }
             throw;
         }
     }
@@ -246,9 +286,8 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
     {
         var vg = _options.VolumeGroup!;
         var name = ScratchNames.LogicalVolume(Environment.ProcessId, Interlocked.Increment(ref _sequence));
-        var result = await HostProcess.RunAsync(
-            "lvcreate",
-            ["--yes", "--wipesignatures", "y", "--zero", "y", "--name", name, "--size", $"{sizeBytes.ToString(CultureInfo.InvariantCulture)}b", vg],
+        var result = await ToolRunner.RunAsync(
+            ToolCommand.For("lvcreate").WithArguments(["--yes", "--wipesignatures", "y", "--zero", "y", "--name", name, "--size", $"{sizeBytes.ToString(CultureInfo.InvariantCulture)}b", "--", vg]),
             cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
@@ -258,7 +297,7 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         return new ScratchBackend(Backend.Lvm, new MeasureTarget(path, "raw", IsBlock: true, path), sizeBytes, null, null, $"{vg}/{name}", directIo: false);
     }
 
-    /// <summary>Creates the scratch directory when missing and writes this process's owner marker into it.</summary>
+    /// <summary>Creates the scratch directory when missing (private, in the data directory) and writes this process's owner marker into it.</summary>
     private string PrepareScratchDirectory()
     {
         var dir = ScratchDirectory;
@@ -266,9 +305,12 @@ public sealed class BackendFactory : IAsyncDisposable, IDisposable
         {
             if (_marker is null)
             {
-                Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                if (_options.ScratchDirectory is null)
+                {
+                    DataDirectory.Sub("scratch");
+                }
                 var marker = Path.Combine(dir, ScratchNames.OwnerMarker(Environment.ProcessId));
-                File.WriteAllText(marker, ProcessIdentity.Current + "\n");
+                DurableFile.WritePrivate(marker, System.Text.Encoding.ASCII.GetBytes(ProcessIdentity.Current + "\n"));
                 _marker = marker;
             }
         }

@@ -1,12 +1,15 @@
 using KvmTune.Host.Devices;
+using KvmTune.Host.Native;
 using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Backends;
 
 /// <summary>
-/// Finds and removes what a killed KvmTune run left behind: loop devices over <c>kvmtune-*</c> scratch files,
-/// the scratch files and owner markers themselves, and <c>kvmtune-*</c> logical volumes, whenever the process that
-/// created them no longer runs. Objects of running KvmTune processes are left alone.
+/// Finds and removes what a killed KvmTune run left behind in its scratch directories: the loop devices it attached
+/// (recognised by identity: a loop device whose backing file is a scratch image KvmTune recorded before attaching it,
+/// <see cref="ScratchLoopRecord"/>, inside that scratch directory), the scratch files, records and owner markers, and
+/// <c>kvmtune-*</c> logical volumes, whenever the process that created them no longer runs. Objects of running KvmTune
+/// processes are left alone, and so is every loop device KvmTune did not record — whatever its backing file is called.
 /// </summary>
 public static class BackendJanitor
 {
@@ -22,86 +25,100 @@ public static class BackendJanitor
         {
             directories.Add(Path.GetFullPath(dir));
         }
-
-        // Loop devices first: their backing files must be released before the files go.
-        foreach (var (device, backingFile) in LoopDevices())
+        foreach (var dir in directories)
         {
-            var pid = ScratchNames.PidOfImageFile(Path.GetFileName(backingFile));
-            if (pid is null || OwnerAlive(pid.Value, Path.GetDirectoryName(backingFile)!))
+            // A real directory only: a symlink in place of a scratch directory is not followed.
+            if (LinuxFile.LinkStat(dir) is { IsDirectory: true })
             {
-                continue;
-            }
-            var detach = HostProcess.Run("losetup", ["--detach", device]);
-            report.Add(detach.Succeeded ? $"detached {device} ({backingFile})" : $"could not detach {device}: {detach.Message}");
-            var dir = Path.GetDirectoryName(backingFile)!;
-            // A backing file outside the scanned directories is only ours to delete when its directory holds our marker.
-            if (!directories.Contains(dir) && File.Exists(Path.Combine(dir, ScratchNames.OwnerMarker(pid.Value))))
-            {
-                directories.Add(dir);
+                CleanDirectory(dir, report);
             }
         }
-
-        foreach (var dir in directories.Where(Directory.Exists))
-        {
-            // Decide per owner before deleting anything: the marker that tells is itself among the files.
-            var alive = new Dictionary<int, bool>();
-            foreach (var file in Directory.GetFiles(dir, ScratchNames.Prefix + "*").Order(StringComparer.Ordinal))
-            {
-                var name = Path.GetFileName(file);
-                var pid = ScratchNames.PidOfImageFile(name) ?? ScratchNames.PidOfOwnerMarker(name);
-                if (pid is null)
-                {
-                    continue;
-                }
-                if (!alive.TryGetValue(pid.Value, out var ownerAlive))
-                {
-                    alive[pid.Value] = ownerAlive = OwnerAlive(pid.Value, dir);
-                }
-                if (ownerAlive)
-                {
-                    continue;
-                }
-                try
-                {
-                    File.Delete(file);
-                    report.Add($"removed {file}");
-                }
-                catch (IOException e)
-                {
-                    report.Add($"could not remove {file}: {e.Message}");
-                }
-                catch (UnauthorizedAccessException e)
-                {
-                    report.Add($"could not remove {file}: {e.Message}");
-                }
-            }
-        }
-
         report.AddRange(CleanLogicalVolumes());
         return report;
     }
 
-    /// <summary>Attached loop devices and their backing files (without the kernel's " (deleted)" suffix).</summary>
-    public static IEnumerable<(string Device, string BackingFile)> LoopDevices()
+    private static void CleanDirectory(string dir, List<string> report)
     {
-        if (!Directory.Exists("/sys/class/block"))
+        // Decide per owner before deleting anything: the marker that tells is itself among the files.
+        var alive = new Dictionary<int, bool>();
+        bool OwnerAliveCached(int pid)
         {
-            yield break;
+            if (!alive.TryGetValue(pid, out var ownerAlive))
+            {
+                alive[pid] = ownerAlive = OwnerAlive(pid, dir);
+            }
+            return ownerAlive;
         }
-        foreach (var dir in Directory.EnumerateFileSystemEntries("/sys/class/block", "loop*"))
+
+        // Loop devices first: their backing files must be released before the files go.
+        var undetached = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in Directory.GetFiles(dir, ScratchNames.Prefix + "*.loop").Order(StringComparer.Ordinal))
         {
-            var name = Path.GetFileName(dir);
-            var backing = BlockDevices.ReadSys(name, "loop/backing_file");
-            if (string.IsNullOrEmpty(backing))
+            if (ScratchNames.PidOfLoopRecord(Path.GetFileName(record)) is not { } pid || OwnerAliveCached(pid)
+                || ScratchLoopRecord.Read(record) is not { } identity)
             {
                 continue;
             }
-            const string Deleted = " (deleted)";
-            if (backing.EndsWith(Deleted, StringComparison.Ordinal))
+            foreach (var device in LoopDevicesOn(identity, dir))
             {
-                backing = backing[..^Deleted.Length];
+                var detach = ToolRunner.Run(ToolCommand.For("losetup").WithArguments(["--detach", device]).WithTimeout(TimeSpan.FromMinutes(2)));
+                if (detach.Succeeded)
+                {
+                    report.Add($"detached {device} ({Path.Combine(dir, Path.GetFileNameWithoutExtension(record))})");
+                }
+                else
+                {
+                    report.Add($"could not detach {device}: {detach.Message}");
+                    undetached.Add(record);
+                }
             }
-            yield return ($"/dev/{name}", backing);
+        }
+
+        foreach (var file in Directory.GetFiles(dir, ScratchNames.Prefix + "*").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(file);
+            var pid = ScratchNames.PidOfImageFile(name) ?? ScratchNames.PidOfLoopRecord(name) ?? ScratchNames.PidOfOwnerMarker(name);
+            // A record whose loop device is still attached stays, so the next clean-up can try again.
+            if (pid is null || OwnerAliveCached(pid.Value) || undetached.Contains(file))
+            {
+                continue;
+            }
+            try
+            {
+                File.Delete(file);
+                report.Add($"removed {file}");
+            }
+            catch (IOException e)
+            {
+                report.Add($"could not remove {file}: {e.Message}");
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                report.Add($"could not remove {file}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The loop devices whose backing file is the recorded image: same device and inode (the kernel's
+    /// LOOP_GET_STATUS64, not the name), and a backing path inside <paramref name="directory"/>.
+    /// </summary>
+    private static IEnumerable<string> LoopDevicesOn(FileIdentity image, string directory)
+    {
+        var here = LinuxFile.IdentityOf(directory);
+        foreach (var name in BlockDevices.AttachedLoopDevices())
+        {
+            var device = $"/dev/{name}";
+            if (LinuxFile.LoopBackingOf(device) is not { } backing || backing.File != image)
+            {
+                continue;
+            }
+            // The kernel names the backing file by its real path: compare the directories by identity, not by spelling.
+            if (BlockDevices.LoopBackingFile(name) is { } file && Path.GetDirectoryName(file) is { } parent && here is not null
+                && LinuxFile.IdentityOf(parent) == here)
+            {
+                yield return device;
+            }
         }
     }
 
@@ -114,7 +131,7 @@ public static class BackendJanitor
             return true;
         }
         var marker = Path.Combine(directory, ScratchNames.OwnerMarker(pid));
-        if (File.Exists(marker) && ProcessIdentity.Parse(File.ReadAllText(marker)) is { } owner)
+        if (LinuxFile.LinkStat(marker) is { IsRegularFile: true } && ProcessIdentity.Parse(File.ReadAllText(marker)) is { } owner)
         {
             return owner.IsAlive;
         }
@@ -124,11 +141,11 @@ public static class BackendJanitor
     private static List<string> CleanLogicalVolumes()
     {
         var report = new List<string>();
-        if (!BlockDevices.DeviceMapperPresent || HostProcess.Which("lvs") is null)
+        if (!BlockDevices.DeviceMapperPresent || ToolRegistry.Default.Find("lvs") is null)
         {
             return report;
         }
-        var lvs = HostProcess.Run("lvs", ["--noheadings", "--separator", "/", "-o", "vg_name,lv_name"]);
+        var lvs = ToolRunner.Run(ToolCommand.For("lvs").WithArguments(["--noheadings", "--separator", "/", "-o", "vg_name,lv_name"]).WithTimeout(TimeSpan.FromMinutes(2)));
         if (!lvs.Succeeded)
         {
             return report;
@@ -141,7 +158,7 @@ public static class BackendJanitor
             {
                 continue;
             }
-            var remove = HostProcess.Run("lvremove", ["--yes", line]);
+            var remove = ToolRunner.Run(ToolCommand.For("lvremove").WithArguments(["--yes", "--", line]).WithTimeout(TimeSpan.FromMinutes(2)));
             report.Add(remove.Succeeded ? $"removed logical volume {line}" : $"could not remove logical volume {line}: {remove.Message}");
         }
         return report;

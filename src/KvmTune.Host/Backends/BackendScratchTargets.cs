@@ -13,6 +13,7 @@ namespace KvmTune.Host.Backends;
 public sealed class BackendScratchTargets : IScratchTargets
 {
     private readonly Dictionary<Backend, ScratchBackend> _created = [];
+    private readonly Dictionary<(Backend, ImageOptions, bool), ScratchBackend> _withOptions = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public BackendScratchTargets(BackendOptions options)
@@ -39,6 +40,33 @@ public sealed class BackendScratchTargets : IScratchTargets
             {
                 created = await Factory.CreateAsync(backend, sizeBytes, cancellationToken).ConfigureAwait(false);
                 _created[backend] = created;
+            }
+            return created.Target;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// An image of <paramref name="backend"/> created with <paramref name="creation"/>, once per pair. These targets never
+    /// fill an image (<paramref name="fill"/> is the bench runner's <see cref="BackendTargets"/>'s concern).
+    /// </summary>
+    public async Task<MeasureTarget> CreateAsync(Backend backend, ImageOptions creation, long sizeBytes, bool fill, bool hostCeiling, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(creation);
+        if (creation.IsDefault && hostCeiling)
+        {
+            return await CreateAsync(backend, sizeBytes, cancellationToken).ConfigureAwait(false);
+        }
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_withOptions.TryGetValue((backend, creation, hostCeiling), out var created))
+            {
+                created = await Factory.CreateAsync(backend, sizeBytes, creation, hostCeiling, cancellationToken).ConfigureAwait(false);
+                _withOptions[(backend, creation, hostCeiling)] = created;
             }
             return created.Target;
         }

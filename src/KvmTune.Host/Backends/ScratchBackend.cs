@@ -46,6 +46,9 @@ public sealed class ScratchBackend : IAsyncDisposable, IDisposable
     /// <summary>For a loop device: whether it runs with direct I/O on its backing file.</summary>
     public bool DirectIo { get; }
 
+    /// <summary>For a loop device: the record of its image's identity (<see cref="ScratchLoopRecord"/>).</summary>
+    internal string? LoopRecord { get; init; }
+
     /// <summary>
     /// Writes the whole image once, through QEMU's block layer with the image's own format, with a non-zero
     /// pattern (0x5a). Reads of holes, unallocated qcow2 clusters or fallocate'd (unwritten) extents never reach
@@ -75,11 +78,11 @@ public sealed class ScratchBackend : IAsyncDisposable, IDisposable
         var count = (sizeBytes / chunk).ToString(CultureInfo.InvariantCulture);
         var size = chunk.ToString(CultureInfo.InvariantCulture);
         List<string> common = ["bench", "-w", "-q", "-c", count, "-d", "4", "-s", size, "-S", size, "--pattern=90", "-f", format];
-        var result = await HostProcess.RunAsync("qemu-img", [.. common, "-t", "none", "-i", "native", path], cancellationToken).ConfigureAwait(false);
+        var result = await ToolRunner.RunAsync(ToolCommand.For("qemu-img").WithArguments([.. common, "-t", "none", "-i", "native", path]), cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             // Without O_DIRECT on the scratch file system: through the page cache, then flushed by qemu-img.
-            result = await HostProcess.RunAsync("qemu-img", [.. common, "-t", "writeback", "-i", "threads", path], cancellationToken).ConfigureAwait(false);
+            result = await ToolRunner.RunAsync(ToolCommand.For("qemu-img").WithArguments([.. common, "-t", "writeback", "-i", "threads", path]), cancellationToken).ConfigureAwait(false);
         }
         if (!result.Succeeded)
         {
@@ -104,7 +107,7 @@ public sealed class ScratchBackend : IAsyncDisposable, IDisposable
         var errors = new List<string>();
         if (LoopDevice is not null)
         {
-            var detach = HostProcess.Run("losetup", ["--detach", LoopDevice]);
+            var detach = ToolRunner.Run(ToolCommand.For("losetup").WithArguments(["--detach", LoopDevice]).WithTimeout(TimeSpan.FromMinutes(2)));
             if (!detach.Succeeded)
             {
                 errors.Add($"losetup --detach {LoopDevice}: {detach.Message}");
@@ -112,11 +115,16 @@ public sealed class ScratchBackend : IAsyncDisposable, IDisposable
         }
         if (LogicalVolume is not null)
         {
-            var remove = HostProcess.Run("lvremove", ["--yes", LogicalVolume]);
+            var remove = ToolRunner.Run(ToolCommand.For("lvremove").WithArguments(["--yes", "--", LogicalVolume]).WithTimeout(TimeSpan.FromMinutes(2)));
             if (!remove.Succeeded)
             {
                 errors.Add($"lvremove {LogicalVolume}: {remove.Message}");
             }
+        }
+        if (LoopRecord is not null && errors.Count == 0)
+        {
+            // Kept while the loop device may still be attached: the clean-up of a later run finds it by this record.
+            System.IO.File.Delete(LoopRecord);
         }
         if (File is not null)
         {

@@ -21,6 +21,13 @@ public static partial class ScratchNames
     /// <summary>The pid in a scratch image file name, or null when the name is not one of KvmTune's.</summary>
     public static int? PidOfImageFile(string fileName) => PidOf(ImagePattern().Match(fileName));
 
+    /// <summary>The record of a loop device's image (<see cref="ScratchLoopRecord"/>): the image's name + <c>.loop</c>.</summary>
+    public static string LoopRecord(string imageFileName) => imageFileName + ".loop";
+
+    /// <summary>The pid in a loop record's file name, or null.</summary>
+    public static int? PidOfLoopRecord(string fileName) =>
+        fileName.EndsWith(".loop", StringComparison.Ordinal) ? PidOfImageFile(fileName[..^".loop".Length]) : null;
+
     /// <summary>The pid in an owner marker file name, or null.</summary>
     public static int? PidOfOwnerMarker(string fileName) => PidOf(MarkerPattern().Match(fileName));
 

@@ -51,6 +51,56 @@ public static class BlockDevices
         return Directory.Exists(dir) ? [.. Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).OfType<string>()] : [];
     }
 
+    /// <summary>Devices this one is stacked on (the slaves of a dm or md device).</summary>
+    public static IReadOnlyList<string> Slaves(string kernelName)
+    {
+        var dir = Path.Combine(SysDirectory(kernelName), "slaves");
+        return Directory.Exists(dir) ? [.. Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)] : [];
+    }
+
+    /// <summary>True when the device is a partition (sysfs has its <c>partition</c> attribute).</summary>
+    public static bool IsPartition(string kernelName) => File.Exists(Path.Combine(SysDirectory(kernelName), "partition"));
+
+    /// <summary>The whole disk a partition belongs to (<c>loop3</c> for <c>loop3p1</c>), or null for a whole disk.</summary>
+    public static string? ParentDisk(string kernelName)
+    {
+        if (!IsPartition(kernelName))
+        {
+            return null;
+        }
+        var real = new DirectoryInfo(SysDirectory(kernelName)).ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+        return real is null ? null : Path.GetFileName(Path.GetDirectoryName(real));
+    }
+
+    /// <summary>The kernel names of the loop devices that have a backing file.</summary>
+    public static IReadOnlyList<string> AttachedLoopDevices() =>
+        Directory.Exists("/sys/class/block")
+            ? [.. Directory.EnumerateFileSystemEntries("/sys/class/block", "loop*")
+                .Select(Path.GetFileName).OfType<string>()
+                .Where(name => !string.IsNullOrEmpty(ReadSys(name, "loop/backing_file")))
+                .Order(StringComparer.Ordinal)]
+            : [];
+
+    /// <summary>A loop device's backing file as sysfs names it (without the kernel's " (deleted)" suffix), or null.</summary>
+    public static string? LoopBackingFile(string kernelName)
+    {
+        var backing = ReadSys(kernelName, "loop/backing_file");
+        if (string.IsNullOrEmpty(backing))
+        {
+            return null;
+        }
+        const string Deleted = " (deleted)";
+        return backing.EndsWith(Deleted, StringComparison.Ordinal) ? backing[..^Deleted.Length] : backing;
+    }
+
+    /// <summary><c>major:minor</c> of a dev_t (glibc's gnu_dev_major/minor).</summary>
+    public static string MajorMinorOf(ulong dev)
+    {
+        var major = ((dev >> 8) & 0xfff) | ((dev >> 32) & 0xfffff000);
+        var minor = (dev & 0xff) | ((dev >> 12) & 0xffffff00);
+        return $"{major}:{minor}";
+    }
+
     /// <summary>A sysfs attribute of a device (trimmed), or null when absent.</summary>
     public static string? ReadSys(string kernelName, string attribute)
     {

@@ -1,89 +1,49 @@
-using System.Diagnostics;
 using KvmTune.Core;
-using KvmTune.Host.Files;
+using KvmTune.Host.Native;
 using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Devices;
 
 /// <summary>
 /// The device safety checks of DESIGN.md's safety model, run before KvmTune writes to a block device the user named.
-/// A device is refused when it is mounted (itself or a partition: /proc/self/mountinfo), used as swap (/proc/swaps),
-/// held by another device (/sys/class/block/NAME/holders: LVM, dm-crypt, md), or carries a partition table or a
-/// filesystem/RAID/LVM signature (<c>blkid -p</c>, partitions in sysfs). The last two are overridden only when the
-/// user repeats the device path in the destructive-confirmation flag; mounted, swap and held devices are refused
-/// always (the kernel or LVM would refuse them anyway, half-way).
+/// The device is resolved to its identity (major:minor) and to every alias a write to it reaches
+/// (<see cref="DeviceAliases"/>); it is refused — always, with no override — when it or any alias is mounted
+/// (/proc/self/mountinfo), used as swap (/proc/swaps), held by a dm/md/LVM device (sysfs holders) or refused an
+/// exclusive open by the kernel (mounted in another mount namespace). A device that only carries a partition table
+/// or a filesystem/RAID/LVM signature (<c>blkid -p</c>, <c>wipefs</c>, partitions in sysfs) is refused unless the user
+/// repeats its path in the destructive-confirmation option.
 /// </summary>
 public static class DeviceSafety
 {
-    /// <summary>The destructive-confirmation option: it must repeat the device path.</summary>
-    public const string ConfirmOption = "--i-know-this-destroys";
+    /// <summary>The destructive-confirmation option of <c>bench</c> and <c>nova lvm-setup</c>: it must repeat the device path.</summary>
+    public const string ConfirmOption = "--confirm-device";
 
     /// <summary>Throws <see cref="InputException"/> naming the device and the reason when it must not be written.</summary>
     /// <param name="device">The device path as given (<c>/dev/sdb</c>, <c>/dev/disk/by-id/…</c>).</param>
-    /// <param name="confirmedDevice">The path repeated in the destructive-confirmation flag, or null.</param>
+    /// <param name="confirmedDevice">The path repeated in the destructive-confirmation option, or null.</param>
     public static void Check(string device, string? confirmedDevice) => Inspect(device, confirmedDevice);
 
     /// <summary>As <see cref="Check"/>, returning the resolved device node (<c>/dev/loop3</c>).</summary>
     public static string Inspect(string device, string? confirmedDevice)
     {
+        ArgumentNullException.ThrowIfNull(device);
         if (!Path.Exists(device))
         {
             throw new InputException($"{device}: no such device");
         }
-        var resolved = new FileInfo(device).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(device);
-        var (mode, major, minor) = Posix.Node(resolved);
-        if ((mode & Posix.SIfmt) != Posix.SIfblk)
+        var status = LinuxFile.Stat(device) ?? throw new InputException($"{device}: cannot stat it");
+        if (!status.IsBlockDevice)
         {
             throw new InputException($"{device}: not a block device");
         }
-        var sys = SysBlock(major, minor) ?? throw new InputException($"{device}: block device {major}:{minor} not found in /sys/class/block");
-        var name = Path.GetFileName(sys);
-        var partitions = Directory.EnumerateDirectories(sys)
-            .Where(d => File.Exists(Path.Combine(d, "partition")))
-            .Select(d => (Name: Path.GetFileName(d), Dev: File.ReadAllText(Path.Combine(d, "dev")).Trim()))
-            .OrderBy(p => p.Name, StringComparer.Ordinal)
-            .ToList();
-        var self = (Name: name, Dev: $"{major}:{minor}");
-        var all = new[] { self }.Concat(partitions).ToList();
+        var name = BlockDevices.KernelName(status.Rdev)
+            ?? throw new InputException($"{device}: block device {status.Rdev} not found in /sys/dev/block");
+        var resolved = $"/dev/{name}";
+        var aliases = DeviceAliases.Resolve(name);
+        RefuseInUse(device, aliases);
 
-        foreach (var mount in File.ReadLines("/proc/self/mountinfo"))
-        {
-            var fields = mount.Split(' ');
-            var dash = Array.IndexOf(fields, "-");
-            var source = dash >= 0 && dash + 2 < fields.Length ? fields[dash + 2] : "";
-            foreach (var (part, dev) in all)
-            {
-                if (fields.Length > 4 && (fields[2] == dev || source == $"/dev/{part}"))
-                {
-                    throw new InputException($"{device}: {(part == name ? "" : $"partition /dev/{part} ")}mounted at {Unescape(fields[4])}; refusing to write to it");
-                }
-            }
-        }
-        foreach (var swap in File.ReadLines("/proc/swaps").Skip(1))
-        {
-            var path = swap.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-            if (path is null)
-            {
-                continue;
-            }
-            var swapName = Path.GetFileName(Path.Exists(path) ? new FileInfo(path).ResolveLinkTarget(true)?.FullName ?? path : path);
-            if (all.Any(p => p.Name == swapName))
-            {
-                throw new InputException($"{device}: used as swap ({path}); refusing to write to it");
-            }
-        }
-        foreach (var (part, _) in all)
-        {
-            var holdersDir = part == name ? Path.Combine(sys, "holders") : Path.Combine(sys, part, "holders");
-            var holders = Directory.Exists(holdersDir) ? Directory.GetFileSystemEntries(holdersDir).Select(Path.GetFileName).ToList() : [];
-            if (holders.Count > 0)
-            {
-                throw new InputException($"{device}: {(part == name ? "" : $"partition /dev/{part} ")}held by {string.Join(", ", holders)} (LVM, dm-crypt or md); refusing to write to it");
-            }
-        }
-
-        var confirmed = confirmedDevice is not null && (confirmedDevice == device || (Path.Exists(confirmedDevice)
-            && (new FileInfo(confirmedDevice).ResolveLinkTarget(true)?.FullName ?? Path.GetFullPath(confirmedDevice)) == resolved));
+        var confirmed = confirmedDevice is not null && (confirmedDevice == device
+            || (LinuxFile.Stat(confirmedDevice) is { IsBlockDevice: true } other && other.Rdev == status.Rdev));
         if (confirmedDevice is not null && !confirmed)
         {
             // A confirmation naming another device is a slip of the user's: never guess which one was meant.
@@ -93,9 +53,10 @@ public static class DeviceSafety
         {
             return resolved;
         }
+        var partitions = BlockDevices.Partitions(name);
         if (partitions.Count > 0)
         {
-            throw new InputException($"{device}: has partitions ({string.Join(", ", partitions.Select(p => p.Name))}); to destroy them, repeat the device path: {ConfirmOption} {device}");
+            throw new InputException($"{device}: has partitions ({string.Join(", ", partitions)}); to destroy them, repeat the device path: {ConfirmOption} {device}");
         }
         var signature = Signature(resolved);
         if (signature is not null)
@@ -105,50 +66,82 @@ public static class DeviceSafety
         return resolved;
     }
 
+    /// <summary>Refuses the device when it or an alias is mounted, swap or held: no option overrides this.</summary>
+    private static void RefuseInUse(string device, IReadOnlyList<DeviceAlias> aliases)
+    {
+        var byNumber = aliases.ToDictionary(a => a.MajorMinor, StringComparer.Ordinal);
+        var names = aliases.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        string Subject(DeviceAlias alias) => alias.Relation.Length == 0 ? "" : $"{alias.Description} is ";
+
+        foreach (var mount in BlockDevices.Mounts())
+        {
+            // The mount's device number, or its source when that is a device node (btrfs reports an anonymous 0:N).
+            var hit = byNumber.GetValueOrDefault(mount.MajorMinor)
+                ?? (mount.Source.StartsWith('/') && LinuxFile.Stat(mount.Source) is { IsBlockDevice: true } source ? byNumber.GetValueOrDefault(source.Rdev) : null);
+            if (hit is not null)
+            {
+                throw new InputException($"{device}: {Subject(hit)}mounted at {mount.MountPoint}; refusing to write to it");
+            }
+        }
+        foreach (var swap in BlockDevices.Swaps())
+        {
+            if (LinuxFile.Stat(swap) is { IsBlockDevice: true } node && byNumber.GetValueOrDefault(node.Rdev) is { } hit)
+            {
+                throw new InputException($"{device}: {Subject(hit)}used as swap ({swap}); refusing to write to it");
+            }
+        }
+        foreach (var alias in aliases.Where(a => a.Reach == AliasReach.Whole))
+        {
+            var holders = BlockDevices.Holders(alias.Name).Where(h => !names.Contains(h)).ToList();
+            if (holders.Count > 0)
+            {
+                throw new InputException($"{device}: {Subject(alias)}held by {string.Join(", ", holders)} (LVM, dm-crypt or md); refusing to write to it");
+            }
+        }
+        foreach (var alias in aliases.Where(a => a.Reach == AliasReach.Whole))
+        {
+            // The kernel's own view, which also sees mounts of other mount namespaces.
+            if (File.Exists(alias.Node) && LinuxFile.Stat(alias.Node) is { IsBlockDevice: true } node && node.Rdev == alias.MajorMinor
+                && LinuxFile.ExclusiveOpenRefusal(alias.Node) is { } refusal)
+            {
+                throw new InputException($"{device}: {Subject(alias)}{refusal}; refusing to write to it");
+            }
+        }
+    }
+
     /// <summary>The signature blkid's low-level probe finds (<c>filesystem ext4</c>, <c>partition table gpt</c>), or null.</summary>
     public static string? Signature(string device)
     {
-        var psi = new ProcessStartInfo("blkid", ["-p", "-o", "export", device])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        Process process;
+        ToolResult result;
         try
         {
-            process = Process.Start(psi) ?? throw new InputException($"{device}: cannot run blkid to check for signatures");
+            result = ToolRunner.Run(ToolCommand.For("blkid").WithArguments(["-p", "-o", "export", "--", device]).WithTimeout(TimeSpan.FromMinutes(2)));
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (MissingToolException e)
         {
-            throw new InputException($"{device}: cannot run blkid to check for signatures ({e.Message}); refusing to write to an unchecked device", e);
+            throw new InputException($"{device}: cannot check it for signatures ({e.Message}); refusing to write to an unchecked device", e);
         }
-        using (process)
+        // blkid: exit 2 = nothing found; 0 = found; anything else = could not probe.
+        if (result.ExitCode == 2 && !result.TimedOut)
         {
-            var output = process.StandardOutput.ReadToEnd();
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            // blkid: exit 2 = nothing found; 0 = found; anything else = could not probe.
-            if (process.ExitCode == 2)
-            {
-                return WipefsSignature(device);
-            }
-            if (process.ExitCode != 0)
-            {
-                throw new InputException($"{device}: blkid could not probe it (exit {process.ExitCode}: {error.Trim()}); refusing to write to an unchecked device");
-            }
-            var values = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.First()[1]);
-            if (values.TryGetValue("PTTYPE", out var pt))
-            {
-                return $"partition table {pt}";
-            }
-            if (values.TryGetValue("TYPE", out var type))
-            {
-                return values.TryGetValue("USAGE", out var usage) ? $"{usage} {type}" : type;
-            }
-            return "unknown";
+            return WipefsSignature(device);
         }
+        if (!result.Succeeded)
+        {
+            throw new InputException($"{device}: blkid could not probe it (exit {result.ExitCode}: {result.Message}); refusing to write to an unchecked device");
+        }
+        var values = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.First()[1]);
+        if (values.TryGetValue("PTTYPE", out var pt))
+        {
+            return $"partition table {pt}";
+        }
+        if (values.TryGetValue("TYPE", out var type))
+        {
+            return values.TryGetValue("USAGE", out var usage) ? $"{usage} {type}" : type;
+        }
+        // A partition's own entry in its disk's table (PART_ENTRY_*) says where it is, not what it holds.
+        return values.Keys.All(k => k is "DEVNAME" || k.StartsWith("PART_ENTRY_", StringComparison.Ordinal)) ? WipefsSignature(device) : "unknown";
     }
 
     /// <summary>
@@ -157,7 +150,8 @@ public static class DeviceSafety
     /// </summary>
     private static string? WipefsSignature(string device)
     {
-        var wipefs = HostProcess.Run("wipefs", ["--no-act", "--noheadings", "--output", "TYPE,OFFSET", device]);
+        var wipefs = ToolRunner.Run(ToolCommand.For("wipefs").WithArguments(["--no-act", "--noheadings", "--output", "TYPE,OFFSET", "--", device])
+            .WithTimeout(TimeSpan.FromMinutes(2)));
         if (!wipefs.Succeeded)
         {
             throw new InputException($"{device}: wipefs could not probe it ({wipefs.Message}); refusing to write to an unchecked device");
@@ -165,19 +159,4 @@ public static class DeviceSafety
         var first = wipefs.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         return first is null ? null : string.Join(" at offset ", first.Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
-
-    private static string? SysBlock(uint major, uint minor)
-    {
-        var link = $"/sys/dev/block/{major}:{minor}";
-        if (!Directory.Exists(link))
-        {
-            return null;
-        }
-        var target = new DirectoryInfo(link).ResolveLinkTarget(true)?.FullName;
-        return target ?? link;
-    }
-
-    private static string Unescape(string mountPoint) =>
-        mountPoint.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal)
-            .Replace("\\012", "\n", StringComparison.Ordinal).Replace("\\134", "\\", StringComparison.Ordinal);
 }

@@ -1,28 +1,24 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using KvmTune.Core;
+using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Devices;
 
 /// <summary>
-/// The block-backend procedure for nova's LVM image backend: <c>pvcreate DEV</c>, <c>vgcreate VG DEV</c>. The
-/// commands run through <c>lvm</c> (its sub-commands), or through the program named by <c>KVMTUNE_LVM</c>.
+/// The block-backend procedure for nova's LVM image backend: <c>pvcreate DEV</c>, <c>vgcreate VG DEV</c>, run as
+/// sub-commands of <c>lvm</c> found through the <see cref="ToolRegistry"/>. Names follow <c>--</c>, so a name can never
+/// be read as an option.
 /// </summary>
 public sealed partial record LvmSetupPlan(string Device, string VolumeGroup)
 {
-    /// <summary>The environment variable naming another program to run instead of <c>lvm</c>.</summary>
-    public const string LvmCommandVariable = "KVMTUNE_LVM";
-
     /// <summary>The commands, in order, as LVM sub-command and arguments.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Commands { get; } =
-        [["pvcreate", Device], ["vgcreate", VolumeGroup, Device]];
-
-    /// <summary>The program that runs the sub-commands: <c>$KVMTUNE_LVM</c> or <c>lvm</c>.</summary>
-    public static string LvmCommand => Environment.GetEnvironmentVariable(LvmCommandVariable) is { Length: > 0 } p ? p : "lvm";
+        [["pvcreate", "--", Device], ["vgcreate", "--", VolumeGroup, Device]];
 
     /// <summary>Checks a volume group name the way LVM does (characters a-z A-Z 0-9 + _ . -, not starting with -, not . or ..).</summary>
     public static void ValidateName(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         if (name.Length is 0 or > 127 || name is "." or ".." || name[0] == '-' || !VgName().IsMatch(name))
         {
             throw new InputException($"--vg '{name}': not a valid LVM volume group name (letters, digits, + _ . -; not starting with -)");
@@ -34,29 +30,23 @@ public sealed partial record LvmSetupPlan(string Device, string VolumeGroup)
     }
 
     /// <summary>Runs the commands in order, stopping at the first failure (<see cref="LvmCommandException"/>).</summary>
-    public void Run(Action<string> log, string? lvmCommand = null)
+    /// <param name="log">Gets each command line and its output.</param>
+    /// <param name="registry">Where <c>lvm</c> is found (tests give a directory holding a fake one).</param>
+    public void Run(Action<string> log, ToolRegistry? registry = null)
     {
-        lvmCommand ??= LvmCommand;
+        ArgumentNullException.ThrowIfNull(log);
         foreach (var command in Commands)
         {
             log($"$ {string.Join(' ', command)}");
-            var psi = new ProcessStartInfo(lvmCommand, command)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var process = Process.Start(psi) ?? throw new LvmCommandException(command, -1, "could not start");
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (output.Result.Trim() is { Length: > 0 } text)
+            var result = ToolRunner.Run(ToolCommand.For("lvm").WithArguments(command).WithRegistry(registry ?? ToolRegistry.Default)
+                .WithTimeout(TimeSpan.FromMinutes(5)));
+            if (result.StandardOutput.Trim() is { Length: > 0 } text)
             {
                 log(text);
             }
-            if (process.ExitCode != 0)
+            if (!result.Succeeded)
             {
-                throw new LvmCommandException(command, process.ExitCode, error.Trim());
+                throw new LvmCommandException(command, result.ExitCode, result.Message);
             }
         }
     }

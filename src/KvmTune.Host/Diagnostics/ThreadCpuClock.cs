@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using KvmTune.Host.Native;
 
 namespace KvmTune.Host.Diagnostics;
 
@@ -6,26 +6,14 @@ namespace KvmTune.Host.Diagnostics;
 /// CPU time consumed by the calling thread (clock_gettime(CLOCK_THREAD_CPUTIME_ID)), in nanoseconds. Unlike a
 /// wall clock it does not count time the thread waits for a core, so a speed measured with it holds on a busy host.
 /// </summary>
-public static partial class ThreadCpuClock
+public static class ThreadCpuClock
 {
-    private const int ClockThreadCpuTimeId = 3;
-
     public static long NowNanoseconds()
     {
-        if (clock_gettime(ClockThreadCpuTimeId, out var ts) != 0)
+        if (Libc.ClockGettime(Libc.ClockThreadCpuTimeId, out var ts) != 0)
         {
-            throw new InvalidOperationException($"clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed: errno {Marshal.GetLastPInvokeError()}");
+            throw new InvalidOperationException($"clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed: errno {Libc.LastErrno}");
         }
         return (ts.Seconds * 1_000_000_000L) + ts.Nanoseconds;
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int clock_gettime(int clockId, out Timespec time);
 }

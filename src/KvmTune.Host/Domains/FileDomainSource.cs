@@ -1,5 +1,7 @@
 using KvmTune.Core;
+using KvmTune.Core.Input;
 using KvmTune.Core.Libvirt;
+using KvmTune.Host.Input;
 
 namespace KvmTune.Host.Domains;
 
@@ -42,7 +44,7 @@ public sealed class FileDomainSource(IReadOnlyList<string> arguments, TextReader
         {
             if (IsStandardInput(argument))
             {
-                yield return Parse(standardInput.ReadToEnd(), StandardInputLabel, file: null);
+                yield return Parse(ReadStandardInput(), StandardInputLabel, file: null);
             }
             else if (Directory.Exists(argument))
             {
@@ -64,28 +66,18 @@ public sealed class FileDomainSource(IReadOnlyList<string> arguments, TextReader
         }
     }
 
-    private static string ReadFile(string path)
+    // A regular file of at most InputLimits.DomainXmlBytes, strict UTF-8 (a byte-order mark is dropped).
+    private static string ReadFile(string path) => InputFiles.ReadText(path, InputLimits.DomainXmlBytes, "domain XML file");
+
+    // Standard input as bytes when it is a stream (the process's stdin: strict UTF-8 with byte offsets), else as text.
+    private string ReadStandardInput()
     {
-        try
+        if (standardInput is StreamReader { BaseStream: { } stream } && stream.CanRead)
         {
-            return File.ReadAllText(path);
+            var bytes = InputFiles.ReadBounded(stream, StandardInputLabel, InputLimits.DomainXmlBytes, "domain XML");
+            return InputText.DecodeUtf8(bytes, StandardInputLabel);
         }
-        catch (FileNotFoundException)
-        {
-            throw new InputException($"{path}: no such file or directory");
-        }
-        catch (DirectoryNotFoundException)
-        {
-            throw new InputException($"{path}: no such file or directory");
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw new InputException($"{path}: permission denied");
-        }
-        catch (IOException e)
-        {
-            throw new InputException($"{path}: cannot read: {e.Message}", e);
-        }
+        return InputFiles.ReadBounded(standardInput, StandardInputLabel, InputLimits.DomainXmlBytes, "domain XML");
     }
 
     private static DomainInput Parse(string text, string label, string? file)

@@ -1,21 +1,21 @@
-using CliWrap;
-using CliWrap.Buffered;
 using KvmTune.Core.Measurement;
-using KvmTune.Core.Tuning;
+using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Engines;
 
 /// <summary>
 /// The host engine: fio straight on the backing file (<c>direct=1</c>) or block device, the physical ceiling every
-/// other engine's figure is divided by. Cache and aio modes do not apply (<c>candidate</c> is ignored).
+/// other engine's figure is divided by. Cache and aio modes do not apply: the subject is a backend's <see cref="StorageCeiling"/>,
+/// measured with its <see cref="SubmissionStrategy"/>.
 /// </summary>
 public sealed class FioEngine : IMeasurementEngine
 {
     public Engine Kind => Engine.Host;
 
-    public async Task<Sample> RunAsync(MeasureTarget target, Candidate? candidate, WorkloadProfile profile, MeasureOptions options, int repeat, CancellationToken cancellationToken)
+    public async Task<Sample> RunAsync(MeasureTarget target, Subject subject, WorkloadProfile profile, MeasureOptions options, int repeat, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(options);
         // fio writes raw blocks: on a qcow2 image file that would destroy the image's metadata, so a qcow2 target must
@@ -24,7 +24,7 @@ public sealed class FioEngine : IMeasurementEngine
         {
             throw new ArgumentException($"the host engine cannot run on the qcow2 image itself ({target.Path}); BackingPath must be a raw file", nameof(target));
         }
-        var fio = HostTools.Require("fio");
+        ToolRegistry.Default.Require("fio");
         var workDir = Directory.CreateTempSubdirectory("kvmtune-fio-");
         try
         {
@@ -39,12 +39,11 @@ public sealed class FioEngine : IMeasurementEngine
             }
             else
             {
-                args = FioJobBuilder.Arguments(target, profile, options, logPrefix);
+                args = FioJobBuilder.Arguments(target, profile, options, logPrefix, (subject as StorageCeiling)?.Strategy ?? SubmissionStrategy.Legacy);
             }
             var started = DateTimeOffset.UtcNow;
-            var result = await Cli.Wrap(fio).WithArguments(args).WithWorkingDirectory(workDir.FullName)
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+            var result = await ToolRunner.RunAsync(ToolCommand.For("fio").WithArguments(args).WithWorkingDirectory(workDir.FullName), cancellationToken)
+                .ConfigureAwait(false);
             if (result.ExitCode != 0)
             {
                 throw new InvalidOperationException($"fio failed on {target.BackingPath} (exit {result.ExitCode}): {result.StandardError.Trim()}");
@@ -54,7 +53,7 @@ public sealed class FioEngine : IMeasurementEngine
             var perSecond = File.Exists(logFile)
                 ? FioJsonParser.ParseIopsLog(await File.ReadAllTextAsync(logFile, cancellationToken).ConfigureAwait(false))
                 : [];
-            return new Sample(Engine.Host, candidate?.Id ?? HostCandidateId(target), profile.Name, repeat,
+            return new Sample(Engine.Host, subject, profile.Name, repeat,
                 parsed.Iops, parsed.BytesPerSecond / 1e6, parsed.LatencyP50Us, parsed.LatencyP99Us, started,
                 parsed.Seconds > 0 ? parsed.Seconds : result.RunTime.TotalSeconds, result.StandardOutput)
             {
@@ -66,7 +65,4 @@ public sealed class FioEngine : IMeasurementEngine
             workDir.Delete(recursive: true);
         }
     }
-
-    /// <summary>The candidate id host samples are stored under when no candidate is given: the backing path.</summary>
-    public static string HostCandidateId(MeasureTarget target) => target?.BackingPath ?? throw new ArgumentNullException(nameof(target));
 }

@@ -70,7 +70,8 @@ public static class FioJsonParser
 
     /// <summary>
     /// Parses a fio IOPS log written with <c>log_avg_msec=1000</c> (<c>msec, value, direction, bs, offset</c>):
-    /// one figure per second, reads and writes added.
+    /// one figure per second, reads and writes added, and so are the jobs of a run with <c>numjobs</c> (each job logs its
+    /// own line a few milliseconds apart from the others: lines are grouped by the nearest whole second).
     /// </summary>
     public static IReadOnlyList<double> ParseIopsLog(string text)
     {
@@ -85,7 +86,8 @@ public static class FioJsonParser
             {
                 throw new FormatException($"not a fio log line: {line}");
             }
-            perWindow[msec] = perWindow.GetValueOrDefault(msec) + value;
+            var window = (msec + 500) / 1000;
+            perWindow[window] = perWindow.GetValueOrDefault(window) + value;
         }
         return [.. perWindow.Values];
     }

@@ -116,14 +116,16 @@ public sealed class GuestEngine(GuestEngineOptions options) : IMeasurementEngine
         }
     }
 
-    public async Task<Sample> RunAsync(MeasureTarget target, Candidate? candidate, WorkloadProfile profile, MeasureOptions options, int repeat, CancellationToken cancellationToken)
+    public async Task<Sample> RunAsync(MeasureTarget target, Subject subject, WorkloadProfile profile, MeasureOptions options, int repeat, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(subject);
+        var candidate = subject.Candidate;
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(options);
         if (candidate is null)
         {
-            throw new ArgumentException("the guest engine measures a candidate (cache and aio mode); none was given", nameof(candidate));
+            throw new ArgumentException("the guest engine measures a candidate (cache and aio mode); none was given", nameof(subject));
         }
         await PrepareAsync(cancellationToken).ConfigureAwait(false);
         var name = $"kvmtune-guest-{Guid.NewGuid():N}"[..26];
@@ -150,7 +152,7 @@ public sealed class GuestEngine(GuestEngineOptions options) : IMeasurementEngine
                 throw new GuestException(DescribeFailure(candidate, run, watchdog));
             }
             var result = GuestFioResult.Parse(json);
-            return new Sample(Engine.Guest, candidate.Id, profile.Name, repeat, result.Iops, result.MBps, result.LatencyP50Us, result.LatencyP99Us,
+            return new Sample(Engine.Guest, subject, profile.Name, repeat, result.Iops, result.MBps, result.LatencyP50Us, result.LatencyP99Us,
                 started, result.RuntimeSeconds, json)
             {
                 FunctionalOnly = FunctionalOnly,
@@ -187,14 +189,14 @@ public sealed class GuestEngine(GuestEngineOptions options) : IMeasurementEngine
                     ? libvirt
                     : throw new GuestException($"libvirtd does not answer on {Options.LibvirtUri}");
             case GuestLauncherKind.Qemu:
-                Tools.Require("qemu-system-x86_64");
+                GuestTools.Require("qemu-system-x86_64");
                 return new QemuMicroVm();
             default:
                 if (await libvirt.AvailableAsync(cancellationToken).ConfigureAwait(false))
                 {
                     return libvirt;
                 }
-                Tools.Require("qemu-system-x86_64");
+                GuestTools.Require("qemu-system-x86_64");
                 return new QemuMicroVm();
         }
     }

@@ -1,5 +1,4 @@
 using KvmTune.Core.Measurement;
-using KvmTune.Core.Tuning;
 
 namespace KvmTune.Host.Engines;
 
@@ -21,6 +20,9 @@ public interface IMeasurementEngine
 {
     Engine Kind { get; }
 
-    /// <summary>Runs one repeat. <paramref name="candidate"/> is null for the host engine (no cache/aio).</summary>
-    Task<Sample> RunAsync(MeasureTarget target, Candidate? candidate, WorkloadProfile profile, MeasureOptions options, int repeat, CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs one repeat of <paramref name="subject"/>: a candidate (qemu and guest engines: its cache and aio mode) or a
+    /// backend's storage ceiling (host engine: no cache/aio). The sample carries the subject.
+    /// </summary>
+    Task<Sample> RunAsync(MeasureTarget target, Subject subject, WorkloadProfile profile, MeasureOptions options, int repeat, CancellationToken cancellationToken);
 }

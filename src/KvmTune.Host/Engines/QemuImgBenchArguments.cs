@@ -12,15 +12,48 @@ namespace KvmTune.Host.Engines;
 /// </summary>
 public static class QemuImgBenchArguments
 {
-    /// <summary>Arguments for one run of <paramref name="count"/> requests on a candidate image.</summary>
+    /// <summary>
+    /// Arguments for one run of <paramref name="count"/> requests on a candidate image. A candidate with image options
+    /// opens the image with <c>--image-opts</c> (<see cref="ImageOpts"/>); <c>-t</c> and <c>-i</c> apply either way.
+    /// </summary>
     public static IReadOnlyList<string> ForCandidate(MeasureTarget target, Candidate candidate, WorkloadProfile profile, bool write, long count, long imageSize)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(candidate);
-        var args = new List<string> { "bench", "-f", target.Format, "-t", candidate.Cache.ToLibvirt(), "-i", candidate.Io.ToLibvirt() };
+        var args = candidate.Options.IsDefault
+            ? new List<string> { "bench", "-f", target.Format, "-t", candidate.Cache.ToLibvirt(), "-i", candidate.Io.ToLibvirt() }
+            : ["bench", "--image-opts", "-t", candidate.Cache.ToLibvirt(), "-i", candidate.Io.ToLibvirt()];
         args.AddRange(Workload(profile, write, count, imageSize));
-        args.Add(target.Path);
+        args.Add(candidate.Options.IsDefault ? target.Path : ImageOpts(target, candidate.Options, imageSize));
         return args;
+    }
+
+    /// <summary>
+    /// The <c>--image-opts</c> text that opens <paramref name="target"/> as a VM's QEMU would with these options:
+    /// <c>driver=qcow2,file.driver=file,file.filename=PATH</c> (<c>host_device</c> for a block device), then
+    /// <c>cache-size</c> when the L2 cache covers the whole image (what libvirt's <c>&lt;metadata_cache&gt;</c> sets:
+    /// <see cref="Qcow2Layout.MetadataCacheBytes"/>), <c>discard</c> (inherited by the file node, as libvirt sets it on
+    /// both) and <c>detect-zeroes</c> (on the top node, as libvirt passes it, <see cref="ImageOptions.QemuDetectZeroes"/>).
+    /// Commas in the path are doubled (QEMU's option syntax).
+    /// </summary>
+    public static string ImageOpts(MeasureTarget target, ImageOptions options, long imageSize)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(options);
+        var text = $"driver={target.Format},file.driver={(target.IsBlock ? "host_device" : "file")},file.filename={target.Path.Replace(",", ",,", StringComparison.Ordinal)}";
+        if (options.L2Cache == L2CacheSetting.WholeImage && target.Format == "qcow2")
+        {
+            text += ",cache-size=" + Qcow2Layout.MetadataCacheBytes(imageSize, options.EffectiveClusterSize, options.ExtendedL2).ToString(CultureInfo.InvariantCulture);
+        }
+        if (options.Discard is { } discard)
+        {
+            text += ",discard=" + ImageOptions.Name(discard);
+        }
+        if (ImageOptions.QemuDetectZeroes(options.DetectZeroes, options.Discard) is { } detect)
+        {
+            text += ",detect-zeroes=" + ImageOptions.Name(detect);
+        }
+        return text;
     }
 
     /// <summary>
@@ -42,6 +75,8 @@ public static class QemuImgBenchArguments
     /// request lands on block <c>k·p mod N</c>: always aligned, never past the end, and visiting every block once
     /// before repeating exactly when p and N are coprime. p is the largest prime not above 0.618·N (the golden
     /// ratio, which spreads consecutive requests evenly over the image: Fibonacci hashing) that does not divide N.
+    /// qemu-img takes the step as an int: on an image above 2 GiB the step is at most 2³¹ − 1 bytes and the requests
+    /// wrap around the image many times, still landing on every block once per N requests.
     /// </summary>
     public static long Stride(long imageSize, int blockSize)
     {
@@ -50,7 +85,7 @@ public static class QemuImgBenchArguments
         {
             return blockSize;
         }
-        for (var p = (long)(blocks * 0.6180339887); p >= 2; p--)
+        for (var p = Math.Min((long)(blocks * 0.6180339887), int.MaxValue / blockSize); p >= 2; p--)
         {
             if (blocks % p != 0 && IsPrime(p))
             {

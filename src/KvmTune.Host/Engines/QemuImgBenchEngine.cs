@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text;
-using CliWrap;
-using CliWrap.Buffered;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Measurement;
 using KvmTune.Host.Native;
+using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Engines;
 
@@ -26,17 +25,16 @@ namespace KvmTune.Host.Engines;
 /// </remarks>
 public sealed class QemuImgBenchEngine : IMeasurementEngine
 {
-    /// <summary>The candidate id harness-ceiling samples are stored under.</summary>
-    public const string NullCoId = "null-co";
-
-    private readonly ConcurrentDictionary<string, double> _rates = new();
+    // The last measured rate per subject, profile, direction and whether a memory cgroup limits it.
+    private readonly ConcurrentDictionary<(Subject Subject, string Profile, bool Write, bool InCgroup), double> _rates = new();
 
     public Engine Kind => Engine.Qemu;
 
-    public Task<Sample> RunAsync(MeasureTarget target, Candidate? candidate, WorkloadProfile profile, MeasureOptions options, int repeat, CancellationToken cancellationToken)
+    public Task<Sample> RunAsync(MeasureTarget target, Subject subject, WorkloadProfile profile, MeasureOptions options, int repeat, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(subject);
+        var candidate = subject.Candidate ?? throw new ArgumentException("the qemu engine measures a candidate (cache and aio mode)", nameof(subject));
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(options);
         if (profile.FioJobFile is not null)
@@ -44,7 +42,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
             throw new NotSupportedException("a fio job file cannot run on the qemu engine (qemu-img bench is not fio)");
         }
         return MeasureAsync(
-            candidate.Id, profile, options, repeat, null,
+            subject, profile, options, repeat, null,
             (write, count) => QemuImgBenchArguments.ForCandidate(target, candidate, profile, write, count, options.SizeBytes),
             cancellationToken, syncedWrites: !candidate.Cache.Semantics().Writeback);
     }
@@ -54,7 +52,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         return MeasureAsync(
-            NullCoId, profile, options, repeat, null,
+            Subject.Harness, profile, options, repeat, null,
             (write, count) => QemuImgBenchArguments.ForNullCo(profile, write, count, options.SizeBytes),
             cancellationToken);
     }
@@ -86,7 +84,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         foreach (var write in new[] { true, false })
         {
             var requests = write && !candidate.Cache.Semantics().Writeback ? syncedWarmUp : warmUp;
-            _rates[RateKey(candidate.Id, profile, write, inCgroup: true)] = requests / sliceDuration.TotalSeconds;
+            _rates[(Subject.Of(candidate), profile.Name, write, true)] = requests / sliceDuration.TotalSeconds;
         }
         // Start from an empty page cache: reads must miss as they do once the working set outgrows the host's memory,
         // and the pages earlier runs dirtied must not stand in for this run's.
@@ -97,7 +95,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         for (var i = 0; i < Math.Max(2, slices); i++)
         {
             var sample = await MeasureAsync(
-                candidate.Id, profile, options with { Duration = sliceDuration }, i, cgroup,
+                Subject.Of(candidate), profile, options with { Duration = sliceDuration }, i, cgroup,
                 (write, count) => QemuImgBenchArguments.ForCandidate(target, candidate, profile, write, count, options.SizeBytes),
                 cancellationToken).ConfigureAwait(false);
             rates.Add(sample.Iops);
@@ -106,18 +104,19 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         }
         var settled = rates.Skip(1).Order().ToList();
         var sustained = settled[settled.Count / 2];
-        return new Sample(Engine.Qemu, candidate.Id, profile.Name, 0, sustained, sustained * profile.BlockSize / 1e6,
+        return new Sample(Engine.Qemu, Subject.Of(candidate), profile.Name, 0, sustained, sustained * profile.BlockSize / 1e6,
             null, null, started, seconds, raw.ToString())
         {
+            Phase = Phase.Sustained,
             PerSecondIops = rates,
         };
     }
 
     private async Task<Sample> MeasureAsync(
-        string id, WorkloadProfile profile, MeasureOptions options, int repeat, MemoryCgroup? cgroup,
+        Subject subject, WorkloadProfile profile, MeasureOptions options, int repeat, MemoryCgroup? cgroup,
         Func<bool, long, IReadOnlyList<string>> arguments, CancellationToken cancellationToken, bool syncedWrites = false)
     {
-        var qemuImg = HostTools.Require("qemu-img");
+        ToolRegistry.Default.Require("qemu-img");
         var parts = profile.ReadWrite is "randrw" or "rw"
             ? new[] { (Write: false, Share: profile.ReadPercent / 100.0), (Write: true, Share: 1 - (profile.ReadPercent / 100.0)) }
             : [(Write: profile.Writes, Share: 1.0)];
@@ -127,13 +126,13 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         double seconds = 0, bytes = 0;
         foreach (var (write, share) in parts.Where(p => p.Share > 0))
         {
-            var key = RateKey(id, profile, write, inCgroup: cgroup is not null);
+            var key = (subject, profile.Name, write, cgroup is not null);
             if (!_rates.TryGetValue(key, out var rate))
             {
-                rate = await CalibrateAsync(qemuImg, arguments, write, profile, write && syncedWrites, cgroup, cancellationToken).ConfigureAwait(false);
+                rate = await CalibrateAsync(arguments, write, profile, write && syncedWrites, cgroup, cancellationToken).ConfigureAwait(false);
             }
             var count = Math.Max(profile.IoDepth * 4L, (long)(rate * options.Duration.TotalSeconds * share));
-            var output = await RunAsync(qemuImg, arguments(write, count), cgroup, Watchdog(options.Duration), cancellationToken).ConfigureAwait(false);
+            var output = await RunAsync(arguments(write, count), cgroup, Watchdog(options.Duration), cancellationToken).ConfigureAwait(false);
             raw.Append(output);
             var result = QemuImgBenchParser.Parse(output);
             _rates[key] = result.Iops;
@@ -141,14 +140,11 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
             seconds += result.Seconds;
             bytes += result.Requests * (double)result.BufferSize;
         }
-        return new Sample(Engine.Qemu, id, profile.Name, repeat, requests / seconds, bytes / seconds / 1e6, null, null, started, seconds, raw.ToString());
+        return new Sample(Engine.Qemu, subject, profile.Name, repeat, requests / seconds, bytes / seconds / 1e6, null, null, started, seconds, raw.ToString());
     }
 
-    /// <summary>The last measured rate is kept per candidate, profile, direction and whether a memory cgroup limits it.</summary>
-    private static string RateKey(string id, WorkloadProfile profile, bool write, bool inCgroup) =>
-        $"{id}|{profile.Name}|{write}|{(inCgroup ? "cg" : "")}";
 
-    private static async Task<double> CalibrateAsync(string qemuImg, Func<bool, long, IReadOnlyList<string>> arguments, bool write, WorkloadProfile profile, bool synced, MemoryCgroup? cgroup, CancellationToken cancellationToken)
+    private static async Task<double> CalibrateAsync(Func<bool, long, IReadOnlyList<string>> arguments, bool write, WorkloadProfile profile, bool synced, MemoryCgroup? cgroup, CancellationToken cancellationToken)
     {
         // Usually one or two processes: 8 MB of requests (2 000 × 4 KiB) first, tenfold until the run lasts 20 ms.
         // Writes that are synced one by one (the commit pattern, writethrough, directsync) start at 200 requests: on a
@@ -156,7 +152,7 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
         long count = Math.Max(profile.IoDepth * 4L, profile.SyncEveryWrite || synced ? 200 : (8L << 20) / profile.BlockSize);
         while (true)
         {
-            var result = QemuImgBenchParser.Parse(await RunAsync(qemuImg, arguments(write, count), cgroup, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false));
+            var result = QemuImgBenchParser.Parse(await RunAsync(arguments(write, count), cgroup, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false));
             if (result.Seconds >= 0.02 || count >= 100_000_000)
             {
                 return result.Iops;
@@ -168,20 +164,12 @@ public sealed class QemuImgBenchEngine : IMeasurementEngine
     /// <summary>A run planned for <paramref name="duration"/> that takes twenty times longer (at least a minute) is killed.</summary>
     private static TimeSpan Watchdog(TimeSpan duration) => TimeSpan.FromSeconds(Math.Max(60, duration.TotalSeconds * 20));
 
-    private static async Task<string> RunAsync(string qemuImg, IReadOnlyList<string> args, MemoryCgroup? cgroup, TimeSpan watchdog, CancellationToken cancellationToken)
+    private static async Task<string> RunAsync(IReadOnlyList<string> args, MemoryCgroup? cgroup, TimeSpan watchdog, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(watchdog);
         // In a cgroup the process joins it before exec, so every page it dirties is charged there.
-        var command = cgroup is null
-            ? Cli.Wrap(qemuImg).WithArguments(args)
-            : Cli.Wrap("/bin/sh").WithArguments(["-c", "echo $$ > \"$1\" && shift && exec \"$@\"", "sh", cgroup.ProcsFile, qemuImg, .. args]);
-        BufferedCommandResult result;
-        try
-        {
-            result = await command.WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        var command = ToolCommand.For("qemu-img").WithArguments(args).WithTimeout(watchdog).WithCgroup(cgroup?.Path);
+        var result = await ToolRunner.RunAsync(command, cancellationToken).ConfigureAwait(false);
+        if (result.TimedOut)
         {
             throw new InvalidOperationException($"qemu-img bench did not finish within {watchdog.TotalSeconds:0} s (watchdog): {string.Join(' ', args)}");
         }

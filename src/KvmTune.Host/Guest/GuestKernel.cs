@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using KvmTune.Core;
+using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Guest;
 
@@ -98,12 +99,12 @@ public sealed partial class GuestKernelLocator(string cacheDirectory)
         try
         {
             // As root apt warns that the _apt sandbox user cannot write the directory; download as root instead.
-            await Tools.RunAsync("apt-get", ["-q", "-o", "APT::Sandbox::User=root", "download", package], cancellationToken, work).ConfigureAwait(false);
+            await GuestTools.RunAsync(ToolCommand.For("apt-get").WithArguments(["-q", "-o", "APT::Sandbox::User=root", "download", package]).WithWorkingDirectory(work), cancellationToken).ConfigureAwait(false);
             var deb = Directory.GetFiles(work, "*.deb").SingleOrDefault()
                 ?? throw new GuestException($"apt-get download {package} left no .deb in {work}");
             progress?.Invoke($"unpacking {Path.GetFileName(deb)} (dpkg-deb -x)");
             var root = Path.Combine(work, "root");
-            await Tools.RunAsync("dpkg-deb", ["-x", deb, root], cancellationToken).ConfigureAwait(false);
+            await GuestTools.RunAsync(ToolCommand.For("dpkg-deb").WithArguments(["-x", deb, root]), cancellationToken).ConfigureAwait(false);
             File.Delete(deb);
             Prune(root);
             await File.WriteAllTextAsync(Path.Combine(root, CompleteMarker), package + "\n", cancellationToken).ConfigureAwait(false);
@@ -130,7 +131,7 @@ public sealed partial class GuestKernelLocator(string cacheDirectory)
     /// <summary>The real kernel package behind <c>linux-image-amd64</c> (<c>linux-image-6.1.0-56-amd64</c>).</summary>
     public static async Task<string> ResolvePackageAsync(CancellationToken cancellationToken)
     {
-        var result = await Tools.RunAsync("apt-cache", ["depends", "linux-image-amd64"], cancellationToken).ConfigureAwait(false);
+        var result = await GuestTools.RunAsync(ToolCommand.For("apt-cache").WithArguments(["depends", "linux-image-amd64"]), cancellationToken).ConfigureAwait(false);
         var match = DependsPattern().Match(result.StandardOutput);
         return match.Success
             ? match.Groups[1].Value

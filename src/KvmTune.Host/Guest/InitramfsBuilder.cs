@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Guest;
 
@@ -68,7 +69,7 @@ public sealed class InitramfsBuilder(string busybox = "/bin/busybox", string fio
             new("bin/busybox", Busybox, null, true),
             new("usr/bin/fio", Fio, null, true),
         };
-        var ldd = await Tools.RunAsync("ldd", [Fio], cancellationToken).ConfigureAwait(false);
+        var ldd = await GuestTools.RunAsync(ToolCommand.For("ldd").WithArguments([Fio]), cancellationToken).ConfigureAwait(false);
         var libraries = ParseLdd(ldd.StandardOutput);
         files.AddRange(libraries.Select(lib => new InitramfsFile(lib.TrimStart('/'), lib, null, lib.Contains("ld-linux", StringComparison.Ordinal))));
 

@@ -175,7 +175,7 @@ public sealed class KernelModules
         var tool = file.EndsWith(".ko.xz", StringComparison.Ordinal) ? "xz"
             : file.EndsWith(".ko.zst", StringComparison.Ordinal) ? "zstd"
             : throw new InvalidOperationException($"unknown kernel module compression: {file}");
-        return Tools.Decompress(tool, file);
+        return GuestTools.Decompress(tool, file);
     }
 
     /// <summary>The key=value strings of an ELF module's <c>.modinfo</c> section (the first value of each key).</summary>

@@ -1,141 +1,167 @@
 using System.Globalization;
-using System.Text;
+using KvmTune.Host.Files;
+using KvmTune.Host.Native;
 
 namespace KvmTune.Host.Libvirt;
 
 /// <summary>One saved domain definition.</summary>
 /// <param name="Path">The backup file.</param>
-/// <param name="Domain">The domain it belongs to.</param>
+/// <param name="Domain">The domain's name when it was saved.</param>
 /// <param name="Time">When it was saved (UTC).</param>
 /// <param name="Reason">Why: <c>before-apply</c>, <c>before-rollback</c>.</param>
 public sealed record DomainBackup(string Path, string Domain, DateTimeOffset Time, string Reason)
 {
+    /// <summary>The reason of the copy rollback saves of the definition it replaces.</summary>
+    public const string BeforeRollback = "before-rollback";
+
     /// <summary>The file name, which <c>rollback --to</c> accepts.</summary>
     public string FileName => System.IO.Path.GetFileName(Path);
+
+    /// <summary>Saved by an older KvmTune under the domain's name only (its UUID matched; its URI was not recorded).</summary>
+    public bool Legacy { get; init; }
+
+    /// <summary>Rollback's own safety copy: never what a plain rollback restores.</summary>
+    public bool IsRollbackSafetyCopy => Reason.StartsWith(BeforeRollback, StringComparison.Ordinal);
 }
 
 /// <summary>
-/// Saved persistent definitions, one directory per domain: <c>&lt;root&gt;/&lt;domain&gt;/&lt;UTC time&gt;-&lt;reason&gt;.xml</c>.
-/// A backup is written to a temporary file, flushed to disk, renamed, and the directory is flushed, so it exists on
-/// disk before the definition it protects is replaced.
+/// Saved persistent definitions, keyed by libvirt URI and domain UUID:
+/// <c>&lt;root&gt;/libvirt/&lt;URI, %-escaped&gt;/&lt;UUID&gt;/&lt;UTC time&gt;-&lt;reason&gt;.xml</c>. A backup is written
+/// with <see cref="DurableFile.CreateNew"/> (temporary file, fsync, link under its name, directory fsync): it is
+/// complete or absent, and on disk before the definition it protects is replaced. The directories are private and
+/// never followed through a symlink. Backups an older KvmTune saved by name only (<c>&lt;root&gt;/&lt;name&gt;/</c>) are
+/// still read — for the domain whose UUID their XML holds — and never written.
 /// </summary>
 public sealed class DomainBackupStore(string root)
 {
     private const string TimeFormat = "yyyyMMdd'T'HHmmss.fff'Z'";
 
+
     /// <summary>The store in the data directory (<c>backups/</c>); not created until the first backup.</summary>
     public static DomainBackupStore Default => new(System.IO.Path.Combine(DataDirectory.Path, "backups"));
 
     /// <summary>The root directory.</summary>
-    public string Root { get; } = root;
+    public string Root { get; } = System.IO.Path.GetFullPath(root);
 
     /// <summary>The directory holding one domain's backups.</summary>
-    public string DirectoryFor(string domain)
+    public string DirectoryFor(DomainKey key)
     {
-        // libvirt refuses '/' in names; keep any other odd name inside the store all the same.
-        if (domain.Length == 0 || domain is "." or ".." || domain.Contains('/', StringComparison.Ordinal) || domain.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"domain name '{domain}' cannot name a backup directory", nameof(domain));
-        }
-        return System.IO.Path.Combine(Root, domain);
+        ArgumentNullException.ThrowIfNull(key);
+        return System.IO.Path.Combine(Root, "libvirt", key.UriComponent, key.Uuid);
     }
 
     /// <summary>Saves a definition durably and returns it. Throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> when it cannot.</summary>
-    public DomainBackup Save(string domain, string xml, string reason, DateTimeOffset? now = null)
+    public DomainBackup Save(DomainKey key, string domainName, string xml, string reason, DateTimeOffset? now = null)
     {
-        var dir = DirectoryFor(domain);
-        Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(xml);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        var dir = PrivateDirectory.EnsureUnder(EnsureRoot(), "libvirt", key.UriComponent, key.Uuid);
         var time = (now ?? DateTimeOffset.UtcNow).ToUniversalTime();
         var stamp = time.ToString(TimeFormat, CultureInfo.InvariantCulture);
-        var path = System.IO.Path.Combine(dir, $"{stamp}-{reason}.xml");
-        for (var n = 2; File.Exists(path); n++)
+        var bytes = DurableFile.Utf8.GetBytes(xml);
+        for (var n = 1; ; n++)
         {
-            path = System.IO.Path.Combine(dir, $"{stamp}-{reason}-{n}.xml");
-        }
-        var temp = path + ".tmp";
-        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(xml);
-        using (var stream = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path);
-        FsyncDirectory(dir);
-        return new DomainBackup(path, domain, time, reason);
-    }
-
-    /// <summary>A domain's backups, oldest first.</summary>
-    public IReadOnlyList<DomainBackup> List(string domain)
-    {
-        var dir = DirectoryFor(domain);
-        if (!Directory.Exists(dir))
-        {
-            return [];
-        }
-        var list = new List<DomainBackup>();
-        foreach (var path in Directory.EnumerateFiles(dir, "*.xml"))
-        {
-            var name = System.IO.Path.GetFileNameWithoutExtension(path);
-            var dash = name.IndexOf('-', StringComparison.Ordinal);
-            if (dash < 0 || !DateTimeOffset.TryParseExact(name[..dash], TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            var path = System.IO.Path.Combine(dir, n == 1 ? $"{stamp}-{reason}.xml" : $"{stamp}-{reason}-{n}.xml");
+            try
             {
-                continue;
+                DurableFile.CreateNew(path, bytes);
+                return new DomainBackup(path, domainName, time, reason);
             }
-            list.Add(new DomainBackup(path, domain, time, name[(dash + 1)..]));
+            catch (FileAlreadyExistsException) when (n < 1000)
+            {
+            }
         }
-        return list.OrderBy(b => b.Time).ThenBy(b => b.Path, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The newest backup of a domain, or null.</summary>
-    public DomainBackup? Latest(string domain)
+    /// <summary>A domain's backups, oldest first: those keyed by its URI and UUID, and legacy ones whose XML has its UUID.</summary>
+    public IReadOnlyList<DomainBackup> List(DomainKey key, string domainName)
     {
-        var all = List(domain);
-        return all.Count == 0 ? null : all[^1];
+        ArgumentNullException.ThrowIfNull(key);
+        var list = new List<DomainBackup>();
+        var dir = DirectoryFor(key);
+        if (IsPrivateDirectory(Root) && IsPrivateDirectory(System.IO.Path.Combine(Root, "libvirt")) && IsPrivateDirectory(System.IO.Path.Combine(Root, "libvirt", key.UriComponent))
+            && IsPrivateDirectory(dir))
+        {
+            foreach (var path in Directory.EnumerateFiles(dir, "*.xml"))
+            {
+                if (Parse(path, domainName) is { } backup)
+                {
+                    list.Add(backup);
+                }
+            }
+        }
+        // An older KvmTune kept <root>/<name>/: read those whose XML belongs to this very domain (same UUID).
+        if (domainName.Length > 0 && domainName is not ("." or ".." or "libvirt") && !domainName.Contains('/', StringComparison.Ordinal)
+            && IsPrivateDirectory(Root) && IsPrivateDirectory(System.IO.Path.Combine(Root, domainName)))
+        {
+            foreach (var path in Directory.EnumerateFiles(System.IO.Path.Combine(Root, domainName), "*.xml"))
+            {
+                if (Parse(path, domainName) is { } backup && UuidOf(path) == key.Uuid)
+                {
+                    list.Add(backup with { Legacy = true });
+                }
+            }
+        }
+        return [.. list.OrderBy(b => b.Time).ThenBy(b => b.Path, StringComparer.Ordinal)];
     }
+
+    /// <summary>
+    /// The backup a plain <c>rollback</c> restores: the newest one that is not rollback's own safety copy (restoring
+    /// that would re-apply what the last rollback undid). Null when there is none.
+    /// </summary>
+    public DomainBackup? LatestToRestore(DomainKey key, string domainName) =>
+        List(key, domainName).LastOrDefault(b => !b.IsRollbackSafetyCopy);
 
     /// <summary>The saved definition, exactly as it was saved.</summary>
+    /// <exception cref="Core.InputException">Not a regular file, too large, or not UTF-8.</exception>
     public static string Read(DomainBackup backup)
     {
         ArgumentNullException.ThrowIfNull(backup);
-        return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(File.ReadAllBytes(backup.Path));
+        return Input.InputFiles.ReadText(backup.Path, Core.Input.InputLimits.BackupBytes, "domain backup");
     }
 
-    private static void FsyncDirectory(string dir)
+    private string EnsureRoot()
     {
-        // A rename is durable only once the directory entry is: fsync the directory (open it read-only).
-        var fd = Posix.open(dir, Posix.ORdOnly | Posix.ODirectory);
-        if (fd < 0)
+        if (Root == System.IO.Path.GetFullPath(System.IO.Path.Combine(DataDirectory.Path, "backups")))
         {
-            return;
+            return DataDirectory.Sub("backups");
         }
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Root)!);
+        PrivateDirectory.Ensure(Root);
+        return Root;
+    }
+
+    /// <summary>True for a real directory; a symlink in the store is refused rather than followed.</summary>
+    private static bool IsPrivateDirectory(string dir) => LinuxFile.LinkStat(dir) switch
+    {
+        null => false,
+        { IsSymbolicLink: true } => throw new UnsafePathException($"{dir}: is a symbolic link; KvmTune does not follow links inside its own directories (remove it)"),
+        { IsDirectory: true } => true,
+        _ => false,
+    };
+
+    private static DomainBackup? Parse(string path, string domainName)
+    {
+        var name = System.IO.Path.GetFileNameWithoutExtension(path);
+        var dash = name.IndexOf('-', StringComparison.Ordinal);
+        if (dash < 0 || !DateTimeOffset.TryParseExact(name[..dash], TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            || LinuxFile.LinkStat(path) is not { IsRegularFile: true })
+        {
+            return null;
+        }
+        return new DomainBackup(path, domainName, time, name[(dash + 1)..]);
+    }
+
+    private static string? UuidOf(string path)
+    {
         try
         {
-            _ = Posix.fsync(fd);
+            return DomainKey.UuidIn(File.ReadAllText(path));
         }
-        finally
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _ = Posix.close(fd);
+            return null;
         }
     }
-}
-
-internal static partial class Posix
-{
-    public const int ORdOnly = 0;
-    public const int ODirectory = 0x10000;
-
-    [System.Runtime.InteropServices.LibraryImport("libc", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8, SetLastError = true)]
-    public static partial int open(string path, int flags);
-
-    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
-    public static partial int fsync(int fd);
-
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    public static partial int close(int fd);
 }

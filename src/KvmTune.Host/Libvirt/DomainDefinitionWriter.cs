@@ -30,19 +30,22 @@ public sealed record ReplaceOutcome(ReplaceStatus Status, DomainBackup? Backup, 
 }
 
 /// <summary>
-/// Replaces a domain's persistent definition safely: the previous XML is saved (fsync'd) before defineXML, the result
-/// is read back and verified, and any failure after defineXML restores the previous definition.
+/// Seams for tests, given through the constructor (never read from the environment): what to do once the backup is on
+/// disk, and how to change the XML just before defineXML.
 /// </summary>
-public sealed class DomainDefinitionWriter(DomainBackupStore backups)
-{
-    /// <summary>
-    /// Test hook: when set to a file path, the writer creates that file once the backup is on disk and then waits
-    /// forever, so a test can kill the process between backup and defineXML.
-    /// </summary>
-    public const string PauseAfterBackupVariable = "KVMTUNE_TEST_PAUSE_AFTER_BACKUP";
+/// <param name="AfterBackup">Runs after the backup is written, before defineXML.</param>
+/// <param name="BeforeDefine">Gets the XML about to be defined and returns the XML to define.</param>
+public sealed record ReplaceHooks(Action<DomainBackup>? AfterBackup = null, Func<string, string>? BeforeDefine = null);
 
-    /// <summary>Test hook: when set to <c>1</c>, the XML given to defineXML gets an element libvirt's schema refuses.</summary>
-    public const string CorruptDefineVariable = "KVMTUNE_TEST_CORRUPT_DEFINE";
+/// <summary>
+/// Replaces a domain's persistent definition safely: under the domain's <see cref="DomainLock"/> (URI + UUID) the
+/// definition is checked to be the one the plan was made from, the previous XML is saved (fsynced) before defineXML,
+/// the result is read back and verified, and any failure after defineXML restores the previous definition.
+/// </summary>
+public sealed class DomainDefinitionWriter(DomainBackupStore backups, string? lockDirectory = null, TimeSpan? lockWait = null, ReplaceHooks? hooks = null)
+{
+    /// <summary>How long a writer waits for another KvmTune that is changing the same domain.</summary>
+    public static TimeSpan DefaultLockWait { get; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The backup store.</summary>
     public DomainBackupStore Backups { get; } = backups;
@@ -50,16 +53,51 @@ public sealed class DomainDefinitionWriter(DomainBackupStore backups)
     /// <summary>
     /// Replaces <paramref name="domainName"/>'s persistent definition, which must still be <paramref name="expectedXml"/>,
     /// with <paramref name="newXml"/>. <paramref name="verify"/> gets the XML read back and returns problems (none = good).
+    /// <paramref name="heldLock"/> is the domain's lock when the caller already holds it (around its plan); otherwise
+    /// the writer takes it for the replacement.
     /// </summary>
-    public ReplaceOutcome Replace(LibvirtConnection connection, string domainName, string expectedXml, string newXml, string reason, Func<string, IReadOnlyList<string>> verify)
+    public ReplaceOutcome Replace(LibvirtConnection connection, string domainName, string expectedXml, string newXml, string reason,
+        Func<string, IReadOnlyList<string>> verify, DomainLock? heldLock = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(verify);
-        string current;
+        DomainKey key;
         using (var domain = connection.LookupByName(domainName))
         {
-            current = domain.PersistentXml;
+            key = DomainKey.Of(domain);
         }
+        if (heldLock is not null && heldLock.Key != key)
+        {
+            throw new ArgumentException($"the lock held is for {heldLock.Key}, not for {domainName} ({key})", nameof(heldLock));
+        }
+        DomainLock? ownLock = null;
+        try
+        {
+            if (heldLock is null)
+            {
+                try
+                {
+                    ownLock = DomainLock.Acquire(key, lockWait ?? DefaultLockWait, lockDirectory);
+                }
+                catch (IOException e)
+                {
+                    return new ReplaceOutcome(ReplaceStatus.NotStarted, null, null, [$"{domainName}: {e.Message}; nothing written"]);
+                }
+            }
+            return ReplaceLocked(connection, key, domainName, expectedXml, newXml, reason, verify);
+        }
+        finally
+        {
+            ownLock?.Dispose();
+        }
+    }
+
+    private ReplaceOutcome ReplaceLocked(LibvirtConnection connection, DomainKey key, string domainName, string expectedXml, string newXml, string reason,
+        Func<string, IReadOnlyList<string>> verify)
+    {
+        // Under the lock: the definition must still be the one the caller planned from (another writer may have
+        // finished in between).
+        var current = ReadPersistent(connection, domainName);
         if (current != expectedXml)
         {
             return new ReplaceOutcome(ReplaceStatus.NotStarted, null, null, [$"{domainName}: the persistent definition changed since it was read; nothing written"]);
@@ -68,17 +106,15 @@ public sealed class DomainDefinitionWriter(DomainBackupStore backups)
         DomainBackup backup;
         try
         {
-            backup = Backups.Save(domainName, current, reason);
+            backup = Backups.Save(key, domainName, current, reason);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return new ReplaceOutcome(ReplaceStatus.NotStarted, null, null, [$"{domainName}: cannot save a backup in {Backups.DirectoryFor(domainName)}: {e.Message}; nothing written"]);
+            return new ReplaceOutcome(ReplaceStatus.NotStarted, null, null, [$"{domainName}: cannot save a backup in {Backups.DirectoryFor(key)}: {e.Message}; nothing written"]);
         }
-        PauseIfAsked();
+        hooks?.AfterBackup?.Invoke(backup);
 
-        var toDefine = Environment.GetEnvironmentVariable(CorruptDefineVariable) == "1"
-            ? newXml.Replace("</devices>", "  <kvmtune-not-a-device/>\n  </devices>", StringComparison.Ordinal)
-            : newXml;
+        var toDefine = hooks?.BeforeDefine is { } change ? change(newXml) : newXml;
         try
         {
             using var _ = connection.DefineXml(toDefine);
@@ -138,16 +174,5 @@ public sealed class DomainDefinitionWriter(DomainBackupStore backups)
     {
         using var domain = connection.TryLookupByName(domainName);
         return domain?.PersistentXml;
-    }
-
-    private static void PauseIfAsked()
-    {
-        var marker = Environment.GetEnvironmentVariable(PauseAfterBackupVariable);
-        if (string.IsNullOrEmpty(marker))
-        {
-            return;
-        }
-        File.WriteAllText(marker, "backup written\n");
-        Thread.Sleep(Timeout.Infinite);
     }
 }

@@ -116,6 +116,37 @@ public sealed class LibvirtConnection : IDisposable
     }
 
     /// <summary>
+    /// The domain a user names the way virsh takes it: a number is tried as a running domain's id, a UUID as a UUID,
+    /// and everything (a number or UUID that matched nothing too) as a name. Null when nothing matches.
+    /// </summary>
+    public LibvirtDomain? TryLookup(string nameUuidOrId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nameUuidOrId);
+        if (int.TryParse(nameUuidOrId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            && Found(NativeMethods.virDomainLookupByID(_handle, id), $"virDomainLookupByID({id})") is { } byId)
+        {
+            return byId;
+        }
+        if (Guid.TryParse(nameUuidOrId, out _)
+            && Found(NativeMethods.virDomainLookupByUUIDString(_handle, nameUuidOrId), $"virDomainLookupByUUIDString('{nameUuidOrId}')") is { } byUuid)
+        {
+            return byUuid;
+        }
+        return TryLookupByName(nameUuidOrId);
+    }
+
+    private LibvirtDomain? Found(DomainHandle handle, string operation)
+    {
+        if (!handle.IsInvalid)
+        {
+            return new LibvirtDomain(handle, this);
+        }
+        handle.Dispose();
+        var error = LibvirtException.FromLastError(operation);
+        return error is LibvirtNoDomainException ? null : throw error;
+    }
+
+    /// <summary>
     /// Defines (creates or replaces) a persistent domain (virDomainDefineXMLFlags). With <paramref name="validate"/>
     /// libvirt also checks the XML against its schema, so an unknown attribute value is refused instead of dropped.
     /// </summary>

@@ -86,6 +86,9 @@ public sealed class LibvirtDomain : IDisposable
     /// <summary>Stops the domain at once (power off).</summary>
     public void Destroy() => Check(NativeMethods.virDomainDestroy(_handle), "virDomainDestroy");
 
+    /// <summary>Pauses a running domain (virDomainSuspend): its QEMU process stays, its vCPUs stop.</summary>
+    public void Suspend() => Check(NativeMethods.virDomainSuspend(_handle), "virDomainSuspend");
+
     /// <summary>Starts the persistent domain (virDomainCreate).</summary>
     public void Start() => Check(NativeMethods.virDomainCreate(_handle), "virDomainCreate");
 

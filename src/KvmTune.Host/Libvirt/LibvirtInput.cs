@@ -9,7 +9,10 @@ public static class LibvirtInput
     public static string DefaultUri =>
         Environment.GetEnvironmentVariable("LIBVIRT_DEFAULT_URI") is { Length: > 0 } uri ? uri : "qemu:///system";
 
-    /// <summary>Opens a connection (read-only unless <paramref name="readWrite"/>); unreachable → <see cref="InputException"/>.</summary>
+    /// <summary>
+    /// Opens a connection (read-only unless <paramref name="readWrite"/>); unreachable → <see cref="HostFailureException"/>
+    /// (exit 3: the URI may be right and the host down).
+    /// </summary>
     public static LibvirtConnection Open(string? uri, bool readWrite)
     {
         uri ??= DefaultUri;
@@ -19,12 +22,16 @@ public static class LibvirtInput
         }
         catch (LibvirtConnectionException e)
         {
-            throw new InputException($"{uri}: cannot connect to libvirt: {e.LibvirtMessage}", e);
+            throw new HostFailureException($"{uri}: cannot connect to libvirt: {e.LibvirtMessage}", e);
         }
     }
 
-    /// <summary>The named domains, in the order given; an unknown name → <see cref="InputException"/> before anything else.</summary>
-    public static IReadOnlyList<LibvirtDomain> Lookup(LibvirtConnection connection, IEnumerable<string> names)
+    /// <summary>
+    /// The named domains (each a name, a UUID or an id, as virsh takes them), in the order given, each once; an unknown
+    /// one → <see cref="InputException"/> before anything else, unless <paramref name="requireAll"/> is false (many
+    /// hosts: a domain lives on one of them), when it is left out.
+    /// </summary>
+    public static IReadOnlyList<LibvirtDomain> Lookup(LibvirtConnection connection, IEnumerable<string> names, bool requireAll = true)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(names);
@@ -33,10 +40,19 @@ public static class LibvirtInput
         {
             foreach (var name in names.Distinct(StringComparer.Ordinal))
             {
-                var domain = connection.TryLookupByName(name);
+                var domain = connection.TryLookup(name);
                 if (domain is null)
                 {
-                    throw new InputException($"{connection.RequestedUri}: no domain named '{name}'");
+                    if (!requireAll)
+                    {
+                        continue;
+                    }
+                    throw new InputException($"{connection.RequestedUri}: no domain named '{name}' (nor with that UUID or id)");
+                }
+                if (found.Any(d => d.Name == domain.Name))
+                {
+                    domain.Dispose();
+                    continue;
                 }
                 found.Add(domain);
             }
@@ -53,9 +69,9 @@ public static class LibvirtInput
     }
 
     /// <summary>The named domains, or every domain when <paramref name="all"/>.</summary>
-    public static IReadOnlyList<LibvirtDomain> Select(LibvirtConnection connection, IReadOnlyList<string>? names, bool all)
+    public static IReadOnlyList<LibvirtDomain> Select(LibvirtConnection connection, IReadOnlyList<string>? names, bool all, bool requireAll = true)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return all ? connection.ListAllDomains() : Lookup(connection, names ?? []);
+        return all ? connection.ListAllDomains() : Lookup(connection, names ?? [], requireAll);
     }
 }

@@ -42,6 +42,15 @@ internal static unsafe partial class NativeMethods
     public static partial DomainHandle virDomainLookupByName(ConnectHandle conn, string name);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial DomainHandle virDomainLookupByUUIDString(ConnectHandle conn, string uuid);
+
+    [LibraryImport(Lib)]
+    public static partial DomainHandle virDomainLookupByID(ConnectHandle conn, int id);
+
+    [LibraryImport(Lib)]
+    public static partial int virDomainSuspend(DomainHandle domain);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial DomainHandle virDomainDefineXMLFlags(ConnectHandle conn, string xml, uint flags);
 
     [LibraryImport(Lib)]
@@ -125,11 +134,18 @@ internal static unsafe partial class NativeMethods
     /// Installs a handler that ignores errors: without one, libvirt prints every error to stderr
     /// (virDefaultErrorFunc) before the caller sees it. Errors are read with virGetLastError instead.
     /// </summary>
+    private static readonly Lock ErrorHandlerLock = new();
+
     public static void EnsureQuietErrors()
     {
-        if (Interlocked.Exchange(ref _errorHandlerInstalled, 1) == 0)
+        // Under a lock: a second thread must not open a connection before the first has installed the handler.
+        lock (ErrorHandlerLock)
         {
-            virSetErrorFunc(0, &IgnoreError);
+            if (_errorHandlerInstalled == 0)
+            {
+                virSetErrorFunc(0, &IgnoreError);
+                _errorHandlerInstalled = 1;
+            }
         }
     }
 

@@ -72,10 +72,12 @@ public static class QemuProcess
     {
         try
         {
-            var bytes = File.ReadAllBytes($"/proc/{pid}/cmdline");
+            // /proc files report size 0: read the stream, bounded.
+            using var stream = File.OpenRead($"/proc/{pid}/cmdline");
+            var bytes = Input.InputFiles.ReadBounded(stream, $"/proc/{pid}/cmdline", Core.Input.InputLimits.CommandLineBytes, "QEMU command line");
             return bytes.Length == 0 ? null : bytes;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.InputException)
         {
             return null;
         }

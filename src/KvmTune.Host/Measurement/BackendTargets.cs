@@ -15,22 +15,29 @@ namespace KvmTune.Host.Measurement;
 /// </summary>
 public sealed class BackendTargets(BackendFactory factory) : IScratchTargets
 {
-    private readonly Dictionary<Backend, MeasureTarget> _targets = [];
+    private readonly Dictionary<(Backend, ImageOptions), MeasureTarget> _targets = [];
     private readonly List<ScratchBackend> _backends = [];
     private string? _hostRaw;
 
-    public async Task<MeasureTarget> CreateAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken)
+    public Task<MeasureTarget> CreateAsync(Backend backend, long sizeBytes, CancellationToken cancellationToken) =>
+        CreateAsync(backend, ImageOptions.Default, sizeBytes, fill: true, hostCeiling: true, cancellationToken);
+
+    public async Task<MeasureTarget> CreateAsync(Backend backend, ImageOptions creation, long sizeBytes, bool fill, bool hostCeiling, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        if (_targets.TryGetValue(backend, out var existing))
+        ArgumentNullException.ThrowIfNull(creation);
+        if (_targets.TryGetValue((backend, creation), out var existing))
         {
             return existing;
         }
-        var created = await factory.CreateAsync(backend, sizeBytes, cancellationToken).ConfigureAwait(false);
+        var created = await factory.CreateAsync(backend, sizeBytes, creation, hostCeiling, cancellationToken).ConfigureAwait(false);
         _backends.Add(created);
-        await created.FillAsync(cancellationToken).ConfigureAwait(false);
+        if (fill)
+        {
+            await created.FillAsync(cancellationToken).ConfigureAwait(false);
+        }
         var target = created.Target;
-        if (target.Format == "qcow2" && target.BackingPath == target.Path)
+        if (hostCeiling && target.Format == "qcow2" && target.BackingPath == target.Path)
         {
             if (_hostRaw is null)
             {
@@ -41,7 +48,7 @@ public sealed class BackendTargets(BackendFactory factory) : IScratchTargets
             }
             target = target with { BackingPath = _hostRaw };
         }
-        _targets[backend] = target;
+        _targets[(backend, creation)] = target;
         return target;
     }
 

@@ -3,6 +3,8 @@ using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Engines;
 using KvmTune.Host.Native;
+using KvmTune.Host.Probing;
+using KvmTune.Statistics;
 
 namespace KvmTune.Host.Measurement;
 
@@ -15,9 +17,9 @@ namespace KvmTune.Host.Measurement;
 /// <param name="SustainedMemoryBytes">memory.max of the cgroup the sustained measurement runs in.</param>
 /// <param name="ContenderRepeats">
 /// Repeats, at most, of each of the qemu engine's contenders: the candidates a profile's winner depends on, near the
-/// border of the tie (<see cref="BenchRunner.SelectContenders"/>), so that more repeats tell whether they tie (a race:
+/// border of the tie (<see cref="Race.SelectContenders"/>), so that more repeats tell whether they tie (a race:
 /// the repeats go where the decision is open). The race's reference runs in every race round, and the race stops after
-/// twice this many rounds (<see cref="BenchRunner.RaceRound"/>). 0: no extra repeats.
+/// twice this many rounds (<see cref="Race.Round"/>). 0: no extra repeats.
 /// </param>
 /// <param name="BurstRepeats">
 /// Repeats, at most, of a cached mode's burst measurement when its sustained one is measured too (the sustained one
@@ -44,9 +46,44 @@ public sealed record BenchOptions(
     /// </summary>
     public IReadOnlyList<ProfileWeight> Workload { get; init; } = [];
 
+    /// <summary>The practical-equivalence margin the advisor will decide with (<see cref="Equivalence"/>), for the race.</summary>
+    public double Margin { get; init; } = Equivalence.DefaultMargin;
+
     /// <summary>The weight of a profile in the overall decision (<see cref="Workload"/>).</summary>
     public double Weight(string profile) =>
         Workload.Count == 0 ? 1 : Workload.FirstOrDefault(w => w.Profile == profile)?.Weight ?? 0;
+
+    /// <summary>Cores the host engine may spread its jobs over (<see cref="SubmissionStrategy.For"/>).</summary>
+    public int Cores { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>True when io_uring may register buffers and files here (probed): the host engine's io_uring strategies use them.</summary>
+    public bool RegisteredIoUring { get; init; }
+
+    /// <summary>
+    /// Run the io probe (<see cref="IoModeProbe"/>) on every image before measuring: io_uring and native per backend and
+    /// cache mode of the plan; a combination that hangs, fails or reads back wrong data is excluded with its result.
+    /// </summary>
+    public bool ProbeIoModes { get; init; } = true;
+
+    /// <summary>How long one io probe cycle may take before it counts as a hang.</summary>
+    public TimeSpan IoProbeWatchdog { get; init; } = IoModeProbe.DefaultWatchdog;
+
+    /// <summary>
+    /// Write data over every image before measuring (reads then reach the storage). Off for images far larger than the
+    /// space they take (the qcow2 preset's metadata-preallocated images of hundreds of GiB).
+    /// </summary>
+    public bool FillImages { get; init; } = true;
+
+    /// <summary>
+    /// The qcow2 preset (<c>bench --qcow2</c>, <see cref="BenchRequest.Qcow2"/>): 512 GiB metadata-preallocated images
+    /// (QEMU's default L2 cache covers 256 GiB at 64 KiB clusters, 128 GiB with extended L2: beyond that the cache
+    /// setting matters), not filled (reads of unwritten clusters cost the metadata lookups the L2 cache saves and no data
+    /// transfer), 0.5 s repeats, three interleaved rounds, up to eight for each contender.
+    /// </summary>
+    public static BenchOptions Qcow2 { get; } = new(new MeasureOptions(TimeSpan.FromSeconds(0.5), 512L << 30), 3, 3, TimeSpan.FromSeconds(0.25), 2, ContenderRepeats: 8, BurstRepeats: 1)
+    {
+        FillImages = false,
+    };
 
     /// <summary>
     /// The quick preset: three interleaved rounds of 0.3 s repeats on 512 MiB images, up to sixteen for each contender; a
@@ -63,43 +100,54 @@ public sealed record BenchProgress(string Description, int Done, int Total);
 
 /// <summary>What a bench run produced.</summary>
 /// <param name="RunId">The stored run id, or null without a store.</param>
-/// <param name="Results">One per engine, candidate (or backend, for the host engine) and profile; skipped candidates included.</param>
+/// <param name="Results">One per engine, subject and profile; skipped candidates included.</param>
 /// <param name="Samples">Every repeat.</param>
 /// <param name="SustainedAvailable">False when no memory cgroup could be created (no sustained figures).</param>
-public sealed record BenchOutcome(long? RunId, IReadOnlyList<CandidateResult> Results, IReadOnlyList<Sample> Samples, bool SustainedAvailable);
+public sealed record BenchOutcome(long? RunId, IReadOnlyList<SubjectResult> Results, IReadOnlyList<Sample> Samples, bool SustainedAvailable)
+{
+    /// <summary>The plan as measured: the one given, less the candidates the io probe excluded.</summary>
+    public BenchPlan? Plan { get; init; }
+
+    /// <summary>The io probe's results on this run's images (also stored as host facts).</summary>
+    public IReadOnlyList<IoModeCheck> IoChecks { get; init; } = [];
+}
 
 /// <summary>
-/// Runs a <see cref="BenchPlan"/>: creates the scratch images, measures every engine × candidate × profile with
+/// Runs a <see cref="BenchPlan"/>: creates the scratch images, measures every engine × subject × profile with
 /// repeats interleaved across them (A B C A B C), measures the qemu harness ceiling on null-co with them, adds a
-/// sustained measurement for cache modes that use the host page cache, summarises, and stores everything.
-/// The <c>bench</c> and <c>tune</c> commands both call it.
+/// sustained measurement for cache modes that use the host page cache, summarises, and stores everything. Where the
+/// extra repeats go is decided in Core (<see cref="Race"/>); this class only runs what it is told.
+/// The measurement session of <c>bench</c> and <c>tune</c> calls it.
 /// </summary>
 public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> engines, IScratchTargets targets, IRunStore? store = null)
 {
-    /// <summary>A candidate within this fraction of the null-co ceiling is harness-bound.</summary>
-    public const double HarnessBoundFraction = 0.8;
-
-    /// <summary>A race's winner and reference are measured at least to this half-width relative to the median.</summary>
-    public const double ContenderPrecision = 0.08;
-
-    /// <summary>The suffix of the candidate id the sustained samples are stored under.</summary>
-    public const string SustainedSuffix = "#sustained";
-
-    public async Task<BenchOutcome> RunAsync(BenchPlan plan, BenchOptions options, string command, IReadOnlyList<KeyValuePair<string, string>> hostFacts, IProgress<BenchProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>The settings a run of <paramref name="plan"/> with <paramref name="options"/> is stored with.</summary>
+    public static RunSettings SettingsOf(BenchPlan plan, BenchOptions options)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
-        var runId = store?.BeginRun(command, hostFacts, System.Text.Json.JsonSerializer.Serialize(new
+        return new RunSettings
         {
-            engines = plan.Request.Engines.Select(e => e.ToName()),
-            backends = plan.Request.Backends.Select(b => b.ToName()),
-            candidates = plan.Candidates.Select(c => c.Id),
-            skipped = plan.Skipped.Select(c => c.Id),
-            profiles = plan.Request.Profiles.Select(p => p.Name),
-            seconds = options.Measure.Duration.TotalSeconds,
-            size = options.Measure.SizeBytes,
-            repeats = new[] { options.MinimumRepeats, options.MaximumRepeats },
-        }));
+            Engines = plan.Request.Engines,
+            Backends = plan.Request.Backends,
+            Candidates = plan.Candidates,
+            Skipped = plan.Skipped,
+            Profiles = [.. plan.Request.Profiles.Select(p => p.Name)],
+            Seconds = options.Measure.Duration.TotalSeconds,
+            SizeBytes = options.Measure.SizeBytes,
+            Repeats = [options.MinimumRepeats, options.MaximumRepeats],
+        };
+    }
+
+    /// <summary>
+    /// Measures the plan; stores the run (with <paramref name="hostFacts"/> and <paramref name="settings"/>) when a
+    /// store was given.
+    /// </summary>
+    public async Task<BenchOutcome> RunAsync(BenchPlan plan, BenchOptions options, string command, IReadOnlyList<KeyValuePair<string, string>> hostFacts, RunSettings settings, IProgress<BenchProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        var runId = store?.BeginRun(command, hostFacts, settings);
         try
         {
             var outcome = await MeasureAsync(plan, options, runId, progress, cancellationToken).ConfigureAwait(false);
@@ -134,11 +182,40 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
     private async Task<BenchOutcome> MeasureAsync(BenchPlan plan, BenchOptions options, long? runId, IProgress<BenchProgress>? progress, CancellationToken cancellationToken)
     {
         var request = plan.Request;
-        var targetsByBackend = new Dictionary<Backend, MeasureTarget>();
-        foreach (var backend in request.Backends)
+        var hostEngine = request.Engines.Contains(Engine.Host);
+        var targetsByKey = new Dictionary<(Backend, ImageOptions), MeasureTarget>();
+        var keys = (hostEngine ? request.Backends.Select(b => (b, ImageOptions.Default)) : [])
+            .Concat(plan.Candidates.Select(c => (c.Backend, c.Options.Creation)))
+            .Distinct()
+            .OrderBy(k => request.Backends.ToList().IndexOf(k.Item1))
+            .ToList();
+        foreach (var (backend, creation) in keys)
         {
-            progress?.Report(new BenchProgress($"creating {backend.ToName()}", 0, 1));
-            targetsByBackend[backend] = await targets.CreateAsync(backend, options.Measure.SizeBytes, cancellationToken).ConfigureAwait(false);
+            progress?.Report(new BenchProgress(creation.IsDefault ? $"creating {backend.ToName()}" : $"creating {backend.ToName()} ({creation.Text})", 0, 1));
+            targetsByKey[(backend, creation)] = await targets.CreateAsync(backend, creation, options.Measure.SizeBytes, options.FillImages, hostEngine, cancellationToken).ConfigureAwait(false);
+        }
+
+        // io_uring and native on each image, with each cache mode the plan pairs them with: a combination that hangs,
+        // fails or reads back wrong data here is excluded, with the measured reason.
+        var checks = new List<IoModeCheck>();
+        if (options.ProbeIoModes && request.Engines.Any(e => e != Engine.Host))
+        {
+            foreach (var group in plan.Candidates.Where(c => c.Io is IoMode.IoUring or IoMode.Native).GroupBy(c => c.Backend))
+            {
+                var candidate = group.First();
+                var target = targetsByKey[(group.Key, candidate.Options.Creation)];
+                var pairs = group.Select(c => (c.Cache, c.Io)).Distinct().ToHashSet();
+                progress?.Report(new BenchProgress($"probing io_uring and native on {group.Key.ToName()}", 0, 1));
+                foreach (var (cache, io) in IoModeProbe.Combinations(group.Select(c => c.Cache)).Where(pairs.Contains))
+                {
+                    checks.Add(await IoModeProbe.CheckAsync(group.Key, target, cache, io, options.IoProbeWatchdog, cancellationToken).ConfigureAwait(false));
+                }
+            }
+            if (runId is { } run && checks.Count > 0)
+            {
+                store!.AddHostFacts(run, [.. checks.Select(c => c.ToFact())]);
+            }
+            plan = BenchPlanner.Exclude(plan, checks);
         }
 
         var qemu = engines.GetValueOrDefault(Engine.Qemu) as QemuImgBenchEngine;
@@ -149,7 +226,16 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             {
                 if (engine == Engine.Host)
                 {
-                    units.AddRange(request.Backends.Select(b => new Unit(Engine.Host, b, null, profile)));
+                    // Every submission strategy of the host engine is a subject of its own; the best sets the ceiling.
+                    var strategies = profile.FioJobFile is null
+                        ? SubmissionStrategy.For(profile.IoDepth, options.Cores, options.RegisteredIoUring)
+                        : [SubmissionStrategy.Legacy];
+                    // Backends whose host engine runs on the same file (the qcow2 backends share one raw file) are
+                    // measured once; the others' ceilings are that measurement (Summarise copies it).
+                    var measured = request.Backends
+                        .GroupBy(b => targetsByKey[(b, ImageOptions.Default)].BackingPath)
+                        .Select(g => g.First());
+                    units.AddRange(from b in measured from strategy in strategies select new Unit(Engine.Host, Subject.CeilingOf(b, strategy), profile));
                     continue;
                 }
                 if (engine == Engine.Qemu && profile.FioJobFile is not null)
@@ -157,11 +243,11 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                     // A fio job file cannot run on qemu-img bench.
                     continue;
                 }
-                units.AddRange(plan.Candidates.Select(c => new Unit(engine, c.Backend, c, profile)));
+                units.AddRange(plan.Candidates.Select(c => new Unit(engine, Subject.Of(c), profile)));
             }
             if (request.Engines.Contains(Engine.Qemu) && profile.FioJobFile is null)
             {
-                units.Add(new Unit(Engine.Qemu, null, null, profile));
+                units.Add(new Unit(Engine.Qemu, Subject.Harness, profile));
             }
         }
 
@@ -169,7 +255,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         // memory-limited cgroup with the image's pages evicted first: writes once the cache no longer absorbs them,
         // reads once the working set no longer fits (a host whose memory goes to its guests).
         var sustainedAvailable = true;
-        var cached = units.Where(u => u.Engine == Engine.Qemu && u.Candidate is { } c && c.Cache.Semantics().UsesHostPageCache).ToList();
+        var cached = units.Where(u => u.Engine == Engine.Qemu && u.Subject.Candidate is { } c && c.Cache.Semantics().UsesHostPageCache).ToList();
         if (cached.Count > 0 && qemu is not null)
         {
             using var probe = MemoryCgroup.TryCreate(options.SustainedMemoryBytes);
@@ -178,14 +264,14 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             {
                 foreach (var unit in cached)
                 {
-                    unit.SustainedTwin = new Unit(Engine.Qemu, unit.Backend, unit.Candidate, unit.Profile, sustained: true);
+                    unit.SustainedTwin = new Unit(Engine.Qemu, unit.Subject, unit.Profile, Phase.Sustained);
                     units.Add(unit.SustainedTwin);
                 }
             }
         }
 
         var samples = new List<Sample>();
-        var evicted = new HashSet<Backend>(request.Backends);
+        var evicted = new HashSet<(Backend, ImageOptions)>(targetsByKey.Keys);
         var done = 0;
         var total = units.Sum(u => Math.Min(options.MinimumRepeats, u.SustainedTwin is null ? int.MaxValue : options.BurstRepeats));
         var maximum = Math.Max(options.MinimumRepeats, options.MaximumRepeats);
@@ -201,7 +287,7 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                             || (round < maximum && RepeatStatistics.NeedsMore(statistics[u], options.MinimumRepeats, maximum))
                             || contenders.Contains(u))
                 // Every unit's repeat, then the sustained ones (they evict the page cache the burst reads rely on).
-                .OrderBy(u => u.IsSustained)
+                .OrderBy(u => u.Phase)
                 .ToList();
             if (pending.Count == 0)
             {
@@ -213,33 +299,31 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             }
             foreach (var unit in pending)
             {
-                progress?.Report(new BenchProgress($"{unit.Engine.ToName()} {unit.Label} {unit.Profile.Name} #{round + 1}", done, total));
+                progress?.Report(new BenchProgress($"{unit.Engine.ToName()} {unit} {unit.Profile.Name} #{round + 1}", done, total));
                 Sample sample;
-                if (unit.Backend is null)
+                if (unit.Subject is HarnessCeiling)
                 {
                     sample = await qemu!.RunNullCoAsync(unit.Profile, options.Measure, round, cancellationToken).ConfigureAwait(false);
                 }
-                else if (unit.IsSustained)
+                else if (unit.Phase == Phase.Sustained)
                 {
                     using var cgroup = MemoryCgroup.TryCreate(options.SustainedMemoryBytes)
                         ?? throw new InvalidOperationException("the memory cgroup for the sustained measurement could not be created");
-                    evicted.Add(unit.Backend.Value);
-                    sample = await qemu!.RunSustainedAsync(targetsByBackend[unit.Backend.Value], unit.Candidate!, unit.Profile, options.Measure, cgroup, options.SustainedSlice, options.SustainedSlices, cancellationToken).ConfigureAwait(false);
-                    sample = sample with { CandidateId = unit.Label, Repeat = round };
+                    evicted.Add(unit.TargetKey);
+                    sample = await qemu!.RunSustainedAsync(targetsByKey[unit.TargetKey], unit.Subject.Candidate!, unit.Profile, options.Measure, cgroup, options.SustainedSlice, options.SustainedSlices, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    var target = targetsByBackend[unit.Backend.Value];
-                    if (unit.Engine == Engine.Qemu && unit.Candidate!.Cache.Semantics().UsesHostPageCache && unit.Profile.Reads && evicted.Remove(unit.Backend.Value))
+                    var target = targetsByKey[unit.TargetKey];
+                    if (unit.Engine == Engine.Qemu && unit.Subject.Candidate!.Cache.Semantics().UsesHostPageCache && unit.Profile.Reads && evicted.Remove(unit.TargetKey))
                     {
                         // Burst reads of a cached mode are page-cache hits: warm the cache the sustained runs emptied.
-                        progress?.Report(new BenchProgress($"warming the page cache of {unit.Backend.Value.ToName()}", done, total));
+                        progress?.Report(new BenchProgress($"warming the page cache of {unit.Backend.ToName()}", done, total));
                         await Task.Run(() => LinuxFile.WarmPageCache(target.Path, options.Measure.SizeBytes), cancellationToken).ConfigureAwait(false);
                     }
-                    var engine = engines[unit.Engine];
-                    sample = await engine.RunAsync(target, unit.Candidate, unit.Profile, options.Measure, round, cancellationToken).ConfigureAwait(false);
-                    sample = sample with { CandidateId = unit.Label, Repeat = round };
+                    sample = await engines[unit.Engine].RunAsync(target, unit.Subject, unit.Profile, options.Measure, round, cancellationToken).ConfigureAwait(false);
                 }
+                sample = sample with { Subject = unit.Subject, Phase = unit.Phase, Repeat = round };
                 unit.Samples.Add(sample);
                 samples.Add(sample);
                 if (runId is { } id)
@@ -250,7 +334,10 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             }
         }
         progress?.Report(new BenchProgress("done", total, total));
-        return new BenchOutcome(runId, Summarise(plan, units), samples, sustainedAvailable);
+        var sharing = hostEngine
+            ? request.Backends.ToDictionary(b => b, b => request.Backends.First(o => targetsByKey[(o, ImageOptions.Default)].BackingPath == targetsByKey[(b, ImageOptions.Default)].BackingPath))
+            : [];
+        return new BenchOutcome(runId, Summarise(plan, units, sharing), samples, sustainedAvailable) { Plan = plan, IoChecks = checks };
     }
 
     /// <summary>
@@ -258,16 +345,15 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
     /// apart) ran in the same rounds: their values are first divided by each round's host speed
     /// (<see cref="RepeatStatistics.RoundEffects"/>), so that a drift of the host between rounds does not read as a
     /// difference between the units a round measured. They are then summarised by blocks of units measured alike
-    /// (engine, profile, burst or sustained) so that they share one noise estimate
-    /// (<see cref="RepeatStatistics.SummariseBlock"/>).
+    /// (engine, profile, phase) so that they share one noise estimate (<see cref="RepeatStatistics.SummariseBlock"/>).
     /// </summary>
     private static Dictionary<Unit, Statistic> BlockStatistics(List<Unit> units)
     {
         var statistics = new Dictionary<Unit, Statistic>();
-        foreach (var group in units.GroupBy(u => (u.Engine, u.Profile.Name, Ceiling: u.Backend is null)))
+        foreach (var group in units.GroupBy(u => (u.Engine, u.Profile.Name, Ceiling: u.Subject is HarnessCeiling)))
         {
             var effects = RepeatStatistics.RoundEffects([.. group.Select(u => u.ByRound)]);
-            foreach (var block in group.GroupBy(u => u.IsSustained))
+            foreach (var block in group.GroupBy(u => u.Phase))
             {
                 var members = block.ToList();
                 var summaries = RepeatStatistics.SummariseBlock([.. members.Select(u => RepeatStatistics.Adjust(u.ByRound, effects))]);
@@ -281,10 +367,10 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
     }
 
     /// <summary>
-    /// The qemu units whose next repeat could change a profile's winner or the overall one: per profile, the ranking
-    /// basis of each rankable candidate (its sustained unit when it has one), chosen by <see cref="SelectContenders"/>
-    /// for each profile and by <see cref="SelectOverallContenders"/> across them, each set run by
-    /// <see cref="RaceRound"/> (capped per unit, paired with its reference).
+    /// The qemu units whose next repeat could change a profile's winner or the overall one, as Core decides
+    /// (<see cref="Race"/>): per profile, the ranking basis of each rankable candidate (its sustained unit when it has
+    /// one) goes to <see cref="Race.SelectContenders"/>, and the profiles together to
+    /// <see cref="Race.SelectOverallContenders"/>; each set runs by <see cref="Race.Round"/>.
     /// </summary>
     private static HashSet<Unit> Contenders(List<Unit> units, Dictionary<Unit, Statistic> statistics, BenchOptions options)
     {
@@ -293,138 +379,34 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         var profiles = new List<(double Weight, List<Unit> Basis)>();
         foreach (var profile in units.Where(u => u.Engine == Engine.Qemu).GroupBy(u => u.Profile.Name))
         {
-            var ceiling = profile.FirstOrDefault(u => u.Backend is null);
+            var ceiling = profile.FirstOrDefault(u => u.Subject is HarnessCeiling);
             var basis = profile
-                .Where(u => u.Candidate is { } c && !u.IsSustained && (options.Rankable?.Invoke(c) ?? true))
+                .Where(u => u.Subject.Candidate is { } c && u.Phase == Phase.Burst && (options.Rankable?.Invoke(c) ?? true))
                 .Select(u => u.SustainedTwin is { Samples.Count: > 0 } twin ? twin : u)
                 .ToList();
             var ceilingMedian = ceiling is null ? 0 : statistics[ceiling].Median;
-            var chosen = SelectContenders([.. basis.Select(u => (u.Candidate!, statistics[u]))], ceilingMedian);
-            contenders.UnionWith(RaceRound(chosen, i => basis[i].Samples.Count, cap).Select(i => basis[i]));
-            profiles.Add((options.Weight(profile.Key), [.. basis.Where(u => Ranked(statistics[u], ceilingMedian))]));
+            var chosen = Race.SelectContenders([.. basis.Select(u => (u.Subject.Candidate!, statistics[u]))], ceilingMedian, options.Margin);
+            contenders.UnionWith(Race.Round(chosen, i => basis[i].Samples.Count, cap).Select(i => basis[i]));
+            profiles.Add((options.Weight(profile.Key), [.. basis.Where(u => Ranking.Rankable(statistics[u], ceilingMedian))]));
         }
         var weighted = profiles.Where(p => p.Weight > 0).ToList();
-        var overall = SelectOverallContenders([.. weighted.Select(p => (p.Weight, (IReadOnlyList<(Candidate, Statistic)>)[.. p.Basis.Select(u => (u.Candidate!, statistics[u]))]))]);
+        var overall = Race.SelectOverallContenders([.. weighted.Select(p => (p.Weight, (IReadOnlyList<(Candidate, Statistic)>)[.. p.Basis.Select(u => (u.Subject.Candidate!, statistics[u]))]))], options.Margin);
         for (var p = 0; p < weighted.Count; p++)
         {
             var basis = weighted[p].Basis;
-            contenders.UnionWith(RaceRound(overall[p], i => basis[i].Samples.Count, cap).Select(i => basis[i]));
+            contenders.UnionWith(Race.Round(overall[p], i => basis[i].Samples.Count, cap).Select(i => basis[i]));
         }
         return contenders;
     }
 
-    /// <summary>
-    /// For the overall decision across weighted profiles (each with its candidates' ranking statistics), per profile
-    /// the indexes whose next repeat could change the overall winner: the overall scores
-    /// (<see cref="Advisor.OverallScores"/>) are decided as the advisor decides them, and the candidates that
-    /// <see cref="SelectContenders"/> picks among them (the overall reference first) race in every profile, since each
-    /// profile's interval is part of the score's. Empty lists when fewer than two profiles weigh in (the profile's own
-    /// race decides then) or nothing is open.
-    /// </summary>
-    public static IReadOnlyList<IReadOnlyList<int>> SelectOverallContenders(IReadOnlyList<(double Weight, IReadOnlyList<(Candidate Candidate, Statistic Basis)> Ranking)> profiles)
+    /// <param name="plan">The plan measured.</param>
+    /// <param name="units">Every unit with its samples.</param>
+    /// <param name="sharing">Per backend, the backend whose host-engine measurement it shares (the same file).</param>
+    private static List<SubjectResult> Summarise(BenchPlan plan, List<Unit> units, Dictionary<Backend, Backend> sharing)
     {
-        ArgumentNullException.ThrowIfNull(profiles);
-        var none = profiles.Select(_ => (IReadOnlyList<int>)[]).ToList();
-        if (profiles.Count(p => p.Ranking.Count > 0) < 2)
-        {
-            return none;
-        }
-        var scores = Advisor.OverallScores([.. profiles.Select(p => (p.Weight, (IReadOnlyList<(string, Statistic)>)[.. p.Ranking.Select(r => (r.Candidate.Id, r.Basis))]))]);
-        var chosen = SelectContenders([.. scores.Select(s => (Candidate.Parse(s.Id)!, new Statistic(s.Score, s.Low, s.High, 0, 1)))], 0);
-        return [.. profiles.Select(p =>
-        {
-            var index = p.Ranking.Select((r, i) => (r.Candidate.Id, i)).ToDictionary(x => x.Id, x => x.i);
-            return (IReadOnlyList<int>)[.. chosen.Select(i => index[scores[i].Id])];
-        })];
-    }
-
-    /// <summary>True for a statistic the advisor ranks: measured, and below the harness-bound share of the ceiling.</summary>
-    private static bool Ranked(Statistic s, double ceilingMedian) =>
-        s is { N: > 0, Median: > 0 } && (ceilingMedian <= 0 || s.Median < HarnessBoundFraction * ceilingMedian);
-
-    /// <summary>
-    /// Of candidates' ranking statistics (one profile), the indexes that deserve another repeat because the winner
-    /// may depend on them. The winner is the first of the tie (intervals overlapping the reference's: the candidate
-    /// most surely fast, with the highest lower bound, as the advisor takes it) in
-    /// <see cref="TieBreaker"/> order; it changes when a candidate it beats in that order leaves the tie, or one that
-    /// beats it enters. So the undecided candidates (in the tie only by their own interval's width, or out of it by
-    /// little: <see cref="Undecided"/>) that the winner does not beat in tie-break order, the winner when it is
-    /// undecided or it or the reference is not yet measured to ±<see cref="ContenderPrecision"/>, and the reference
-    /// itself race on. Candidates surely in, far out, or that would lose the tie-break
-    /// anyway, do not.
-    /// Harness-bound candidates (median at or above <see cref="HarnessBoundFraction"/> of the null-co ceiling) are
-    /// never ranked and never contend.
-    /// </summary>
-    public static IReadOnlyList<int> SelectContenders(IReadOnlyList<(Candidate Candidate, Statistic Basis)> candidates, double ceilingMedian)
-    {
-        ArgumentNullException.ThrowIfNull(candidates);
-        var ranked = Enumerable.Range(0, candidates.Count)
-            .Where(i => Ranked(candidates[i].Basis, ceilingMedian))
-            .ToList();
-        if (ranked.Count < 2)
-        {
-            return [];
-        }
-        // The tie's reference, as the advisor takes it: the candidate most surely fast (the highest lower bound).
-        var best = ranked.MaxBy(i => candidates[i].Basis.CiLow);
-        var top = candidates[best].Basis;
-        var order = TieBreaker.InPreferenceOrder(ranked, i => candidates[i].Candidate, i => candidates[i].Basis.Median, i => candidates[i].Candidate.Id).ToList();
-        var winner = order.First(i => candidates[i].Basis.Overlaps(top));
-        var open = order
-            .TakeWhile(i => i != winner)
-            .Append(winner)
-            .Where(i => i != best && Undecided(candidates[i].Basis, top))
-            .ToList();
-        // A winner that ties only within wide intervals is not decided either: as the intervals narrow it may leave
-        // the tie. It races until both it and the reference are measured to ±ContenderPrecision.
-        if (winner != best && !open.Contains(winner)
-            && (candidates[winner].Basis.RelativeHalfWidth > ContenderPrecision || top.RelativeHalfWidth > ContenderPrecision))
-        {
-            open.Add(winner);
-        }
-        return open.Count == 0 ? [] : [best, .. open];
-    }
-
-    /// <summary>
-    /// Of a profile's contenders (<see cref="SelectContenders"/>: the reference first), those that run in the next race
-    /// round: every contender with fewer than <paramref name="cap"/> repeats, and the reference with them, whatever its
-    /// count, so that each race round pairs the contenders with it (the round's drift then cancels,
-    /// <see cref="RepeatStatistics.RoundEffects"/>). Nothing once every contender but the reference reached the cap.
-    /// </summary>
-    public static IReadOnlyList<int> RaceRound(IReadOnlyList<int> contenders, Func<int, int> repeats, int cap)
-    {
-        ArgumentNullException.ThrowIfNull(contenders);
-        ArgumentNullException.ThrowIfNull(repeats);
-        var racing = contenders.Skip(1).Where(i => repeats(i) < cap).ToList();
-        return racing.Count == 0 ? [] : [contenders[0], .. racing];
-    }
-
-    /// <summary>
-    /// True when more repeats may move the candidate into or out of the tie with the reference: it is in the tie only
-    /// by its own interval's width (its median lies outside the reference's interval, so a narrower interval would
-    /// leave the tie), or it is out by less than half the two facing half-widths again (log scale).
-    /// </summary>
-    private static bool Undecided(Statistic candidate, Statistic reference)
-    {
-        if (candidate.CiLow <= 0 || reference.CiLow <= 0)
-        {
-            return false;
-        }
-        if (candidate.Overlaps(reference))
-        {
-            return candidate.Median < reference.CiLow || candidate.Median > reference.CiHigh;
-        }
-        var (low, high) = candidate.Median <= reference.Median ? (candidate, reference) : (reference, candidate);
-        var gap = Math.Log(high.Median / low.Median);
-        var reach = Math.Log(low.CiHigh / low.Median) + Math.Log(high.Median / high.CiLow);
-        return reach > 0 && gap / reach <= 1.5;
-    }
-
-    private static List<CandidateResult> Summarise(BenchPlan plan, List<Unit> units)
-    {
-        var results = new List<CandidateResult>();
+        var results = new List<SubjectResult>();
         var statistics = BlockStatistics(units);
-        foreach (var unit in units.Where(u => !u.IsSustained))
+        foreach (var unit in units.Where(u => u.Phase == Phase.Burst))
         {
             var iops = statistics[unit];
             var mbps = RepeatStatistics.Summarise(unit.Samples.Select(s => s.MBps).ToList());
@@ -437,18 +419,22 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
             }
             var p50 = MedianOrNull(unit.Samples.Select(s => s.LatencyP50Us));
             var p99 = MedianOrNull(unit.Samples.Select(s => s.LatencyP99Us));
-            var host = unit.Backend is null ? null : units.FirstOrDefault(u => u.Engine == Engine.Host && u.Backend == unit.Backend && u.Profile == unit.Profile);
-            var ceiling = units.FirstOrDefault(u => u.Engine == Engine.Qemu && u.Backend is null && u.Profile == unit.Profile);
+            // The backend's ceiling: the host engine's best submission strategy.
+            var hostBackend = unit.Subject.Backend is { } b && sharing.TryGetValue(b, out var shared) ? shared : unit.Subject.Backend;
+            var host = unit.Subject is HarnessCeiling || unit.Engine == Engine.Host ? null : units
+                .Where(u => u.Engine == Engine.Host && u.Subject.Backend == hostBackend && u.Profile == unit.Profile && u.Samples.Count > 0)
+                .MaxBy(u => statistics[u].Median);
+            var ceiling = units.FirstOrDefault(u => u.Engine == Engine.Qemu && u.Subject is HarnessCeiling && u.Profile == unit.Profile);
             var sustained = unit.SustainedTwin is { Samples.Count: > 0 } twin ? statistics[twin] : null;
             var hostMedian = host is null ? 0 : statistics[host].Median;
             var ceilingMedian = ceiling is null ? 0 : statistics[ceiling].Median;
             // What the candidate holds over time: the sustained figure where one was measured.
             var basis = sustained?.Median ?? iops.Median;
-            results.Add(new CandidateResult(unit.Engine, unit.Label, unit.Profile.Name, iops, mbps, p50, p99)
+            results.Add(new SubjectResult(unit.Engine, unit.Subject, unit.Profile.Name, iops, mbps, p50, p99)
             {
                 RatioToHost = unit.Engine != Engine.Host && hostMedian > 0 ? basis / hostMedian : null,
                 // The ceiling itself is the harness, never a candidate.
-                HarnessBound = unit.Backend is null || (unit.Engine == Engine.Qemu && ceilingMedian > 0 && basis >= HarnessBoundFraction * ceilingMedian),
+                HarnessBound = unit.Subject is HarnessCeiling || (unit.Engine == Engine.Qemu && HarnessBound.Applies(basis, ceilingMedian)),
                 // Guest numbers under TCG prove the configuration works, never how fast it is.
                 FunctionalOnly = unit.Samples.Any(s => s.FunctionalOnly),
                 BurstIops = sustained is null ? null : iops.Median,
@@ -456,20 +442,34 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
                 Sustained = sustained,
             });
         }
+        // The ceilings of backends that share another's host-engine file are that backend's.
+        foreach (var (backend, shared) in sharing.Where(kv => kv.Key != kv.Value))
+        {
+            results.AddRange(results
+                .Where(r => r.Engine == Engine.Host && r.Subject is StorageCeiling c && c.Storage == shared)
+                .ToList()
+                .Select(r => r with { Subject = Subject.CeilingOf(backend, ((StorageCeiling)r.Subject).Strategy) }));
+        }
         foreach (var profile in plan.Request.Profiles)
         {
             foreach (var engine in plan.Request.Engines.Where(e => e != Engine.Host))
             {
                 foreach (var skipped in plan.Skipped)
                 {
-                    results.Add(new CandidateResult(engine, skipped.Id, profile.Name, Empty, Empty, null, null) { SkippedCode = skipped.CannotStartCode });
+                    results.Add(new SubjectResult(engine, Subject.Of(skipped), profile.Name, Statistic.Empty, Statistic.Empty, null, null) { SkippedCode = skipped.CannotStartCode });
+                }
+                foreach (var (excluded, check) in plan.Excluded)
+                {
+                    results.Add(new SubjectResult(engine, Subject.Of(excluded), profile.Name, Statistic.Empty, Statistic.Empty, null, null)
+                    {
+                        SkippedCode = IoModeCheck.Code,
+                        SkippedReason = check.Sentence,
+                    });
                 }
             }
         }
         return results;
     }
-
-    private static readonly Statistic Empty = new(0, 0, 0, 0, 0);
 
     private static double? MedianOrNull(IEnumerable<double?> values)
     {
@@ -477,31 +477,33 @@ public sealed class BenchRunner(IReadOnlyDictionary<Engine, IMeasurementEngine> 
         return present.Count == 0 ? null : RepeatStatistics.Median(present);
     }
 
-    private sealed class Unit(Engine engine, Backend? backend, Candidate? candidate, WorkloadProfile profile, bool sustained = false)
+    /// <summary>One engine × subject × profile × phase: what one repeat of a round measures.</summary>
+    private sealed class Unit(Engine engine, Subject subject, WorkloadProfile profile, Phase phase = Phase.Burst)
     {
         public Engine Engine { get; } = engine;
 
-        /// <summary>Null for the null-co harness ceiling.</summary>
-        public Backend? Backend { get; } = backend;
-
-        public Candidate? Candidate { get; } = candidate;
+        public Subject Subject { get; } = subject;
 
         public WorkloadProfile Profile { get; } = profile;
 
-        public List<Sample> Samples { get; } = [];
+        public Phase Phase { get; } = phase;
 
-        /// <summary>The repeated memory-limited measurement of a cached mode (stored as <c>ID#sustained</c>).</summary>
-        public bool IsSustained { get; } = sustained;
+        public List<Sample> Samples { get; } = [];
 
         /// <summary>For a cached mode's burst unit: its sustained twin, measured too (and what ranks).</summary>
         public Unit? SustainedTwin { get; set; }
+
+        /// <summary>The backend whose image the unit measures (not for the harness ceiling).</summary>
+        public Backend Backend => Subject.Backend ?? throw new InvalidOperationException("the harness ceiling has no backend");
+
+        /// <summary>The image the unit measures: its backend created with the candidate's creation options.</summary>
+        public (Backend, ImageOptions) TargetKey => (Backend, Subject.Candidate?.Options.Creation ?? ImageOptions.Default);
 
         public List<double> Iops => Samples.Select(s => s.Iops).ToList();
 
         /// <summary>IOPS by the round each repeat ran in.</summary>
         public List<(int Round, double Value)> ByRound => [.. Samples.Select(s => (s.Repeat, s.Iops))];
 
-        /// <summary>The candidate id; the backend name for the host engine; null-co for the ceiling.</summary>
-        public string Label => IsSustained ? Candidate!.Id + SustainedSuffix : Candidate?.Id ?? Backend?.ToName() ?? QemuImgBenchEngine.NullCoId;
+        public override string ToString() => Phase == Phase.Sustained ? $"{Subject} (sustained)" : Subject.ToString()!;
     }
 }

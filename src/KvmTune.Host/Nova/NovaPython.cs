@@ -24,45 +24,38 @@ public sealed record NovaUnitTestRun(int Ran, int Passed, int Skipped, int Faile
 }
 
 /// <summary>
-/// Runs KvmTune's Python helpers and nova's unit tests against one nova tree, with the given interpreter (Debian's
-/// <c>/usr/bin/python3</c> by default), <c>PYTHONPATH</c> set to the tree's root so that <c>import nova</c> finds
-/// that tree first, and <c>PYTHONDONTWRITEBYTECODE=1</c> so that nothing is written into the tree.
+/// Runs KvmTune's Python helpers and nova's unit tests against one nova tree with Debian's <c>/usr/bin/python3</c>
+/// (<see cref="ToolRegistry"/>'s <c>python3</c>), <c>PYTHONPATH</c> set to the tree's root so that <c>import nova</c>
+/// finds that tree first, and <c>PYTHONDONTWRITEBYTECODE=1</c> so that nothing is written into the tree.
 /// </summary>
-public sealed partial class NovaPython(string python)
+public static partial class NovaPython
 {
-    /// <summary>Debian's Python, the one python3-nova is installed for.</summary>
-    public const string DefaultInterpreter = "/usr/bin/python3";
+    /// <summary>Debian's Python, the one python3-nova is installed for (for messages).</summary>
+    public const string Interpreter = "/usr/bin/python3";
 
     /// <summary>The oracle script under share/.</summary>
     public const string OracleScript = "nova/nova_disks.py";
-
-    /// <summary>The interpreter.</summary>
-    public string Interpreter { get; } = python;
 
     /// <summary>
     /// Builds every case's disk with the real nova for each nova.conf (share/nova/nova_disks.py). <paramref name="directIo"/>:
     /// <c>true</c>/<c>false</c> answers nova's O_DIRECT probe, <c>probe</c> lets nova probe instances_path itself
     /// (it creates and deletes one file there).
     /// </summary>
-    public async Task<NovaOracleReport> BuildDisksAsync(string root, IReadOnlyList<string> confs, string directIo, CancellationToken cancellationToken = default)
+    public static async Task<NovaOracleReport> BuildDisksAsync(string root, IReadOnlyList<string> confs, string directIo, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(confs);
         if (directIo is not ("true" or "false" or "probe"))
         {
             throw new ArgumentOutOfRangeException(nameof(directIo), directIo, "expected true, false or probe");
         }
-        var script = DataFiles.Find(OracleScript);
+        var script = ShareDirectory.Find(OracleScript);
         var args = new List<string> { script, "--direct-io", directIo };
         foreach (var conf in confs)
         {
             args.Add("--conf");
             args.Add(conf);
         }
-        var result = await HostProcess.RunAsync(Interpreter, args, Options(root, null), cancellationToken).ConfigureAwait(false);
-        if (result.ExitCode == 127)
-        {
-            throw new NovaToolException($"{Interpreter}: not found");
-        }
+        var result = await ToolRunner.RunAsync(Python(root, null, args), cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw new NovaToolException($"{OracleScript} (nova at {root}): {result.Message}");
@@ -81,7 +74,7 @@ public sealed partial class NovaPython(string python)
     /// Runs nova's unit tests under nova/tests/unit/virt/libvirt that match <paramref name="filters"/> with stestr,
     /// on the tree at <paramref name="root"/>. stestr's repository goes to a temporary directory, removed afterwards.
     /// </summary>
-    public async Task<NovaUnitTestRun> RunUnitTestsAsync(string root, IReadOnlyList<string> filters, int concurrency, CancellationToken cancellationToken = default)
+    public static async Task<NovaUnitTestRun> RunUnitTestsAsync(string root, IReadOnlyList<string> filters, int concurrency, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filters);
         var here = Directory.CreateTempSubdirectory("kvmtune-stestr-").FullName;
@@ -94,12 +87,8 @@ public sealed partial class NovaPython(string python)
             };
             args.AddRange(filters);
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var result = await HostProcess.RunAsync(Interpreter, args, Options(root, here), cancellationToken).ConfigureAwait(false);
+            var result = await ToolRunner.RunAsync(Python(root, here, args), cancellationToken).ConfigureAwait(false);
             watch.Stop();
-            if (result.ExitCode == 127)
-            {
-                throw new NovaToolException($"{Interpreter}: not found");
-            }
             var run = ParseStestr(result.StandardOutput + "\n" + result.StandardError, watch.Elapsed.TotalSeconds, filters);
             if (run.Ran == 0 && !result.Succeeded)
             {
@@ -146,14 +135,15 @@ public sealed partial class NovaPython(string python)
         return result.Message;
     }
 
-    private static ToolRunOptions Options(string root, string? workingDirectory) => new(workingDirectory, new Dictionary<string, string?>
-    {
-        ["PYTHONPATH"] = root,
-        ["PYTHONDONTWRITEBYTECODE"] = "1",
-        ["OS_STDOUT_CAPTURE"] = "1",
-        ["OS_STDERR_CAPTURE"] = "1",
-        ["OS_LOG_CAPTURE"] = "1",
-    });
+    private static ToolCommand Python(string root, string? workingDirectory, IEnumerable<string> arguments) =>
+        ToolCommand.For("python3")
+            .WithArguments(arguments)
+            .WithWorkingDirectory(workingDirectory)
+            .WithEnvironment("PYTHONPATH", root)
+            .WithEnvironment("PYTHONDONTWRITEBYTECODE", "1")
+            .WithEnvironment("OS_STDOUT_CAPTURE", "1")
+            .WithEnvironment("OS_STDERR_CAPTURE", "1")
+            .WithEnvironment("OS_LOG_CAPTURE", "1");
 
     [GeneratedRegex(@"^Ran: (\d+) tests?", RegexOptions.Multiline)]
     private static partial Regex RanLine();

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
-using System.Text;
 using KvmTune.Core;
+using KvmTune.Core.Input;
 using KvmTune.Core.Nova;
 using KvmTune.Core.Nova.Patching;
+using KvmTune.Host.Input;
 using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Nova;
@@ -39,24 +40,21 @@ public sealed class NovaTree
 
     /// <summary>
     /// The nova tree in <paramref name="novaDir"/> (the package directory, or the directory that holds it), or, when
-    /// null, the nova package the given Python imports. Throws <see cref="InputException"/> when it is not a nova tree.
+    /// null, the nova package Debian's <c>/usr/bin/python3</c> imports. Throws <see cref="InputException"/> when it is not
+    /// a nova tree.
     /// </summary>
-    public static async Task<NovaTree> LocateAsync(string? novaDir, string python, CancellationToken cancellationToken = default)
+    public static async Task<NovaTree> LocateAsync(string? novaDir, CancellationToken cancellationToken = default)
     {
         string package;
         if (novaDir is null)
         {
-            var found = await HostProcess.RunAsync(python,
-                ["-c", "import importlib.util, os\ns = importlib.util.find_spec('nova')\nprint(os.path.dirname(s.origin) if s and s.origin else '')"],
+            var found = await ToolRunner.RunAsync(ToolCommand.For("python3").WithArguments(
+                ["-c", "import importlib.util, os\ns = importlib.util.find_spec('nova')\nprint(os.path.dirname(s.origin) if s and s.origin else '')"]),
                 cancellationToken).ConfigureAwait(false);
-            if (found.ExitCode == 127)
-            {
-                throw new InputException($"{python}: not found; pass --python or --nova-dir");
-            }
             package = found.StandardOutput.Trim();
             if (!found.Succeeded || package.Length == 0)
             {
-                throw new InputException($"no nova package for {python} (is python3-nova installed?); pass --nova-dir");
+                throw new InputException($"no nova package for {NovaPython.Interpreter} (is python3-nova installed?); pass --nova-dir");
             }
         }
         else
@@ -95,18 +93,8 @@ public sealed class NovaTree
         {
             throw new InputException($"{path}: is a symbolic link; KvmTune patches regular files only");
         }
-        try
-        {
-            return Files.AtomicFileWriter.Utf8.GetString(File.ReadAllBytes(path));
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new InputException($"{path}: not UTF-8 text", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"{path}: cannot read: {e.Message}", e);
-        }
+        // Byte for byte: a byte-order mark stays a character, invalid UTF-8 is refused with its offset.
+        return InputFiles.ReadText(path, InputLimits.NovaSourceBytes, "nova source file", keepByteOrderMark: true);
     }
 
     /// <summary>The full path of a file relative to <see cref="Root"/>.</summary>
@@ -144,7 +132,7 @@ public sealed class NovaTree
     /// <summary>The MD5 of a text as dpkg computes it over the UTF-8 bytes.</summary>
     // dpkg's md5sums files are MD5: a comparison with what the package installed, not a security check.
 #pragma warning disable CA5351
-    public static string Md5(string text) => Convert.ToHexStringLower(MD5.HashData(Files.AtomicFileWriter.Utf8.GetBytes(text)));
+    public static string Md5(string text) => Convert.ToHexStringLower(MD5.HashData(Files.DurableFile.Utf8.GetBytes(text)));
 #pragma warning restore CA5351
 
     /// <summary>Detects whether the tree is stock, patched or unknown, against the given patches.</summary>
@@ -179,7 +167,11 @@ public sealed class NovaTree
 
     private static async Task<string?> DpkgOwnerAsync(string path, CancellationToken cancellationToken)
     {
-        var result = await HostProcess.RunAsync("dpkg-query", ["-S", path], cancellationToken).ConfigureAwait(false);
+        if (ToolRegistry.Default.Find("dpkg-query") is null)
+        {
+            return null;
+        }
+        var result = await ToolRunner.RunAsync(ToolCommand.For("dpkg-query").WithArguments(["-S", path]), cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             return null;

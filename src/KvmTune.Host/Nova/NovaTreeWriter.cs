@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using KvmTune.Core.Input;
 using KvmTune.Core.Nova.Patching;
 using KvmTune.Core.Serialization;
 using KvmTune.Host.Files;
+using KvmTune.Host.Input;
+using KvmTune.Host.Native;
 
 namespace KvmTune.Host.Nova;
 
@@ -25,17 +28,18 @@ public sealed record NovaBackupFile(string Path, bool Existed, string? Copy, str
 public sealed record NovaBackupManifest(string NovaDir, string? Version, string Shape, string Action, DateTimeOffset Time, IReadOnlyList<NovaBackupFile> Files);
 
 /// <summary>
-/// Writes a patch into a nova tree, or takes it out, the way KvmTune writes every file it changes: the previous
-/// content backed up first (with a manifest), each file written to a temporary file in its directory, fsynced and
-/// renamed over the original (mode and owner kept; a created file gets the mode and owner of the file beside it),
-/// files the change creates deleted on the way back. Nothing is written when a file no longer holds what was read.
+/// Writes a patch into a nova tree, or takes it out, the way KvmTune writes every file it changes
+/// (<see cref="DurableFile"/>): the previous content backed up first (with a manifest) in a private directory, each
+/// file written to a temporary file in its directory, fsynced and renamed over the original (mode, owner and extended
+/// attributes kept; a created file gets those of the file beside it), files the change creates deleted on the way
+/// back. Nothing is written when a file no longer holds what was read.
 /// </summary>
 public static class NovaTreeWriter
 {
     /// <summary>The manifest's file name inside a backup directory.</summary>
     public const string ManifestName = "manifest.json";
 
-    /// <summary>The default backup root: <c>$XDG_DATA_HOME/kvmtune/backups/nova-patch</c>.</summary>
+    /// <summary>The default backup root: <c>$XDG_DATA_HOME/kvmtune/backups/nova-patch</c> (not created).</summary>
     public static string DefaultBackupRoot => System.IO.Path.Combine(DataDirectory.Path, "backups", "nova-patch");
 
     /// <summary>
@@ -47,14 +51,14 @@ public static class NovaTreeWriter
         ArgumentNullException.ThrowIfNull(tree);
         ArgumentNullException.ThrowIfNull(files);
         CheckUnchanged(tree, files);
-        Directory.CreateDirectory(backupRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        EnsureBackupRoot(backupRoot);
         var stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
         var dir = System.IO.Path.Combine(backupRoot, $"{stamp}-{action}");
         for (var n = 2; Directory.Exists(dir); n++)
         {
             dir = System.IO.Path.Combine(backupRoot, $"{stamp}-{action}-{n}");
         }
-        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        PrivateDirectory.Ensure(dir);
         var entries = new List<NovaBackupFile>();
         foreach (var file in files)
         {
@@ -63,12 +67,12 @@ public static class NovaTreeWriter
             {
                 // The relative path in the name keeps two files of the same name (conf/libvirt.py) apart.
                 copy = file.Path.Replace('/', '_');
-                AtomicFileWriter.Write(System.IO.Path.Combine(dir, copy), file.Before);
+                DurableFile.CreateNew(System.IO.Path.Combine(dir, copy), DurableFile.Utf8.GetBytes(file.Before));
             }
             entries.Add(new NovaBackupFile(file.Path, file.Before is not null, copy, Sha(file.Before), Sha(file.After)));
         }
         var manifest = new NovaBackupManifest(tree.PackageDirectory, tree.Version, shape, action, now.ToUniversalTime(), entries);
-        AtomicFileWriter.Write(System.IO.Path.Combine(dir, ManifestName), JsonConvention.Serialize(manifest) + "\n");
+        DurableFile.CreateNew(System.IO.Path.Combine(dir, ManifestName), DurableFile.Utf8.GetBytes(JsonConvention.Serialize(manifest) + "\n"));
         return dir;
     }
 
@@ -76,8 +80,8 @@ public static class NovaTreeWriter
     public static void MarkRolledBack(string backupDirectory)
     {
         var path = System.IO.Path.Combine(backupDirectory, ManifestName);
-        var manifest = JsonSerializer.Deserialize<NovaBackupManifest>(File.ReadAllText(path), JsonConvention.Options)!;
-        AtomicFileWriter.Write(path, JsonConvention.Serialize(manifest with { Action = manifest.Action + "-rolled-back" }) + "\n");
+        var manifest = JsonSerializer.Deserialize<NovaBackupManifest>(InputFiles.ReadText(path, InputLimits.BackupBytes, "backup manifest"), JsonConvention.Options)!;
+        DurableFile.WritePrivate(path, DurableFile.Utf8.GetBytes(JsonConvention.Serialize(manifest with { Action = manifest.Action + "-rolled-back" }) + "\n"));
     }
 
     /// <summary>Writes every file's <see cref="PatchedFile.After"/> (deleting the file when it is null).</summary>
@@ -124,13 +128,13 @@ public static class NovaTreeWriter
             }
             try
             {
-                var manifest = JsonSerializer.Deserialize<NovaBackupManifest>(File.ReadAllText(path), JsonConvention.Options);
+                var manifest = JsonSerializer.Deserialize<NovaBackupManifest>(InputFiles.ReadText(path, InputLimits.BackupBytes, "backup manifest"), JsonConvention.Options);
                 if (manifest is not null && manifest.NovaDir == novaDir)
                 {
                     list.Add((dir, manifest));
                 }
             }
-            catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or Core.InputException)
             {
                 // A manifest KvmTune cannot read is not one of its own: leave it out of the history.
             }
@@ -140,7 +144,20 @@ public static class NovaTreeWriter
 
     /// <summary>SHA-256 of a text's UTF-8 bytes (lower-case hex), or null.</summary>
     public static string? Sha(string? text) =>
-        text is null ? null : Convert.ToHexStringLower(SHA256.HashData(AtomicFileWriter.Utf8.GetBytes(text)));
+        text is null ? null : Convert.ToHexStringLower(SHA256.HashData(DurableFile.Utf8.GetBytes(text)));
+
+    // The default root lies in the private data directory; a --backup-dir the user names is created 0700 when missing.
+    private static void EnsureBackupRoot(string backupRoot)
+    {
+        if (backupRoot == DefaultBackupRoot)
+        {
+            _ = PrivateDirectory.EnsureUnder(DataDirectory.Ensure(), "backups", "nova-patch");
+        }
+        else
+        {
+            Directory.CreateDirectory(backupRoot, PrivateDirectory.Mode);
+        }
+    }
 
     private static void CheckUnchanged(NovaTree tree, IReadOnlyList<PatchedFile> files)
     {
@@ -161,23 +178,18 @@ public static class NovaTreeWriter
             if (File.Exists(path))
             {
                 File.Delete(path);
-                Posix.FsyncDirectory(System.IO.Path.GetDirectoryName(path)!);
+                LinuxFile.FsyncDirectory(System.IO.Path.GetDirectoryName(path)!);
             }
             return;
         }
-        var created = !File.Exists(path);
-        AtomicFileWriter.Write(path, text);
-        if (created)
+        if (File.Exists(path))
         {
-            // A new module gets the mode and owner of the package's other files (0644 root:root), not 0600.
-            var reference = Directory.EnumerateFiles(System.IO.Path.GetDirectoryName(path)!, "*.py")
-                .FirstOrDefault(f => f != path) ?? tree.FullPath("nova/virt/libvirt/driver.py");
-            File.SetUnixFileMode(path, File.GetUnixFileMode(reference));
-            var (uid, gid) = Posix.Owner(reference);
-            if (Posix.chown(path, uid, gid) != 0)
-            {
-                throw new IOException($"{path}: cannot give it the owner {uid}:{gid} of {reference}");
-            }
+            DurableFile.WriteText(path, text);
+            return;
         }
+        // A new module gets the mode, owner and attributes of the package's other files (0644 root:root), not 0600.
+        var reference = Directory.EnumerateFiles(System.IO.Path.GetDirectoryName(path)!, "*.py").Order(StringComparer.Ordinal).FirstOrDefault()
+            ?? tree.FullPath("nova/virt/libvirt/driver.py");
+        DurableFile.CreateNewLike(path, DurableFile.Utf8.GetBytes(text), reference);
     }
 }

@@ -29,8 +29,14 @@ public static class HostProbe
         var tools = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var tool in new[] { "qemu-system-x86_64", "qemu-img", "qemu-storage-daemon", "virsh", "libvirtd", "fio" })
         {
-            var result = await HostProcess.RunAsync(tool, ["--version"], cancellationToken).ConfigureAwait(false);
-            tools[tool] = result.ExitCode == 127 ? null : result.StandardOutput + result.StandardError;
+            if (ToolRegistry.Default.Find(tool) is null)
+            {
+                tools[tool] = null;
+                continue;
+            }
+            var result = await ToolRunner.RunAsync(ToolCommand.For(tool).WithArguments(["--version"]).WithTimeout(TimeSpan.FromSeconds(30)), cancellationToken)
+                .ConfigureAwait(false);
+            tools[tool] = result.StandardOutput + result.StandardError;
         }
 
         scratchDirectory = Path.GetFullPath(scratchDirectory);
@@ -51,6 +57,9 @@ public static class HostProbe
             KvmPvmModule = Directory.Exists("/sys/module/kvm_pvm"),
             IoUringDisabled = ReadOrNull("/proc/sys/kernel/io_uring_disabled")?.Trim(),
             IoUringSetupError = LinuxFile.TryIoUringSetup(),
+            IoUringRegisteredError = await TryRegisteredIoUringAsync(scratchDirectory, cancellationToken).ConfigureAwait(false),
+            LoadAverage = ReadOrNull("/proc/loadavg")?.Trim(),
+            Cores = Environment.ProcessorCount,
             DeviceMapper = BlockDevices.DeviceMapperPresent,
             ScratchDirectory = scratchDirectory,
             ScratchODirectError = LinuxFile.TryDirectWrite(probeFile),
@@ -71,12 +80,12 @@ public static class HostProbe
                 var virsh = inputs.ToolOutputs.GetValueOrDefault("virsh");
                 var daemon = inputs.ToolOutputs.GetValueOrDefault("libvirtd");
                 var version = ProbeParsers.ToolVersion(daemon) ?? ProbeParsers.ToolVersion(virsh) ?? ProbeParsers.LibvirtLibraryVersion(inputs.LibvirtLibrary);
-                tools.Add(new ToolVersion(tool, version, version ?? ToolPackages.Missing("libvirtd")));
+                tools.Add(new ToolVersion(tool, version, version ?? ToolRegistry.Missing("libvirtd")));
                 continue;
             }
             var output = inputs.ToolOutputs.GetValueOrDefault(tool);
             var parsed = ProbeParsers.ToolVersion(output);
-            tools.Add(new ToolVersion(tool, parsed, parsed ?? (output is null ? ToolPackages.Missing(tool) : "unknown version")));
+            tools.Add(new ToolVersion(tool, parsed, parsed ?? (output is null ? ToolRegistry.Missing(tool) : "unknown version")));
         }
 
         var (accelerator, reason) = DecideAccelerator(inputs.KvmDevicePresent, inputs.KvmDeviceAccessible, ProbeParsers.CpuFlags(inputs.CpuInfo), inputs.KvmPvmModule);
@@ -100,7 +109,38 @@ public static class HostProbe
             sysctl("dirty_bytes"),
             sysctl("dirty_background_bytes"),
             ProbeParsers.MemInfoBytes(inputs.MemInfo, "MemTotal"),
-            inputs.Storage);
+            inputs.Storage)
+        {
+            IoUringRegistered = inputs.IoUringRegisteredError is null
+                ? new Capability(true, "fio ran io_uring with fixedbufs and registerfiles")
+                : new Capability(false, inputs.IoUringRegisteredError),
+            LoadAverage = ProbeParsers.LoadAverage(inputs.LoadAverage),
+            Cores = inputs.Cores,
+        };
+    }
+
+    /// <summary>
+    /// Whether io_uring may register buffers and files here (the host engine's fastest strategies use them): fio reads a
+    /// 1 MiB scratch file it creates with <c>fixedbufs=1 registerfiles=1</c>. Null when it worked, else why not.
+    /// </summary>
+    private static async Task<string?> TryRegisteredIoUringAsync(string scratchDirectory, CancellationToken cancellationToken)
+    {
+        if (ToolRegistry.Default.Find("fio") is null)
+        {
+            return "fio is not installed";
+        }
+        var file = Path.Combine(scratchDirectory, $"kvmtune-uring-{Environment.ProcessId}.probe");
+        try
+        {
+            var result = await ToolRunner.RunAsync(ToolCommand.For("fio").WithTimeout(TimeSpan.FromSeconds(60)).WithArguments(
+                ["--name=probe", $"--filename={file}", "--size=1M", "--io_size=256k", "--bs=4k", "--rw=randread", "--direct=1",
+                 "--ioengine=io_uring", "--fixedbufs=1", "--registerfiles=1", "--iodepth=4", "--output-format=json"]), cancellationToken).ConfigureAwait(false);
+            return result.Succeeded ? null : $"fio io_uring with registered buffers failed: {result.Message}";
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     /// <summary>

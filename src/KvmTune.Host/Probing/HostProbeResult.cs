@@ -1,6 +1,7 @@
 using System.Globalization;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Rules;
+using KvmTune.Core.Tuning;
 using KvmTune.Host.Devices;
 using KvmTune.Host.Native;
 using KvmTune.Host.Processes;
@@ -36,6 +37,21 @@ public sealed record HostProbeResult(
     long? MemTotalBytes,
     StorageInfo? Storage)
 {
+    /// <summary>io_uring with registered buffers and files (fio's <c>fixedbufs</c>, <c>registerfiles</c>) works here.</summary>
+    public Capability IoUringRegistered { get; init; } = new(false, "not probed");
+
+    /// <summary>The load average (1, 5 and 15 minutes) when probed; empty when unknown.</summary>
+    public IReadOnlyList<double> LoadAverage { get; init; } = [];
+
+    /// <summary>Processors this process may run on.</summary>
+    public int Cores { get; init; } = 1;
+
+    /// <summary>
+    /// The io probe (<see cref="IoModeProbe"/>): io_uring and native per backend and cache mode, write/flush/read back
+    /// under a watchdog. Empty unless the probe ran it.
+    /// </summary>
+    public IReadOnlyList<IoModeCheck> IoModes { get; init; } = [];
+
     public string? QemuVersion => Tools.FirstOrDefault(t => t.Tool == "qemu-system-x86_64")?.Version
         ?? Tools.FirstOrDefault(t => t.Tool == "qemu-img")?.Version;
 
@@ -80,6 +96,16 @@ public sealed record HostProbeResult(
         Add(ProbeFactKeys.AcceleratorReason, AcceleratorReason);
         Add(HostFactKeys.IoUring, YesNo(IoUring.Available));
         Add(ProbeFactKeys.IoUringDetail, IoUring.Detail);
+        Add(HostFactKeys.IoUringRegistered, YesNo(IoUringRegistered.Available));
+        Add(HostFactKeys.Cores, Cores.ToString(CultureInfo.InvariantCulture));
+        if (LoadAverage.Count > 0)
+        {
+            Add(HostFactKeys.LoadBefore, HostLoad.Format(LoadAverage));
+        }
+        foreach (var check in IoModes)
+        {
+            facts.Add(check.ToFact());
+        }
         Add(HostFactKeys.DeviceMapper, YesNo(DeviceMapper.Available));
         Add(HostFactKeys.DataDirectory, ScratchDirectory);
         Add(HostFactKeys.ODirect, YesNo(ScratchODirect.Available));
@@ -152,7 +178,11 @@ public static class HostPaths
         {
             return lvm;
         }
-        var lvs = HostProcess.Run("lvs", ["--noheadings", "-o", "segtype", path]);
+        if (ToolRegistry.Default.Find("lvs") is null)
+        {
+            return null;
+        }
+        var lvs = ToolRunner.Run(ToolCommand.For("lvs").WithArguments(["--noheadings", "-o", "segtype", "--", path]));
         return lvs.Succeeded ? lvs.StandardOutput.Trim() == "thin" : null;
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using KvmTune.Core;
-using KvmTune.Host.Files;
+using KvmTune.Host.Native;
 
 namespace KvmTune.Host.Probing;
 
@@ -25,22 +25,22 @@ public static class ODirectProbe
         try
         {
             new Span<byte>(buffer, size).Fill((byte)'x');
-            fd = Posix.open(path, Posix.OWronly | Posix.OCreat | Posix.OExcl | Posix.ODirectFlag, 0x180);
+            fd = Libc.Open(path, Libc.OWrOnly | Libc.OCreat | Libc.OExcl | Libc.ODirect | Libc.OCloexec, 0x180);
             if (fd < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
                 // nova.privsep.utils.supports_direct_io: EINVAL or ENOENT (some FUSE filesystems) = unsupported.
-                if (errno is Posix.EInval or Posix.ENoent)
+                if (errno is Libc.EInval or Libc.ENoent)
                 {
                     return false;
                 }
                 throw new InputException($"{directory}: cannot create a probe file: {Marshal.GetPInvokeErrorMessage(errno)}");
             }
-            var written = Posix.write(fd, buffer, size);
+            var written = Libc.Pwrite(fd, buffer, size, 0);
             if (written < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == Posix.EInval)
+                if (errno == Libc.EInval)
                 {
                     return false;
                 }
@@ -52,7 +52,7 @@ public static class ODirectProbe
         {
             if (fd >= 0)
             {
-                _ = Posix.close(fd);
+                _ = Libc.Close(fd);
             }
             // O_EXCL and a unique name: whatever is at the path is the probe's own file (a failed O_DIRECT open
             // can leave it created).

@@ -35,6 +35,18 @@ public sealed record ProbeInputs
     /// <summary>Null when io_uring_setup(2) worked, else its error.</summary>
     public string? IoUringSetupError { get; init; }
 
+    /// <summary>
+    /// Null when fio ran io_uring with registered buffers and file (<c>fixedbufs</c>, <c>registerfiles</c>) on a scratch
+    /// file; otherwise why not (the kernel, the memory-lock limit, or fio missing).
+    /// </summary>
+    public string? IoUringRegisteredError { get; init; } = "not probed";
+
+    /// <summary>/proc/loadavg.</summary>
+    public string? LoadAverage { get; init; }
+
+    /// <summary>Processors this process may run on.</summary>
+    public int Cores { get; init; } = 1;
+
     public bool DeviceMapper { get; init; }
 
     public string ScratchDirectory { get; init; } = "";

@@ -97,4 +97,7 @@ public static partial class ProbeParsers
 
     [GeneratedRegex(@"\[([^\]]+)\]")]
     private static partial Regex SchedulerPattern();
+
+    /// <summary>The three load averages of /proc/loadavg (<c>0.52 0.58 0.59 1/467 12345</c>); empty when unreadable.</summary>
+    public static IReadOnlyList<double> LoadAverage(string? loadavg) => KvmTune.Core.Measurement.HostLoad.Parse(loadavg);
 }

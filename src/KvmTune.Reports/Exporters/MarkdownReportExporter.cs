@@ -19,11 +19,32 @@ public sealed class MarkdownReportExporter : IReportExporter
         md.Append("- command: `").Append(run.Command).Append("`\n");
         md.Append("- status: ").Append(run.Status).Append('\n');
         md.Append("- started: ").Append(Cells.Time(run.StartedAt)).Append(", finished: ").Append(Cells.Time(run.FinishedAt))
-          .Append(" (").Append(Cells.Duration(run.Seconds)).Append(")\n\n");
+          .Append(" (").Append(Cells.Duration(run.Seconds)).Append(")\n");
+        if (run.LoadNote is { } load)
+        {
+            md.Append("- ").Append(load).Append('\n');
+        }
+        md.Append('\n');
 
         var d = model.Decision;
         md.Append("## Decision\n\n");
         md.Append(d.Winner is null ? "**No winner**: nothing could be ranked within the constraints.\n\n" : $"**Winner: `{d.Winner}`**\n\n");
+        foreach (var m in d.Margins)
+        {
+            md.Append($"- {m.Scope}: the fastest, `{m.Fastest}`, is {Cells.Ratio(m.Ratio)} [{Cells.Ratio(m.Low)}–{Cells.Ratio(m.High)}] `{m.Winner}`: not surely faster by more than the {Cells.Percent(m.Margin)} margin\n");
+        }
+        if (d.ImageOptions is { } options)
+        {
+            md.Append("- ").Append(options.Sentence).Append('\n');
+            foreach (var line in options.Carriers)
+            {
+                md.Append("  - ").Append(line).Append('\n');
+            }
+        }
+        foreach (var line in d.AboveCeiling)
+        {
+            md.Append("- above its ceiling: ").Append(line).Append('\n');
+        }
         md.Append("- constraints: ").Append(Cells.Constraints(d.Constraints)).Append('\n');
         md.Append("- workload: ").Append(Cells.Workload(d.Constraints)).Append('\n');
         foreach (var (type, id) in d.WinnerBySourceType)
@@ -97,21 +118,27 @@ public sealed class MarkdownReportExporter : IReportExporter
             {
                 md.Append(p.TieBreak).Append("\n\n");
             }
-            md.Append("| engine | candidate | status | IOPS median [95% CI] | MB/s median [95% CI] | CV | n | p50 µs | p99 µs | × host | × best | burst IOPS | sustained IOPS |\n");
-            md.Append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            md.Append("| engine | candidate | status | ranked on: IOPS median [95% CI] | burst IOPS | MB/s median [95% CI] | CV | n | p50 µs | p99 µs | × ceiling | × best |\n");
+            md.Append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             foreach (var r in p.Candidates)
             {
                 var status = r.Code is null ? r.Status : $"{r.Status} ({r.Code})";
-                md.Append($"| {r.Engine} | `{r.CandidateId}` | {status} | {Cells.Interval(r.IopsMedian, r.IopsLow, r.IopsHigh)} | " +
+                if (r.Skipped)
+                {
+                    md.Append($"| {r.Engine} | `{r.CandidateId}` | {status} | {r.Note ?? "not measured"} | – | – | – | – | – | – | – | – |\n");
+                    continue;
+                }
+                var rank = r.RankMedian is { } m ? Cells.Interval(m, r.RankLow ?? m, r.RankHigh ?? m) + (r.RankedOnSustained ? " sustained" : "") : "–";
+                md.Append($"| {r.Engine} | `{r.CandidateId}` | {status} | {rank} | {(r.RankedOnSustained ? Cells.Count(r.IopsMedian) : "–")} | " +
                           $"{Cells.Interval(r.MBpsMedian, r.MBpsLow, r.MBpsHigh)} | {Cells.Percent(r.IopsCv)} | {r.Repeats} | {Cells.Latency(r.LatencyP50Us)} | " +
-                          $"{Cells.Latency(r.LatencyP99Us)} | {Cells.Ratio(r.RatioToHost)} | {Cells.Ratio(r.RatioToBest)} | {Cells.Count(r.BurstIops)} | {Cells.Count(r.SustainedIops)} |\n");
+                          $"{Cells.Latency(r.LatencyP99Us)} | {Cells.Ratio(r.RatioToHost)} | {Cells.Ratio(r.RatioToBest)} |\n");
             }
             if (p.HostCeilings.Count > 0)
             {
-                md.Append("\nHost ceilings (fio on the backing storage):\n\n| backend | IOPS median [95% CI] | MB/s median [95% CI] | p50 µs | p99 µs |\n|---|---:|---:|---:|---:|\n");
+                md.Append("\nStorage ceilings (fio on the backing storage, per submission strategy; the best sets the ceiling):\n\n| backend | strategy | IOPS median [95% CI] | MB/s median [95% CI] | p50 µs | p99 µs |\n|---|---|---:|---:|---:|---:|\n");
                 foreach (var c in p.HostCeilings)
                 {
-                    md.Append($"| {c.Backend} | {Cells.Interval(c.IopsMedian, c.IopsLow, c.IopsHigh)} | {Cells.Interval(c.MBpsMedian, c.MBpsLow, c.MBpsHigh)} | " +
+                    md.Append($"| {c.Backend} | {c.Strategy}{(c.SetsCeiling ? " (sets the ceiling)" : "")} | {Cells.Interval(c.IopsMedian, c.IopsLow, c.IopsHigh)} | {Cells.Interval(c.MBpsMedian, c.MBpsLow, c.MBpsHigh)} | " +
                               $"{Cells.Latency(c.LatencyP50Us)} | {Cells.Latency(c.LatencyP99Us)} |\n");
                 }
             }

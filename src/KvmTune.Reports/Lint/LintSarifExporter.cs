@@ -85,6 +85,32 @@ public sealed class LintSarifExporter(string toolVersion)
         return string.Join('/', path.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
     }
 
+    /// <summary>
+    /// The artifact URI of an input that is not a file: <c>stdin</c> for standard input, the label as a URI for a domain
+    /// read over libvirt (<c>qemu:///system/NAME</c>), else the label escaped as a relative reference.
+    /// </summary>
+    public static string InputUri(string label)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        if (label is "<stdin>" or "-")
+        {
+            return "stdin";
+        }
+        var scheme = label.IndexOf("://", StringComparison.Ordinal);
+        if (scheme > 0)
+        {
+            // Escape each path segment (a domain name may hold spaces or '#'), keep the scheme and authority.
+            var afterAuthority = label.IndexOf('/', scheme + 3);
+            if (afterAuthority < 0)
+            {
+                return label;
+            }
+            var path = label[afterAuthority..].Split('/').Select(Uri.EscapeDataString);
+            return label[..afterAuthority] + string.Join('/', path);
+        }
+        return Uri.EscapeDataString(label);
+    }
+
     private static void WriteRule(Utf8JsonWriter json, IRule rule)
     {
         json.WriteStartObject();
@@ -121,11 +147,12 @@ public sealed class LintSarifExporter(string toolVersion)
         json.WriteEndObject();
         json.WriteStartArray("locations");
         json.WriteStartObject();
-        if (result.File is { } file)
+        // Every result has a physical location: SARIF consumers (GitHub code scanning among them) drop results without
+        // one. A file is its path; standard input is "stdin"; a domain read over libvirt is the connection URI + name.
         {
             json.WriteStartObject("physicalLocation");
             json.WriteStartObject("artifactLocation");
-            json.WriteString("uri", ArtifactUri(file));
+            json.WriteString("uri", result.File is { } file ? ArtifactUri(file) : InputUri(result.Label));
             json.WriteEndObject();
             if (located.Line is { } line)
             {

@@ -22,14 +22,12 @@ public enum NovaUnitTestScope
 }
 
 /// <summary>Options shared by every <see cref="NovaPatchService"/> action.</summary>
-/// <param name="NovaDir">The nova package directory (or the directory holding it); null: the one <paramref name="Python"/> imports.</param>
-/// <param name="Python">The interpreter nova runs with.</param>
+/// <param name="NovaDir">The nova package directory (or the directory holding it); null: the one Debian's /usr/bin/python3 imports.</param>
 /// <param name="BackupRoot">Where backups go (default <c>$XDG_DATA_HOME/kvmtune/backups/nova-patch</c>).</param>
 /// <param name="Tests">The unit tests the verification runs.</param>
 /// <param name="Concurrency">stestr workers (default: the number of CPUs).</param>
 public sealed record NovaPatchOptions(
     string? NovaDir = null,
-    string Python = NovaPython.DefaultInterpreter,
     string? BackupRoot = null,
     NovaUnitTestScope Tests = NovaUnitTestScope.Focused,
     int? Concurrency = null);
@@ -141,13 +139,13 @@ public static class NovaPatchService
 
     /// <summary>Every patch KvmTune ships, one per code shape.</summary>
     public static IReadOnlyList<NovaPatch> LoadPatches() =>
-        DataFiles.List(PatchDirectory, "*.patch").Select(f => NovaPatch.Parse(File.ReadAllText(f), f)).ToList();
+        ShareDirectory.List(PatchDirectory, "*.patch").Select(f => NovaPatch.Parse(File.ReadAllText(f), f)).ToList();
 
     /// <summary>The state of the tree (<c>--check</c>).</summary>
     public static async Task<NovaTreeReport> CheckAsync(NovaPatchOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var tree = await NovaTree.LocateAsync(options.NovaDir, options.Python, cancellationToken).ConfigureAwait(false);
+        var tree = await NovaTree.LocateAsync(options.NovaDir, cancellationToken).ConfigureAwait(false);
         return Report(tree, tree.Detect(LoadPatches()), options);
     }
 
@@ -161,7 +159,7 @@ public static class NovaPatchService
             return patches.FirstOrDefault(p => p.Shape == shape)
                 ?? throw new InputException($"--shape {shape}: KvmTune has a patch for {string.Join(", ", patches.Select(p => p.Shape))}");
         }
-        var tree = await NovaTree.LocateAsync(options.NovaDir, options.Python, cancellationToken).ConfigureAwait(false);
+        var tree = await NovaTree.LocateAsync(options.NovaDir, cancellationToken).ConfigureAwait(false);
         var detection = tree.Detect(patches);
         return detection.Patch ?? throw new InputException(Refusal(tree, detection) + $"; --shape {string.Join('|', patches.Select(p => p.Shape))} prints a patch anyway");
     }
@@ -170,7 +168,7 @@ public static class NovaPatchService
     public static async Task<NovaPatchResult> PatchAsync(NovaPatchOptions options, bool write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var tree = await NovaTree.LocateAsync(options.NovaDir, options.Python, cancellationToken).ConfigureAwait(false);
+        var tree = await NovaTree.LocateAsync(options.NovaDir, cancellationToken).ConfigureAwait(false);
         var detection = tree.Detect(LoadPatches());
         var report = Report(tree, detection, options);
         switch (detection.State)
@@ -219,7 +217,7 @@ public static class NovaPatchService
     public static async Task<NovaPatchResult> RevertAsync(NovaPatchOptions options, bool write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var tree = await NovaTree.LocateAsync(options.NovaDir, options.Python, cancellationToken).ConfigureAwait(false);
+        var tree = await NovaTree.LocateAsync(options.NovaDir, cancellationToken).ConfigureAwait(false);
         var detection = tree.Detect(LoadPatches());
         var report = Report(tree, detection, options);
         switch (detection.State)
@@ -267,7 +265,6 @@ public static class NovaPatchService
     {
         ArgumentNullException.ThrowIfNull(tree);
         ArgumentNullException.ThrowIfNull(options);
-        var python = new NovaPython(options.Python);
         var problems = new List<string>();
         var scratch = Directory.CreateTempSubdirectory("kvmtune-nova-verify-").FullName;
         try
@@ -280,7 +277,7 @@ public static class NovaPatchService
                 await File.WriteAllTextAsync(path, text, cancellationToken).ConfigureAwait(false);
                 paths.Add(path);
             }
-            var oracle = await python.BuildDisksAsync(tree.Root, paths, "true", cancellationToken).ConfigureAwait(false);
+            var oracle = await NovaPython.BuildDisksAsync(tree.Root, paths, "true", cancellationToken).ConfigureAwait(false);
             var mismatches = new List<NovaFieldMismatch>();
             var io = new List<NovaIoCheck>();
             var disks = 0;
@@ -321,7 +318,7 @@ public static class NovaPatchService
             if (options.Tests != NovaUnitTestScope.None)
             {
                 var filters = options.Tests == NovaUnitTestScope.Focused ? FocusedTests : [];
-                tests = await python.RunUnitTestsAsync(tree.Root, filters, options.Concurrency ?? Environment.ProcessorCount, cancellationToken).ConfigureAwait(false);
+                tests = await NovaPython.RunUnitTestsAsync(tree.Root, filters, options.Concurrency ?? Environment.ProcessorCount, cancellationToken).ConfigureAwait(false);
                 if (!tests.Succeeded)
                 {
                     problems.Add(tests.Ran == 0

@@ -29,8 +29,7 @@ public enum NovaPatchAssumption
 /// <param name="DirectIo">O_DIRECT support of instances_path, when probed.</param>
 /// <param name="Version">The nova release to follow.</param>
 /// <param name="Patch">Whether nova reads disk_io_modes.</param>
-/// <param name="Python">The interpreter whose nova is looked at with <see cref="NovaPatchAssumption.Auto"/>.</param>
-public sealed record NovaPendingOptions(string? Uri, NovaConf Conf, string ConfPath, bool? DirectIo, NovaVersion Version, NovaPatchAssumption Patch, string Python = NovaPython.DefaultInterpreter);
+public sealed record NovaPendingOptions(string? Uri, NovaConf Conf, string ConfPath, bool? DirectIo, NovaVersion Version, NovaPatchAssumption Patch);
 
 /// <summary>The instances whose disks differ from what nova generates now.</summary>
 /// <param name="Uri">The libvirt URI.</param>
@@ -107,7 +106,7 @@ public static class NovaPendingService
         }
         try
         {
-            var tree = await NovaTree.LocateAsync(null, options.Python, cancellationToken).ConfigureAwait(false);
+            var tree = await NovaTree.LocateAsync(null, cancellationToken).ConfigureAwait(false);
             var detection = tree.Detect(NovaPatchService.LoadPatches());
             return detection.State == NovaPatchState.Patched
                 ? (true, $"{tree.PackageDirectory} is patched")

@@ -2,6 +2,7 @@ using KvmTune.Core.Measurement;
 using KvmTune.Storage;
 using KvmTune.Tests.Shared;
 using Spectre.Console.Testing;
+using static KvmTune.Tests.Shared.Ids;
 
 namespace KvmTune.Cli.Tests.Commands;
 
@@ -28,11 +29,11 @@ public sealed class ApplyFromRunTests : IDisposable
     private long StoreRun()
     {
         using var store = new SqliteRunStore(Db);
-        var id = store.BeginRun("kvmtune tune", [new(HostFactKeys.QemuVersion, "7.2.0"), new(HostFactKeys.LibvirtVersion, "9.0.0")], "{}");
+        var id = store.BeginRun("kvmtune tune", [new(HostFactKeys.QemuVersion, "7.2.0"), new(HostFactKeys.LibvirtVersion, "9.0.0")], RunSettings.Empty);
         const string rr = "randread-4k-qd32";
-        store.AddResult(id, new(Engine.Host, "raw-prealloc", rr, Stat(100_000, 2_000), Stat(410, 8), 300, 700));
-        store.AddResult(id, new(Engine.Qemu, "raw-prealloc/none/native", rr, Stat(90_000, 2_000), Stat(369, 8), null, null) { RatioToHost = 0.9 });
-        store.AddResult(id, new(Engine.Qemu, "raw-prealloc/writeback/threads", rr, Stat(40_000, 1_000), Stat(164, 4), null, null) { RatioToHost = 0.4 });
+        store.AddResult(id, new(Engine.Host, S("raw-prealloc"), rr, Stat(100_000, 2_000), Stat(410, 8), 300, 700));
+        store.AddResult(id, new(Engine.Qemu, S("raw-prealloc/none/native"), rr, Stat(90_000, 2_000), Stat(369, 8), null, null) { RatioToHost = 0.9 });
+        store.AddResult(id, new(Engine.Qemu, S("raw-prealloc/writeback/threads"), rr, Stat(40_000, 1_000), Stat(164, 4), null, null) { RatioToHost = 0.4 });
         store.FinishRun(id, "completed");
         return id;
     }

@@ -58,14 +58,14 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal(["hda", "hdb", "sda", "vda", "sdb"], disks.Select(d => (string?)d!["disk"]));
         Assert.Equal(["writeback", "unsafe", "none", "writethrough", "directsync"], disks.Select(d => (string?)d!["cache"]!["value"]));
         var unsafeDisk = disks[1]!;
-        Assert.True((bool)unsafeDisk["qemu"]!["cacheNoFlush"]!);
+        Assert.True((bool)unsafeDisk["qemu"]!["cache_no_flush"]!);
         Assert.Equal("cache.direct=off,cache.no-flush=on", (string?)unsafeDisk["qemu"]!["blockdev"]);
-        Assert.Equal("unsafe", (string?)unsafeDisk["crashSafety"]!["class"]);
+        Assert.Equal("unsafe", (string?)unsafeDisk["crash_safety"]!["class"]);
         Assert.Equal("write-cache=off", (string?)disks[3]!["qemu"]!["device"]);
-        Assert.Equal("sync-every-write", (string?)disks[4]!["crashSafety"]!["class"]);
-        Assert.Equal("safe", (string?)disks[2]!["migrationSafety"]!["class"]);
+        Assert.Equal("sync-every-write", (string?)disks[4]!["crash_safety"]!["class"]);
+        Assert.Equal("safe", (string?)disks[2]!["migration_safety"]!["class"]);
         // Host facts are unknown for a file: the migration class of a cached mode is unknown, not guessed.
-        Assert.Equal("unknown", (string?)disks[0]!["migrationSafety"]!["class"]);
+        Assert.Equal("unknown", (string?)disks[0]!["migration_safety"]!["class"]);
         Assert.All(disks, d => Assert.IsType<JsonArray>(d!["findings"]));
     }
 
@@ -80,7 +80,7 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.True((bool)disk["cache"]!["default"]!);
         Assert.Equal("writeback", (string?)disk["cache"]!["effective"]);
         Assert.Contains("hypervisor default", (string?)disk["cache"]!["meaning"], StringComparison.Ordinal);
-        Assert.Null(disk["qemu"]!["writeCache"]);
+        Assert.Null(disk["qemu"]!["write_cache"]);
         Assert.Null(disk["qemu"]!["aio"]);
     }
 

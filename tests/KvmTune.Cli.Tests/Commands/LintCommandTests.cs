@@ -63,12 +63,12 @@ public class LintCommandTests
     [Fact]
     public async Task Error_findings_exit_1_and_the_table_lists_code_disk_and_line()
     {
-        // Given libvirt's disk-shared case: three shareable disks without cache='none' (KT004)
-        var run = await CliRun.RunAsync(["lint", Corpus("disk-shared")]);
+        // Given libvirt's disk-same-targets case: two more disks reuse target sda (KT006), which libvirt refuses
+        var run = await CliRun.RunAsync(["lint", Corpus("disk-same-targets")]);
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("KT004", run.Console, StringComparison.Ordinal);
-        Assert.Contains("3 errors", run.Console, StringComparison.Ordinal);
+        Assert.Contains("KT006", run.Console, StringComparison.Ordinal);
+        Assert.Contains("2 errors", run.Console, StringComparison.Ordinal);
         Assert.Contains("domain QEMUGuest1", run.Console, StringComparison.Ordinal);
     }
 

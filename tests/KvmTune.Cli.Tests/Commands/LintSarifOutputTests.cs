@@ -14,8 +14,8 @@ public class LintSarifOutputTests
     [Fact]
     public async Task Sarif_output_has_every_property_sarif_2_1_0_requires()
     {
-        // Given the libvirt disk-shared case (errors) and disk-cache case (warnings and notes)
-        var shared = Path.Combine(RepoPaths.LibvirtCorpus, "disk-shared.xml");
+        // Given the libvirt disk-same-targets case (errors) and disk-cache case (warnings and notes)
+        var shared = Path.Combine(RepoPaths.LibvirtCorpus, "disk-same-targets.xml");
         var cache = Path.Combine(RepoPaths.LibvirtCorpus, "disk-cache.xml");
 
         // When they are linted as SARIF
@@ -33,7 +33,7 @@ public class LintSarifOutputTests
 
         // And every rule has an id, a short description and help
         var rules = driver.GetProperty("rules").EnumerateArray().ToList();
-        Assert.Equal(16, rules.Count);
+        Assert.Equal(17, rules.Count);
         Assert.All(rules, rule =>
         {
             Assert.Matches("^KT[0-9]{3}$", rule.GetProperty("id").GetString());

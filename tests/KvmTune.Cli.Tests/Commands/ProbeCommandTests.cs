@@ -32,7 +32,7 @@ public sealed class ProbeCommandTests
             Assert.Contains(json.RootElement.GetProperty("accelerator").GetString(), new[] { "kvm", "tcg" });
             var tools = json.RootElement.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("tool").GetString()).ToList();
             Assert.Equal(["qemu-system-x86_64", "qemu-img", "qemu-storage-daemon", "libvirt", "fio"], tools);
-            Assert.Equal(dir, json.RootElement.GetProperty("scratchDirectory").GetString());
+            Assert.Equal(dir, json.RootElement.GetProperty("scratch_directory").GetString());
             Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
         }
         finally

@@ -2,6 +2,7 @@ using KvmTune.Core.Apply;
 using KvmTune.Core.Measurement;
 using KvmTune.Storage;
 using Spectre.Console.Testing;
+using static KvmTune.Tests.Shared.Ids;
 
 namespace KvmTune.Cli.Tests.Commands;
 
@@ -30,15 +31,15 @@ public sealed class ReportCommandTests : IDisposable
     private long StoreRun()
     {
         using var store = new SqliteRunStore(Db);
-        var id = store.BeginRun("kvmtune tune", [new(HostFactKeys.QemuVersion, "7.2.0"), new(HostFactKeys.LibvirtVersion, "9.0.0")], "{}");
+        var id = store.BeginRun("kvmtune tune", [new(HostFactKeys.QemuVersion, "7.2.0"), new(HostFactKeys.LibvirtVersion, "9.0.0")], RunSettings.Empty);
         const string rr = "randread-4k-qd32";
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
-            new(Engine.Host, "raw-prealloc", rr, Stat(100_000, 2_000), Stat(410, 8), 300, 700),
-            new(Engine.Qemu, "raw-prealloc/none/native", rr, Stat(90_000, 2_000), Stat(369, 8), null, null) { RatioToHost = 0.9 },
-            new(Engine.Qemu, "raw-prealloc/none/threads", rr, Stat(40_000, 1_000), Stat(164, 4), null, null) { RatioToHost = 0.4 },
-            new(Engine.Qemu, "raw-prealloc/unsafe/threads", rr, Stat(95_000, 2_000), Stat(389, 8), null, null) { RatioToHost = 0.95 },
-            new(Engine.Qemu, "null-co", rr, Stat(800_000, 9_000), Stat(3277, 30), null, null) { HarnessBound = true },
+            new(Engine.Host, S("raw-prealloc"), rr, Stat(100_000, 2_000), Stat(410, 8), 300, 700),
+            new(Engine.Qemu, S("raw-prealloc/none/native"), rr, Stat(90_000, 2_000), Stat(369, 8), null, null) { RatioToHost = 0.9 },
+            new(Engine.Qemu, S("raw-prealloc/none/threads"), rr, Stat(40_000, 1_000), Stat(164, 4), null, null) { RatioToHost = 0.4 },
+            new(Engine.Qemu, S("raw-prealloc/unsafe/threads"), rr, Stat(95_000, 2_000), Stat(389, 8), null, null) { RatioToHost = 0.95 },
+            new(Engine.Qemu, S("null-co"), rr, Stat(800_000, 9_000), Stat(3277, 30), null, null) { HarnessBound = true },
         ];
         foreach (var r in results)
         {
@@ -73,7 +74,7 @@ public sealed class ReportCommandTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.Equal(html, _out.ToString().Trim());
-        Assert.Contains("data:image/png;base64,", File.ReadAllText(html));
+        Assert.Contains("<svg class=\"chart\" data-chart=\"ranking\"", File.ReadAllText(html), StringComparison.Ordinal);
         var parsed = TuningPolicy.Parse(File.ReadAllText(policy), policy);
         Assert.Equal("unsafe", parsed.Disks["file"].Cache);
         Assert.Equal(id, parsed.FromRun);

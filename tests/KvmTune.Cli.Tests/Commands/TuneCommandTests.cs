@@ -45,7 +45,7 @@ public sealed class TuneCommandTests : IDisposable
         var rows = json["report"]!["profiles"]![0]!["candidates"]!.AsArray();
         Assert.Contains(rows, r => (string?)r!["candidate_id"] == "raw-prealloc/writeback/native" && (string?)r["code"] == "KT001");
         Assert.All(rows.Where(r => (string?)r!["engine"] == "qemu" && (string?)r!["code"] is null), r => Assert.True((double?)r!["ratio_to_host"] > 0));
-        Assert.Contains("data:image/png;base64,", File.ReadAllText(html));
+        Assert.Contains("<svg class=\"chart\" data-chart=\"ranking\"", File.ReadAllText(html), StringComparison.Ordinal);
         Assert.Equal(runId, TuningPolicy.Parse(File.ReadAllText(policy), policy).FromRun);
 
         // And the stored run reports again without measuring

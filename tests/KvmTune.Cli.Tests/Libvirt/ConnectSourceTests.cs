@@ -12,8 +12,8 @@ public sealed class ConnectSourceTests
     [Fact]
     public async Task Lint_over_a_connection_reads_the_named_domain_and_exits_1_on_its_error_findings()
     {
-        // Given a domain with a shareable disk that has no cache='none' (KT004, error)
-        using var domain = TestDomain.Define([new TestDomain.DiskSpec("vda", "raw", ElementExtra: "\n      <shareable/>")]);
+        // Given a domain with a shareable disk with cache='writeback' (KT004, error)
+        using var domain = TestDomain.Define([new TestDomain.DiskSpec("vda", "raw", "cache='writeback'", ElementExtra: "\n      <shareable/>")]);
 
         // When lint reads it over the connection
         var run = await CliRun.RunAsync(["lint", "--connect", Uri, "--domain", domain.Name, "--format", "json"]);
@@ -21,7 +21,9 @@ public sealed class ConnectSourceTests
         // Then the JSON names the domain and the finding on vda
         Assert.True(run.ExitCode == 1, run.Error + run.Console);
         using var json = JsonDocument.Parse(run.Out);
-        var result = Assert.Single(json.RootElement.GetProperty("results").EnumerateArray());
+        var host = Assert.Single(json.RootElement.GetProperty("hosts").EnumerateArray());
+        Assert.Equal(Uri, host.GetProperty("uri").GetString());
+        var result = Assert.Single(host.GetProperty("results").EnumerateArray());
         Assert.Equal(domain.Name, result.GetProperty("domain").GetString());
         Assert.Contains(result.GetProperty("findings").EnumerateArray(),
             f => f.GetProperty("code").GetString() == "KT004" && f.GetProperty("disk").GetString() == "vda" && f.GetProperty("severity").GetString() == "error");
@@ -57,7 +59,7 @@ public sealed class ConnectSourceTests
 
         Assert.True(run.ExitCode is 0 or 1, run.Error);
         using var json = JsonDocument.Parse(run.Out);
-        var names = json.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("domain").GetString()).ToList();
+        var names = json.RootElement.GetProperty("hosts")[0].GetProperty("results").EnumerateArray().Select(r => r.GetProperty("domain").GetString()).ToList();
         Assert.Contains(first.Name, names);
         Assert.Contains(second.Name, names);
     }
@@ -71,14 +73,14 @@ public sealed class ConnectSourceTests
 
         Assert.True(run.ExitCode == 0, run.Error);
         using var json = JsonDocument.Parse(run.Out);
-        var result = Assert.Single(json.RootElement.GetProperty("results").EnumerateArray());
+        var result = Assert.Single(json.RootElement.GetProperty("hosts")[0].GetProperty("results").EnumerateArray());
         Assert.Equal(domain.Name, result.GetProperty("domain").GetString());
         Assert.Equal($"{Uri}/{domain.Name}", result.GetProperty("file").GetString());
         var disks = result.GetProperty("disks").EnumerateArray().ToList();
         Assert.Equal(["vda", "vdb"], disks.Select(d => d.GetProperty("disk").GetString()));
         var vdb = disks[1];
         Assert.Equal("none", vdb.GetProperty("cache").GetProperty("value").GetString());
-        Assert.True(vdb.GetProperty("qemu").GetProperty("cacheDirect").GetBoolean());
+        Assert.True(vdb.GetProperty("qemu").GetProperty("cache_direct").GetBoolean());
         Assert.Equal("native", vdb.GetProperty("qemu").GetProperty("aio").GetString());
     }
 
@@ -86,11 +88,11 @@ public sealed class ConnectSourceTests
     [InlineData("lint", "--connect", "qemu+tcp://127.0.0.1:1/system", "--all")]
     [InlineData("explain", "--connect", "qemu+tcp://127.0.0.1:1/system", "--domain", "x")]
     [InlineData("lint", "--connect", "qemu:///system?socket=/nonexistent/libvirt-sock", "--domain", "x")]
-    public async Task An_unreachable_uri_is_one_line_and_exit_2(params string[] args)
+    public async Task An_unreachable_uri_is_one_line_and_exit_3(params string[] args)
     {
         var run = await CliRun.RunAsync(args);
 
-        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(3, run.ExitCode);
         var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("cannot connect to libvirt", line, StringComparison.Ordinal);
         Assert.Equal("", run.Out);
@@ -99,11 +101,14 @@ public sealed class ConnectSourceTests
     [Theory]
     [InlineData("no domain named 'kvmtune-test-no-such-domain'", "lint", "--connect", Uri, "--domain", "kvmtune-test-no-such-domain")]
     [InlineData("no domain named 'kvmtune-test-no-such-domain'", "explain", "--connect", Uri, "--domain", "kvmtune-test-no-such-domain")]
-    [InlineData("give no files with it", "lint", "--connect", Uri, "--all", "some.xml")]
+    [InlineData("give no files with them", "lint", "--connect", Uri, "--all", "some.xml")]
+    [InlineData("give no files with them", "lint", "--all", "some.xml")]
     [InlineData("--domain NAME (one or more) or --all", "lint", "--connect", Uri)]
     [InlineData("--domain NAME (one or more) or --all", "explain", "--connect", Uri, "--all", "--domain", "x")]
-    [InlineData("--domain and --all need --connect URI", "lint", "--all")]
-    [InlineData("--domain and --all need --connect URI", "explain", "--domain", "x")]
+    [InlineData("--domain NAME (one or more) or --all, not both", "lint", "--all", "--domain", "x")]
+    [InlineData("no input: give domain XML files", "lint")]
+    [InlineData("--limit selects hosts of --hosts FILE", "lint", "--limit", "compute", "--all")]
+    [InlineData("--hosts /nonexistent/inventory: no such file", "lint", "--hosts", "/nonexistent/inventory", "--all")]
     public async Task Bad_connection_options_are_one_line_and_exit_2(string expected, params string[] args)
     {
         var run = await CliRun.RunAsync(args);

@@ -28,8 +28,13 @@ internal sealed class KvmTuneProcess : IDisposable
     /// <summary>XDG_DATA_HOME of the child processes.</summary>
     public string DataHome { get; }
 
-    /// <summary>The backups directory of one domain.</summary>
-    public string BackupsOf(string domain) => Path.Combine(DataHome, "kvmtune", "backups", domain);
+    /// <summary>The backups directory of one domain of qemu:///system (keyed by URI and UUID).</summary>
+    public string BackupsOf(string domain)
+    {
+        using var connection = KvmTune.Host.Libvirt.LibvirtConnection.OpenReadOnly(KvmTune.Tests.Shared.TestDomain.SystemUri);
+        using var found = connection.LookupByName(domain);
+        return Path.Combine(DataHome, "kvmtune", "backups", "libvirt", "qemu%3A%2F%2F%2Fsystem", found.Uuid);
+    }
 
     /// <summary>The backup files of a domain, oldest first.</summary>
     public string[] Backups(string domain) =>

@@ -76,7 +76,7 @@ public sealed class NovaCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("/nonexistent/nova.conf", "/nonexistent/nova.conf: no such file")]
+    [InlineData("/nonexistent/nova.conf", "/nonexistent/nova.conf: no such file or directory")]
     public async Task Explain_of_a_missing_file_is_one_line_and_exit_2(string path, string message)
     {
         var (code, stdout, stderr, _) = await Run("nova", "explain", "--conf", path);
@@ -231,6 +231,120 @@ public sealed class NovaCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.StartsWith($"kvmtune: {policy}:", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Set_on_a_device_node_is_refused_and_the_node_stays_a_device()
+    {
+        // Given a mknod copy of /dev/null named as nova.conf (issue 11 item 1: it was replaced by a regular file, exit 0)
+        var node = Path.Combine(_dir.FullName, "node.conf");
+        Shell.Run("mknod", node, "c", "1", "3");
+
+        var (code, stdout, stderr, _) = await Run("nova", "set", "--conf", node, "--backup-dir", Backups, "--yes", "libvirt.images_type=qcow2");
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"kvmtune: {node}: is a character device, not a regular file\n", stderr);
+        Assert.Equal("character special file 1:3", Stat(node, "%F %Hr:%Lr"));
+        Assert.False(Directory.Exists(Backups));
+    }
+
+    [Fact]
+    public async Task Set_on_a_fifo_is_refused_without_waiting_for_a_writer()
+    {
+        var fifo = Path.Combine(_dir.FullName, "fifo.conf");
+        Shell.Run("mkfifo", fifo);
+
+        var run = Run("nova", "set", "--conf", fifo, "--yes", "libvirt.images_type=qcow2");
+
+        var (code, _, stderr, _) = await run.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(2, code);
+        Assert.Contains("is a FIFO, not a regular file", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Set_on_a_hard_linked_conf_rewrites_it_in_place_and_says_so()
+    {
+        var link = Path.Combine(_dir.FullName, "nova.conf.orig");
+        Shell.Run("ln", _conf, link);
+        var inode = Stat(_conf, "%i");
+
+        var (code, _, stderr, _) = await Run("nova", "set", "--conf", _conf, "--backup-dir", Backups, "--yes", "libvirt.images_type=qcow2");
+
+        Assert.Equal(0, code);
+        Assert.Contains("in place", stderr, StringComparison.Ordinal);
+        Assert.Equal(inode, Stat(_conf, "%i"));
+        Assert.Equal(File.ReadAllText(_conf), File.ReadAllText(link));
+        Assert.Contains("\nimages_type = qcow2\n", File.ReadAllText(link), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Set_with_a_full_backup_file_system_writes_nothing_and_leaves_no_empty_backup()
+    {
+        // Given the backup directory on a tmpfs with no space left (issue 11 item 6: a 0-byte backup with a valid name)
+        var mount = Directory.CreateDirectory(Path.Combine(_dir.FullName, "full")).FullName;
+        Shell.Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount);
+        try
+        {
+            using (var filler = new FileStream(Path.Combine(mount, "filler"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            {
+                try
+                {
+                    while (true)
+                    {
+                        filler.Write(new byte[4096]);
+                    }
+                }
+                catch (IOException)
+                {
+                }
+            }
+            var backups = Directory.CreateDirectory(Path.Combine(mount, "backups")).FullName;
+
+            var (code, _, stderr, _) = await Run("nova", "set", "--conf", _conf, "--backup-dir", backups, "--yes", "libvirt.images_type=qcow2");
+
+            Assert.Equal(3, code);
+            Assert.Contains("the file is unchanged", stderr, StringComparison.Ordinal);
+            Assert.Equal(_original, File.ReadAllText(_conf));
+            Assert.Empty(Directory.GetFileSystemEntries(backups));
+        }
+        finally
+        {
+            Shell.Run("umount", mount);
+        }
+    }
+
+    [Fact]
+    public async Task Set_keeps_the_extended_attributes_and_the_acl_of_nova_conf()
+    {
+        // Given nova.conf on ext4 with an ACL, a SELinux label and a user attribute (issue 11 item 11)
+        var image = Path.Combine(_dir.FullName, "fs.img");
+        using (var f = File.Create(image))
+        {
+            f.SetLength(16L << 20);
+        }
+        var mount = Directory.CreateDirectory(Path.Combine(_dir.FullName, "ext4")).FullName;
+        Shell.Run("mkfs.ext4", "-q", "-F", image);
+        Shell.Run("mount", "-o", "loop,user_xattr,acl", image, mount);
+        try
+        {
+            var conf = Path.Combine(mount, "nova.conf");
+            File.WriteAllText(conf, _original);
+            Shell.Run("setfacl", "-m", "u:nobody:r", conf);
+            Shell.Run("setfattr", "-n", "security.selinux", "-v", "system_u:object_r:nova_etc_t:s0", conf);
+            Shell.Run("setfattr", "-n", "user.managed-by", "-v", "puppet", conf);
+            var before = Shell.Run("getfattr", "--absolute-names", "-d", "-m", "-", "-e", "hex", conf);
+
+            var (code, _, stderr, _) = await Run("nova", "set", "--conf", conf, "--backup-dir", Backups, "--yes", "libvirt.images_type=qcow2");
+
+            Assert.True(code == 0, stderr);
+            Assert.Contains("\nimages_type = qcow2\n", File.ReadAllText(conf), StringComparison.Ordinal);
+            Assert.Equal(before, Shell.Run("getfattr", "--absolute-names", "-d", "-m", "-", "-e", "hex", conf));
+        }
+        finally
+        {
+            Shell.Run("umount", mount);
+        }
     }
 
     private static string Stat(string path, string format) => Shell.Run("stat", "-c", format, path).Trim();

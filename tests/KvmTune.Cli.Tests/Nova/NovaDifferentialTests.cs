@@ -179,7 +179,7 @@ public sealed class NovaDifferentialTests(ITestOutputHelper log) : IDisposable
     public async Task With_the_patch_explain_agrees_with_the_patched_nova_on_disk_io_modes()
     {
         using var copy = new NovaTreeCopy();
-        var tree = await NovaTree.LocateAsync(copy.PackageDirectory, NovaPython.DefaultInterpreter);
+        var tree = await NovaTree.LocateAsync(copy.PackageDirectory);
         var detection = tree.Detect(NovaPatchService.LoadPatches());
         Assert.Equal(NovaPatchState.Stock, detection.State);
         NovaTreeWriter.Apply(tree, detection.Files);
@@ -201,7 +201,7 @@ public sealed class NovaDifferentialTests(ITestOutputHelper log) : IDisposable
             await File.WriteAllTextAsync(path, text);
             paths.Add(path);
         }
-        var oracle = await new NovaPython(NovaPython.DefaultInterpreter).BuildDisksAsync(root, paths, directIo);
+        var oracle = await NovaPython.BuildDisksAsync(root, paths, directIo);
         Assert.Equal(Path.Combine(root, "nova"), oracle.NovaFile);
         var mismatches = new List<string>();
         int disks = 0, built = 0, fields = 0;
@@ -279,14 +279,14 @@ public sealed class NovaDifferentialTests(ITestOutputHelper log) : IDisposable
     private void Report(Tally t) => log.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{t.Phase}: {t.Confs} nova.conf files, {t.Disks} disks ({t.Built} built by nova, {t.Disks - t.Built} refused by both), {t.Fields} fields compared, {t.Mismatches.Count} mismatches"));
 
-    private static async Task<NovaExplainCommand.Report> Explain(string[] args)
+    private static async Task<NovaExplainJson> Explain(string[] args)
     {
         var console = new TestConsole();
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var code = await KvmTuneApp.RunAsync(args, new CliOutput(console, stdout, stderr));
         Assert.True(code is 0 or 1, $"nova explain {string.Join(' ', args)}: exit {code}: {stderr}");
-        return JsonSerializer.Deserialize<NovaExplainCommand.Report>(stdout.ToString(), JsonConvention.Options)!;
+        return JsonSerializer.Deserialize<NovaExplainJson>(stdout.ToString(), JsonConvention.Options)!;
     }
 
     private static void Mount(string dir) => Run("mount", "-t", "ramfs", "-o", "mode=0755", "ramfs", dir);

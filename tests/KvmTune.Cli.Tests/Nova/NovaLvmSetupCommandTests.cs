@@ -33,7 +33,7 @@ public sealed class NovaLvmSetupCommandTests : IDisposable
         var (code, stdout, stderr) = await Run("nova", "lvm-setup", "--device", loop.Device, "--vg", "kvmtune-test-vg", "--conf", _conf,
             "--backup-dir", Path.Combine(_dir.FullName, "backups"));
 
-        Assert.StartsWith($"pvcreate {loop.Device}\nvgcreate kvmtune-test-vg {loop.Device}\n--- a/", stdout, StringComparison.Ordinal);
+        Assert.StartsWith($"pvcreate -- {loop.Device}\nvgcreate -- kvmtune-test-vg {loop.Device}\n--- a/", stdout, StringComparison.Ordinal);
         Assert.Contains("\n virt_type = kvm\n+images_type = lvm\n+images_volume_group = kvmtune-test-vg\n", stdout, StringComparison.Ordinal);
         if (DeviceMapper.Missing() is not null)
         {
@@ -54,34 +54,51 @@ public sealed class NovaLvmSetupCommandTests : IDisposable
     public async Task With_yes_it_stops_before_any_command_without_device_mapper_and_runs_the_sequence_with_it()
     {
         using var loop = new LoopDevice();
-        var fake = Path.Combine(_dir.FullName, "lvm");
-        var log = Path.Combine(_dir.FullName, "argv.log");
-        File.WriteAllText(fake, $"#!/bin/sh\necho \"$*\" >> '{log}'\n");
-        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Environment.SetEnvironmentVariable(LvmSetupPlan.LvmCommandVariable, fake);
-        try
-        {
-            var (code, _, stderr) = await Run("nova", "lvm-setup", "--device", loop.Device, "--vg", "kvmtune-test-vg", "--conf", _conf,
-                "--backup-dir", Path.Combine(_dir.FullName, "backups"), "--yes");
+        var vg = $"kvmtune-test-{Guid.NewGuid():N}"[..24];
 
-            if (DeviceMapper.Missing() is not null)
-            {
-                Assert.Equal(3, code);
-                Assert.Contains("device-mapper is not available", stderr, StringComparison.Ordinal);
-                Assert.False(File.Exists(log));
-                Assert.Equal(Original, File.ReadAllText(_conf));
-            }
-            else
-            {
-                Assert.Equal(0, code);
-                Assert.Equal([$"pvcreate {loop.Device}", $"vgcreate kvmtune-test-vg {loop.Device}"], File.ReadAllLines(log));
-                Assert.Equal(Original + "images_type = lvm\nimages_volume_group = kvmtune-test-vg\n", File.ReadAllText(_conf));
-            }
-        }
-        finally
+        var (code, _, stderr) = await Run("nova", "lvm-setup", "--device", loop.Device, "--vg", vg, "--conf", _conf,
+            "--backup-dir", Path.Combine(_dir.FullName, "backups"), "--yes");
+
+        if (DeviceMapper.Missing() is not null)
         {
-            Environment.SetEnvironmentVariable(LvmSetupPlan.LvmCommandVariable, null);
+            Assert.Equal(3, code);
+            Assert.Contains("device-mapper is not available", stderr, StringComparison.Ordinal);
+            Assert.Null(DeviceSafety.Signature(loop.Device));
+            Assert.Equal(Original, File.ReadAllText(_conf));
         }
+        else
+        {
+            // The real lvm2: pvcreate and vgcreate on the loop device, then nova.conf points at the volume group.
+            try
+            {
+                Assert.True(code == 0, stderr);
+                Assert.Contains(vg, Shell.Run("vgs", "--noheadings", "-o", "vg_name", "--", vg), StringComparison.Ordinal);
+                Assert.Equal(Original + $"images_type = lvm\nimages_volume_group = {vg}\n", File.ReadAllText(_conf));
+            }
+            finally
+            {
+                try
+                {
+                    Shell.Run("vgremove", "--yes", "--", vg);
+                    Shell.Run("pvremove", "--yes", "--", loop.Device);
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_signature_refusal_names_the_confirm_device_option()
+    {
+        using var loop = new LoopDevice();
+        Shell.Run("mkfs.ext4", "-q", "-F", loop.Device);
+
+        var (code, _, stderr) = await Run("nova", "lvm-setup", "--device", loop.Device, "--vg", "vg", "--conf", _conf);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--confirm-device {loop.Device}", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

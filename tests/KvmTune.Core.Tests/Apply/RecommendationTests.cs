@@ -10,7 +10,7 @@ public class RecommendationTests
 {
     private static readonly HostFacts Qemu72 = new() { QemuVersion = new Version(7, 2), LibvirtVersion = new Version(9, 0) };
 
-    private static Decision Decide(params CandidateResult[] results) => Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
+    private static Decision Decide(params SubjectResult[] results) => Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
 
     [Fact]
     public void A_preallocated_raw_winner_becomes_nova_lines_a_driver_element_and_a_policy()

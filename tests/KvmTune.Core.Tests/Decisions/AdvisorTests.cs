@@ -2,6 +2,7 @@ using KvmTune.Core.Decisions;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Rules;
 using static KvmTune.Core.Tests.Decisions.Synthetic;
+using static KvmTune.Tests.Shared.Ids;
 
 namespace KvmTune.Core.Tests.Decisions;
 
@@ -15,7 +16,7 @@ public class AdvisorTests
     public void A_clear_winner_is_named_without_a_tie_and_with_its_ratio_to_the_host_ceiling()
     {
         // Given three candidates whose intervals are far apart, and the host ceiling of their backend
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             HostResult("raw-prealloc", RandRead, 110_000, 2_000),
             QemuResult("raw-prealloc/none/native", RandRead, 100_000, 2_000),
@@ -28,22 +29,22 @@ public class AdvisorTests
 
         // Then the fastest wins alone, ranked first, with 100k/110k of the ceiling
         var p = Assert.Single(d.Profiles);
-        Assert.Equal("raw-prealloc/none/native", p.Winner);
-        Assert.Equal(["raw-prealloc/none/native"], p.Tie);
+        Assert.Equal(C("raw-prealloc/none/native"), p.Winner);
+        Assert.Equal(Cs("raw-prealloc/none/native"), p.Tie);
         Assert.Null(p.TieBreak);
-        Assert.Equal(["raw-prealloc/none/native", "raw-prealloc/none/io_uring", "raw-prealloc/none/threads"], p.Ranking.Select(r => r.CandidateId));
+        Assert.Equal(["raw-prealloc/none/native", "raw-prealloc/none/io_uring", "raw-prealloc/none/threads"], p.Ranking.Select(r => r.Candidate.Id));
         Assert.Equal(100_000.0 / 110_000, p.Ranking[0].RatioToHost!.Value, 6);
         Assert.Equal(0.41, p.Ranking[2].RatioToBest, 6);
-        Assert.Equal("raw-prealloc/none/native", d.Winner);
+        Assert.Equal(C("raw-prealloc/none/native"), d.Winner);
         Assert.Contains(d.Rationale, l => l.StartsWith("randread-4k-qd32: raw-prealloc/none/native leads with 100k IOPS", StringComparison.Ordinal)
-                                          && l.Contains("0.91× the host ceiling") && l.Contains("1.4× the first candidate outside the tie, raw-prealloc/none/io_uring"));
+                                          && l.Contains("0.91× the host ceiling") && l.Contains("1.4× the first candidate outside the equivalent set, raw-prealloc/none/io_uring"));
     }
 
     [Fact]
-    public void Overlapping_intervals_are_a_tie_broken_by_safety_and_said_so()
+    public void Candidates_within_the_margin_are_equivalent_and_the_safer_one_wins_and_it_is_said_so()
     {
         // Given writeback slightly ahead of none, with overlapping intervals
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResult("qcow2-sparse/writeback/threads", RandWrite, 52_000, 3_000),
             QemuResult("qcow2-sparse/none/threads", RandWrite, 50_000, 3_000),
@@ -52,22 +53,28 @@ public class AdvisorTests
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
 
-        // Then both are the tie set, none wins on safety although its median is lower, and the rationale says so
+        // Then both are equivalent (writeback is not surely more than 10% faster), none wins on safety although its
+        // median is lower, and the rationale says so with the ratio of the fastest to the winner
         var p = Assert.Single(d.Profiles);
-        Assert.Equal(["qcow2-sparse/writeback/threads", "qcow2-sparse/none/threads"], p.Tie);
-        Assert.Equal("qcow2-sparse/none/threads", p.Winner);
-        Assert.Equal("qcow2-sparse/writeback/threads", p.Ranking[0].CandidateId);
-        Assert.Contains("tie between qcow2-sparse/writeback/threads, qcow2-sparse/none/threads", p.TieBreak);
+        Assert.Equal(Cs("qcow2-sparse/writeback/threads", "qcow2-sparse/none/threads"), p.Tie);
+        Assert.Equal(C("qcow2-sparse/none/threads"), p.Winner);
+        Assert.Equal("qcow2-sparse/writeback/threads", p.Ranking[0].Candidate.Id);
+        Assert.Contains("equivalent within 10%: qcow2-sparse/writeback/threads, qcow2-sparse/none/threads", p.TieBreak);
         Assert.Contains("safer: cache='none' before cache='writeback'", p.TieBreak);
-        Assert.Contains(d.Rationale, l => l.Contains("95% confidence intervals overlap"));
-        Assert.Equal("qcow2-sparse/none/threads", d.Winner);
+        Assert.Contains(d.Rationale, l => l.Contains("faster than any of them by more than 10% with 95% confidence"));
+        Assert.Equal(C("qcow2-sparse/writeback/threads"), p.Fastest);
+        Assert.Equal(52.0 / 50, p.FastestOverWinner!.Ratio, 6);
+        Assert.InRange(p.FastestOverWinner.Low, 0.85, 1.1);
+        Assert.Contains(d.Rationale, l => l.StartsWith("randwrite-4k-qd32: qcow2-sparse/writeback/threads is 1.04× [95% CI", StringComparison.Ordinal)
+                                          && l.EndsWith("not faster by more than the 10% margin with confidence, so qcow2-sparse/none/threads stands", StringComparison.Ordinal));
+        Assert.Equal(C("qcow2-sparse/none/threads"), d.Winner);
     }
 
     [Fact]
     public void An_equally_safe_tie_goes_to_the_simpler_candidate()
     {
         // Given native and threads on the same backend, intervals overlapping
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResult("raw-prealloc/none/native", RandRead, 60_500, 4_000),
             QemuResult("raw-prealloc/none/threads", RandRead, 58_000, 4_000),
@@ -78,14 +85,14 @@ public class AdvisorTests
 
         // Then raw with QEMU's default aio (threads) wins: no non-default io, no qcow2 layer
         Assert.Equal(3, p.Tie.Count);
-        Assert.Equal("raw-prealloc/none/threads", p.Winner);
+        Assert.Equal(C("raw-prealloc/none/threads"), p.Winner);
         Assert.Contains("equally safe and simpler", p.TieBreak);
     }
 
     [Fact]
     public void Flush_safety_excludes_the_fastest_unsafe_candidate_with_KT010()
     {
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResult("raw-prealloc/unsafe/threads", RandWrite, 300_000, 10_000),
             QemuResult("raw-prealloc/none/native", RandWrite, 90_000, 3_000),
@@ -95,18 +102,18 @@ public class AdvisorTests
         var any = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Safety = SafetyLevel.Any });
 
         var p = Assert.Single(flush.Profiles);
-        Assert.Equal("raw-prealloc/none/native", p.Winner);
+        Assert.Equal(C("raw-prealloc/none/native"), p.Winner);
         var excluded = Assert.Single(p.Excluded);
-        Assert.Equal(("raw-prealloc/unsafe/threads", "KT010"), (excluded.CandidateId, excluded.Code));
+        Assert.Equal(("raw-prealloc/unsafe/threads", "KT010"), (excluded.Subject.ToString(), excluded.Code));
         Assert.Contains(flush.Rationale, l => l.StartsWith("excluded, KT010:", StringComparison.Ordinal) && l.Contains("raw-prealloc/unsafe/threads"));
-        Assert.Equal("raw-prealloc/unsafe/threads", any.Winner);
+        Assert.Equal(C("raw-prealloc/unsafe/threads"), any.Winner);
         Assert.Contains(any.Rationale, l => l.Contains("KT010") && l.Contains("--safety any"));
     }
 
     [Fact]
     public void Sync_safety_keeps_only_writethrough_and_directsync()
     {
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResult("raw-prealloc/none/native", RandWrite, 90_000, 3_000),
             QemuResult("raw-prealloc/writeback/threads", RandWrite, 95_000, 3_000),
@@ -117,7 +124,7 @@ public class AdvisorTests
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Safety = SafetyLevel.Sync });
 
         var p = Assert.Single(d.Profiles);
-        Assert.Equal(["raw-prealloc/directsync/native", "raw-prealloc/writethrough/threads"], p.Ranking.Select(r => r.CandidateId));
+        Assert.Equal(["raw-prealloc/directsync/native", "raw-prealloc/writethrough/threads"], p.Ranking.Select(r => r.Candidate.Id));
         Assert.All(p.Excluded, e => Assert.Equal("--safety sync", e.Code));
         Assert.Equal(2, p.Excluded.Count);
         Assert.Contains(d.Rationale, l => l.Contains("KT026"));
@@ -129,7 +136,7 @@ public class AdvisorTests
     [InlineData(null, false)]
     public void Migration_keeps_cached_modes_only_when_QEMU_drops_the_cache(string? qemu, bool writebackAllowed)
     {
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResult("raw-prealloc/writeback/threads", RandRead, 120_000, 3_000),
             QemuResult("raw-prealloc/none/native", RandRead, 90_000, 3_000),
@@ -140,15 +147,15 @@ public class AdvisorTests
         var d = Advisor.Decide(results, host, AdvisorConstraints.Default with { Migration = true, Safety = SafetyLevel.Any });
 
         var p = Assert.Single(d.Profiles);
-        Assert.Equal(writebackAllowed ? "raw-prealloc/writeback/threads" : "raw-prealloc/none/native", p.Winner);
-        Assert.Contains(p.Excluded, e => e.CandidateId == "raw-prealloc/unsafe/threads" && e.Code == "KT011");
-        Assert.Equal(!writebackAllowed, p.Excluded.Any(e => e.CandidateId == "raw-prealloc/writeback/threads" && e.Code == "KT011"));
+        Assert.Equal(C(writebackAllowed ? "raw-prealloc/writeback/threads" : "raw-prealloc/none/native"), p.Winner);
+        Assert.Contains(p.Excluded, e => e.Subject.ToString() == "raw-prealloc/unsafe/threads" && e.Code == "KT011");
+        Assert.Equal(!writebackAllowed, p.Excluded.Any(e => e.Subject.ToString() == "raw-prealloc/writeback/threads" && e.Code == "KT011"));
     }
 
     [Fact]
     public void Snapshots_keep_only_qcow2_backends()
     {
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResult("raw-prealloc/none/native", RandRead, 100_000, 3_000),
             QemuResult("loop/none/native", RandRead, 105_000, 3_000),
@@ -157,7 +164,7 @@ public class AdvisorTests
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Snapshots = true });
 
-        Assert.Equal("qcow2-metadata/none/native", d.Winner);
+        Assert.Equal(C("qcow2-metadata/none/native"), d.Winner);
         Assert.Equal(2, d.Profiles[0].Excluded.Count(e => e.Code == "--snapshots"));
         Assert.Equal(["file"], d.WinnerBySourceType.Keys);
     }
@@ -165,7 +172,7 @@ public class AdvisorTests
     [Fact]
     public void Guest_results_under_TCG_are_never_ranked_however_fast()
     {
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             GuestResult("raw-prealloc/none/native", RandRead, 1_000_000, tcg: true),
             GuestResult("raw-prealloc/none/threads", RandRead, 900_000, tcg: true),
@@ -175,16 +182,16 @@ public class AdvisorTests
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
 
         var p = Assert.Single(d.Profiles);
-        Assert.Equal(["raw-prealloc/none/threads"], p.Ranking.Select(r => r.CandidateId));
+        Assert.Equal(["raw-prealloc/none/threads"], p.Ranking.Select(r => r.Candidate.Id));
         Assert.Equal(2, p.NotRanked.Count(n => n.Engine == Engine.Guest && n.Code == "functional-only"));
-        Assert.Equal("raw-prealloc/none/threads", d.Winner);
+        Assert.Equal(C("raw-prealloc/none/threads"), d.Winner);
         Assert.Contains(d.Rationale, l => l.StartsWith("not ranked, functional-only:", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Harness_bound_and_skipped_results_are_never_ranked()
     {
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResult("raw-prealloc/unsafe/threads", RandRead, 700_000, 5_000) with { HarnessBound = true },
             QemuResult("raw-prealloc/writeback/native", RandRead, 0, 0) with { SkippedCode = "KT001", Iops = new Statistic(0, 0, 0, 0, 0) },
@@ -194,16 +201,16 @@ public class AdvisorTests
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Safety = SafetyLevel.Any });
 
         var p = Assert.Single(d.Profiles);
-        Assert.Equal(["raw-prealloc/none/native"], p.Ranking.Select(r => r.CandidateId));
-        Assert.Contains(p.NotRanked, n => n.Code == "harness-bound" && n.CandidateId == "raw-prealloc/unsafe/threads");
-        Assert.Contains(p.NotRanked, n => n.Code == "KT001" && n.CandidateId == "raw-prealloc/writeback/native");
+        Assert.Equal(["raw-prealloc/none/native"], p.Ranking.Select(r => r.Candidate.Id));
+        Assert.Contains(p.NotRanked, n => n.Code == "harness-bound" && n.Subject.ToString() == "raw-prealloc/unsafe/threads");
+        Assert.Contains(p.NotRanked, n => n.Code == "KT001" && n.Subject.ToString() == "raw-prealloc/writeback/native");
     }
 
     [Fact]
     public void Weights_change_the_overall_winner()
     {
         // Given A best at random reads and B best at random writes
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResult("raw-prealloc/none/native", RandRead, 100_000, 2_000),
             QemuResult("qcow2-sparse/none/threads", RandRead, 50_000, 2_000),
@@ -214,17 +221,17 @@ public class AdvisorTests
         var reads = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Workload = AdvisorConstraints.ParseWorkload("randread-4k-qd32=3,randwrite-4k-qd32") });
         var writes = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Workload = AdvisorConstraints.ParseWorkload("randread-4k-qd32,randwrite-4k-qd32=3") });
 
-        Assert.Equal("raw-prealloc/none/native", reads.Winner);
-        Assert.Equal("qcow2-sparse/none/threads", writes.Winner);
+        Assert.Equal(C("raw-prealloc/none/native"), reads.Winner);
+        Assert.Equal(C("qcow2-sparse/none/threads"), writes.Winner);
         // 0.5^(3/4) · 1^(1/4)
-        Assert.Equal(Math.Pow(0.5, 0.75), reads.Overall.Single(o => o.CandidateId == "qcow2-sparse/none/threads").Score, 6);
+        Assert.Equal(Math.Pow(0.5, 0.75), reads.Overall.Single(o => o.Candidate.Id == "qcow2-sparse/none/threads").Score, 6);
         Assert.Contains(reads.Rationale, l => l.StartsWith("overall (randread-4k-qd32=3, randwrite-4k-qd32=1): raw-prealloc/none/native", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Equal_weights_with_overlapping_scores_tie_overall()
     {
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResult("raw-prealloc/none/native", RandRead, 100_000, 8_000),
             QemuResult("raw-prealloc/none/threads", RandRead, 90_000, 8_000),
@@ -235,7 +242,7 @@ public class AdvisorTests
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
 
         Assert.Equal(2, d.Tie.Count);
-        Assert.Equal("raw-prealloc/none/threads", d.Winner);
+        Assert.Equal(C("raw-prealloc/none/threads"), d.Winner);
         Assert.Contains("simpler", d.TieBreak);
     }
 
@@ -243,7 +250,7 @@ public class AdvisorTests
     public void Burst_and_sustained_are_told_apart_and_ranking_uses_the_sustained_figure()
     {
         // Given writeback 2.1x faster than none in burst but equal once the page cache is full
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResult("raw-prealloc/writeback/threads", RandWrite, 105_000, 5_000) with { BurstIops = 105_000, SustainedIops = 50_500 },
             QemuResult("raw-prealloc/none/native", RandWrite, 50_000, 2_000),
@@ -253,7 +260,7 @@ public class AdvisorTests
 
         var p = Assert.Single(d.Profiles);
         Assert.Equal(50_500, p.Ranking[0].Basis.Median);
-        Assert.Equal("raw-prealloc/none/native", p.Winner);
+        Assert.Equal(C("raw-prealloc/none/native"), p.Winner);
         Assert.Contains(d.Rationale, l => l == "randwrite-4k-qd32: cache='writeback' (raw-prealloc/writeback/threads) is 2.1× raw-prealloc/none/native in burst " +
                                                "but equal sustained (1.01×, intervals overlap) (the host page cache absorbs writes only until the dirty limit); " +
                                                "cache='none' keeps migration safety on any QEMU and host memory out of the IO path");
@@ -265,7 +272,7 @@ public class AdvisorTests
         // Given writeback reading at 370k from a warm page cache but 90k once the working set no longer fits,
         // with a sustained interval measured from its own repeats
         var sustained = new Statistic(90_000, 80_000, 101_000, 0.05, 3);
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResult("raw-prealloc/writeback/io_uring", RandRead, 370_000, 10_000) with { BurstIops = 370_000, SustainedIops = 90_000, Sustained = sustained },
             QemuResult("raw-prealloc/none/native", RandRead, 120_000, 4_000),
@@ -277,8 +284,8 @@ public class AdvisorTests
         // Then none wins on the sustained comparison, writeback's basis is its sustained statistic unscaled,
         // and the rationale says why the burst figure does not count for reads
         var p = Assert.Single(d.Profiles);
-        Assert.Equal("raw-prealloc/none/native", p.Winner);
-        var writeback = p.Ranking.Single(r => r.CandidateId == "raw-prealloc/writeback/io_uring");
+        Assert.Equal(C("raw-prealloc/none/native"), p.Winner);
+        var writeback = p.Ranking.Single(r => r.Candidate.Id == "raw-prealloc/writeback/io_uring");
         Assert.Equal(sustained, writeback.Basis);
         Assert.False(writeback.Tied);
         Assert.Contains(d.Rationale, l => l.StartsWith("randread-4k-qd32: cache='writeback' (raw-prealloc/writeback/io_uring) is 3.1× raw-prealloc/none/native in burst but 0.75× sustained " +
@@ -288,7 +295,7 @@ public class AdvisorTests
     [Fact]
     public void A_workload_profile_that_was_not_measured_is_bad_input()
     {
-        CandidateResult[] results = [QemuResult("raw-prealloc/none/native", RandRead, 100_000, 3_000)];
+        SubjectResult[] results = [QemuResult("raw-prealloc/none/native", RandRead, 100_000, 3_000)];
 
         var e = Assert.Throws<InputException>(() =>
             Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Workload = [new ProfileWeight("seqread-1m-qd8", 1)] }));
@@ -318,7 +325,7 @@ public class AdvisorTests
     [Fact]
     public void File_and_block_backends_each_get_a_winner()
     {
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResult("loop/none/native", RandRead, 120_000, 3_000),
             QemuResult("loop/none/threads", RandRead, 60_000, 3_000),
@@ -328,17 +335,17 @@ public class AdvisorTests
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
 
-        Assert.Equal("loop/none/native", d.Winner);
-        Assert.Equal("loop/none/native", d.WinnerBySourceType["block"]);
-        Assert.Equal("raw-sparse/none/threads", d.WinnerBySourceType["file"]);
+        Assert.Equal(C("loop/none/native"), d.Winner);
+        Assert.Equal(C("loop/none/native"), d.WinnerBySourceType["block"]);
+        Assert.Equal(C("raw-sparse/none/threads"), d.WinnerBySourceType["file"]);
     }
 
     [Fact]
-    public void The_tie_is_measured_against_the_candidate_most_surely_fast_not_a_lucky_wide_one()
+    public void A_less_simple_candidate_displaces_a_simpler_one_only_when_surely_faster_by_the_margin()
     {
         // Given a lucky none/native at 112k with three repeats [92k–138k], directsync/native well measured at 105k
-        // [98k–112k], and directsync/threads at 83k [72k–95k]
-        CandidateResult[] results =
+        // [98k–112k], and the simpler directsync/threads at 83k [72k–95k]
+        SubjectResult[] results =
         [
             QemuResultWithin("raw-prealloc/none/native", RandRead, 112_000, 92_000, 138_000),
             QemuResultWithin("raw-prealloc/directsync/native", RandRead, 105_000, 98_000, 112_000),
@@ -347,20 +354,28 @@ public class AdvisorTests
 
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
 
-        // Then the tie is against directsync/native's interval (highest lower bound): threads is out of it, and the
-        // lucky none/native still ranks first by median
+        // Then the fastest is the one most surely fast (directsync/native, highest lower bound), not the lucky wide
+        // none/native that ranks first by median; directsync/native is 1.27× [1.09×–1.5×] threads: not surely 10%
+        // faster, so the simpler threads stands
         var p = Assert.Single(d.Profiles);
-        Assert.Equal("raw-prealloc/none/native", p.Ranking[0].CandidateId);
-        Assert.Equal(["raw-prealloc/none/native", "raw-prealloc/directsync/native"], p.Tie);
-        Assert.Equal("raw-prealloc/directsync/native", p.Winner);
+        Assert.Equal("raw-prealloc/none/native", p.Ranking[0].Candidate.Id);
+        Assert.Equal(C("raw-prealloc/directsync/native"), p.Fastest);
+        Assert.Equal(Cs("raw-prealloc/none/native", "raw-prealloc/directsync/native", "raw-prealloc/directsync/threads"), p.Tie);
+        Assert.Equal(C("raw-prealloc/directsync/threads"), p.Winner);
+        Assert.InRange(p.FastestOverWinner!.Low, 1.0, 1.1);
+
+        // When the margin is 5%, the same intervals do show directsync/native surely more than 5% faster
+        var tight = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Margin = 0.05 });
+        Assert.Equal(C("raw-prealloc/directsync/native"), tight.Profiles[0].Winner);
+        Assert.DoesNotContain(C("raw-prealloc/directsync/threads"), tight.Profiles[0].Tie);
     }
 
     [Fact]
-    public void One_very_noisy_profile_does_not_make_a_slow_candidate_an_overall_tie()
+    public void Overall_the_ratio_combines_the_profiles_and_a_very_noisy_one_keeps_the_safer_candidate_until_it_is_measured()
     {
         // Given none/native at 100k [93k–107.5k] in both profiles, and directsync/native equal in reads but at 40k
         // [20k–85k] in writes (synced writes on a busy disk are noisy)
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             QemuResultWithin("raw-prealloc/none/native", RandRead, 100_000, 93_000, 107_500),
             QemuResultWithin("raw-prealloc/none/native", RandWrite, 100_000, 93_000, 107_500),
@@ -371,18 +386,30 @@ public class AdvisorTests
         // When deciding overall
         var d = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
 
-        // Then the profiles' errors combine in quadrature: directsync's score 0.63 reaches 0.92, below none's lower
-        // bound 0.95, so none wins overall (averaging the bounds would reach 0.956 above 0.93 and let the safer
-        // directsync win a tie it does not have)
-        var directsync = d.Overall.Single(o => o.CandidateId == "raw-prealloc/directsync/native");
-        var none = d.Overall.Single(o => o.CandidateId == "raw-prealloc/none/native");
+        // Then the scores are the geometric means (directsync 0.63 [..0.92], none 1 [0.95..]), and none is 1.58× as fast
+        // overall but with the writes' wide interval only [1.08×..]: not surely more than 10% faster, so the safer
+        // directsync stands — the race gives such a pair more repeats until the margin is settled
+        var directsync = d.Overall.Single(o => o.Candidate.Id == "raw-prealloc/directsync/native");
+        var none = d.Overall.Single(o => o.Candidate.Id == "raw-prealloc/none/native");
         Assert.Equal(0.6325, directsync.Score, 3);
         Assert.Equal(0.9236, directsync.ScoreHigh, 3);
         Assert.Equal(0.9500, none.ScoreLow, 3);
-        Assert.False(directsync.Tied);
-        Assert.Equal("raw-prealloc/none/native", d.Winner);
-        // while in reads alone the two tie and the safer one wins
-        Assert.Equal("raw-prealloc/directsync/native", d.Profiles.Single(p => p.Profile == RandRead).Winner);
+        Assert.True(directsync.Tied);
+        Assert.Equal(C("raw-prealloc/directsync/native"), d.Winner);
+        Assert.Equal(C("raw-prealloc/none/native"), d.Fastest);
+        Assert.Equal(1.581, d.FastestOverWinner!.Ratio, 3);
+        Assert.InRange(d.FastestOverWinner.Low, 1.0, 1.1);
+        var profiles = new List<(double, IReadOnlyList<(Core.Tuning.Candidate, Statistic)>)>();
+        foreach (var p in d.Profiles)
+        {
+            profiles.Add((p.Weight, [.. p.Ranking.Select(r => (r.Candidate, r.Basis))]));
+        }
+        Assert.All(Race.SelectOverallContenders(profiles), Assert.NotEmpty);
+
+        // And once the writes are measured to ±10%, none is surely faster overall and wins
+        var measured = results.Select(r => r.Profile == RandWrite && r.Subject.ToString() == "raw-prealloc/directsync/native"
+            ? r with { Iops = r.Iops with { CiLow = 36_000, CiHigh = 44_000 } } : r).ToList();
+        Assert.Equal(C("raw-prealloc/none/native"), Advisor.Decide(measured, Qemu72, AdvisorConstraints.Default).Winner);
     }
 }
 
@@ -412,7 +439,7 @@ public class HarnessCeilingTests
     [Fact]
     public void The_null_co_ceiling_is_neither_ranked_nor_listed_as_a_harness_bound_candidate()
     {
-        CandidateResult[] results =
+        SubjectResult[] results =
         [
             Synthetic.QemuResult("null-co", "randread-4k-qd32", 800_000, 10_000) with { HarnessBound = true },
             Synthetic.QemuResult("raw-prealloc/none/native", "randread-4k-qd32", 100_000, 3_000),
@@ -421,9 +448,9 @@ public class HarnessCeilingTests
         var d = Advisor.Decide(results, HostFacts.Unknown, AdvisorConstraints.Default);
 
         var aside = Assert.Single(d.Profiles[0].NotRanked);
-        Assert.Equal(("null-co", "harness-ceiling"), (aside.CandidateId, aside.Code));
+        Assert.Equal(("null-co", "harness-ceiling"), (aside.Subject.ToString(), aside.Code));
         Assert.DoesNotContain(d.Rationale, l => l.Contains("null-co"));
-        Assert.Equal("raw-prealloc/none/native", d.Winner);
+        Assert.Equal(C("raw-prealloc/none/native"), d.Winner);
     }
 
 }

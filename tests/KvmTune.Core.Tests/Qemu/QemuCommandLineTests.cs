@@ -184,3 +184,18 @@ public class QemuCommandLineTests
         Assert.Null(ReadArgs("disk-cache.x86_64-latest.args").Summarize("virtio-disk9"));
     }
 }
+
+public class QemuCommandLineErrorTests
+{
+    [Fact]
+    public void Malformed_json_of_an_option_is_one_bounded_line_whatever_the_value_holds()
+    {
+        var value = "{\"driver\":\n" + new string('x', 5000);
+
+        var e = Assert.Throws<InputException>(() => QemuCommandLine.Parse(["qemu", "-blockdev", value], "qemu.args"));
+
+        Assert.True(KvmTune.Core.Input.InputText.IsOneLine(e.Message), e.Message);
+        Assert.True(e.Message.Length < 600, e.Message.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.StartsWith("qemu.args: -blockdev has malformed JSON", e.Message, StringComparison.Ordinal);
+    }
+}

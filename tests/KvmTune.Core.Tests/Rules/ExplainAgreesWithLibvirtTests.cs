@@ -131,6 +131,45 @@ public class ExplainAgreesWithLibvirtTests
     }
 
     [Fact]
+    public void Every_corpus_disk_with_discard_or_detect_zeroes_is_explained_as_libvirt_generates_it()
+    {
+        // Given every corpus disk whose <driver> sets discard or detect_zeroes, with the command line libvirt built
+        var compared = new List<string>();
+        foreach (var args in Directory.EnumerateFiles(RepoPaths.LibvirtCorpus, "*.x86_64-latest.args").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(args)[..^".x86_64-latest.args".Length];
+            var doc = DomainDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.LibvirtCorpus, name + ".xml")), name);
+            var cmd = QemuCommandLine.ParseArgsText(File.ReadAllText(args), name);
+            var explained = DiskExplainer.Explain(doc, HostFacts.Unknown);
+            for (var i = 0; i < doc.Disks.Count; i++)
+            {
+                var disk = doc.Disks[i];
+                if (disk.Driver.Discard is null && disk.Driver.DetectZeroes is null)
+                {
+                    continue;
+                }
+                var actual = (LibvirtDeviceIds.For(disk) is { } id ? cmd.Summarize(id) : null)
+                    ?? (disk.Source.Path is { } path ? cmd.SummarizeBySource(path) : null);
+                Assert.True(actual is not null, $"{name} {disk.Label}: not on the command line");
+
+                // Then the discard and detect-zeroes explain implies are the ones on the disk's own node
+                var implied = explained.Disks[i].Qemu;
+                Assert.True((implied.Discard, implied.DetectZeroes) == (actual.Discard, actual.DetectZeroes),
+                    $"{name} {disk.Label}: implied discard={implied.Discard} detect-zeroes={implied.DetectZeroes}, libvirt wrote discard={actual.Discard} detect-zeroes={actual.DetectZeroes}");
+                Assert.Contains(implied.Discard is null ? "" : $"discard={implied.Discard}", implied.Blockdev, StringComparison.Ordinal);
+                compared.Add($"{name}/{disk.Label}");
+            }
+        }
+
+        // And that is every such disk of the corpus (detect_zeroes unmap, on, off; discard unmap and ignore; unmap
+        // without discard='unmap' becoming on)
+        Assert.Equal(
+            ["disk-detect-zeroes/vda", "disk-detect-zeroes/vdb", "disk-detect-zeroes/vdc", "disk-detect-zeroes/hdc",
+             "disk-discard/vda", "disk-discard/hdc", "disk-discard_no_unref/vda", "disk-qcow2-datafile-store/vde"],
+            compared);
+    }
+
+    [Fact]
     public void The_comparison_covers_the_whole_corpus()
     {
         var cases = Directory.EnumerateFiles(RepoPaths.LibvirtCorpus, "*.x86_64-latest.args")

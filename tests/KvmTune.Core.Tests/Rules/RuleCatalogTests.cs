@@ -8,7 +8,7 @@ public partial class RuleCatalogTests
 {
     private static readonly string[] DesignCodes =
     [
-        "KT001", "KT002", "KT003", "KT004", "KT005",
+        "KT001", "KT002", "KT003", "KT004", "KT005", "KT006",
         "KT010", "KT011", "KT012",
         "KT020", "KT021", "KT022", "KT023", "KT024", "KT025", "KT026", "KT027",
     ];
@@ -37,7 +37,7 @@ public partial class RuleCatalogTests
         {
             var expected = rule.Code switch
             {
-                "KT001" or "KT002" or "KT003" or "KT004" or "KT005" => Severity.Error,
+                "KT001" or "KT002" or "KT003" or "KT004" or "KT005" or "KT006" => Severity.Error,
                 "KT010" or "KT011" or "KT012" or "KT020" or "KT022" or "KT024" => Severity.Warning,
                 _ => Severity.Info,
             };

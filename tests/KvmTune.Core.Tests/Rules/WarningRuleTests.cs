@@ -1,4 +1,5 @@
 using KvmTune.Core.Rules;
+using KvmTune.Core.Tuning;
 using static KvmTune.Core.Tests.Rules.RuleTestKit;
 
 namespace KvmTune.Core.Tests.Rules;
@@ -91,6 +92,13 @@ public class NativeIoOnSparseFileRuleTests
     }
 
     [Fact]
+    public void A_writable_shareable_disk_without_a_cache_attribute_is_not_implicit_libvirt_gives_it_cache_none()
+    {
+        Assert.Empty(Run("KT012", FileDisk("<driver name='qemu' type='raw'/>", extra: "<shareable/>")));
+        Assert.Empty(RunOnCorpus("KT012", "disk-shared"));
+    }
+
+    [Fact]
     public void Native_io_on_a_file_of_unknown_allocation_says_unknown_at_info_level()
     {
         var finding = Assert.Single(Run("KT020", FileDisk(Native)));
@@ -138,6 +146,37 @@ public class IoUringOnLvmRuleTests
     {
         Assert.Empty(Run("KT022", BlockDisk("<driver cache='none' io='native'/>"), Host(lvm: true)));
         Assert.Empty(Run("KT022", FileDisk(IoUring), Host(lvm: true)));
+    }
+
+    [Fact]
+    public void Where_the_io_probe_passed_on_this_host_the_finding_cites_it_at_info_level_instead_of_the_general_warning()
+    {
+        var host = Host(lvm: true) with { IoProbe = [new IoModeCheck(Backend.Lvm, CacheMode.None, IoMode.IoUring, IoCheckOutcome.Passed, 0.05)] };
+
+        var finding = Assert.Single(Run("KT022", BlockDisk(IoUring), host));
+
+        Assert.Equal(Severity.Info, finding.Severity);
+        Assert.Equal("io='io_uring' here: the io probe on this host passed (io='io_uring' with cache='none' on lvm: write, flush and read back passed in 0.05 s)", finding.Message);
+    }
+
+    [Fact]
+    public void Where_the_io_probe_hung_on_this_host_any_disk_of_that_kind_and_cache_mode_gets_the_warning_with_the_measurement()
+    {
+        var host = HostFacts.Unknown with
+        {
+            IoProbe =
+            [
+                new IoModeCheck(Backend.RawPrealloc, CacheMode.None, IoMode.IoUring, IoCheckOutcome.Hang, 20),
+                new IoModeCheck(Backend.RawPrealloc, CacheMode.Writeback, IoMode.IoUring, IoCheckOutcome.Passed, 0.04),
+            ],
+        };
+
+        var finding = Assert.Single(Run("KT022", FileDisk(IoUring), host));
+
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains("no answer within 20 s (hang)", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(Severity.Info, Assert.Single(Run("KT022", FileDisk("<driver type='raw' cache='writeback' io='io_uring'/>"), host)).Severity);
+        Assert.Empty(Run("KT022", FileDisk("<driver type='qcow2' cache='none' io='io_uring'/>"), host));
     }
 }
 

@@ -24,13 +24,19 @@ public class CacheModeTests
     }
 
     [Fact]
-    public void Candidate_ids_round_trip_and_name_the_blocking_rule()
+    public void Candidates_are_named_as_people_read_them_and_name_the_blocking_rule()
     {
-        var c = Candidate.Parse("qcow2-sparse/writeback/native");
-        Assert.NotNull(c);
+        var c = new Candidate(Backend.Qcow2Sparse, CacheMode.Writeback, IoMode.Native);
         Assert.Equal("qcow2-sparse/writeback/native", c.Id);
         Assert.Equal("KT001", c.CannotStartCode);
-        Assert.Null(Candidate.Parse("raw-prealloc/none/native")!.CannotStartCode);
-        Assert.Null(Candidate.Parse("raw/none/native"));
+        Assert.Null(new Candidate(Backend.RawPrealloc, CacheMode.None, IoMode.Native).CannotStartCode);
+    }
+
+    [Fact]
+    public void A_candidate_maps_to_one_driver_element_in_libvirt_spelling()
+    {
+        var c = new Candidate(Backend.Qcow2Metadata, CacheMode.Directsync, IoMode.IoUring);
+        Assert.Equal("<driver name='qemu' type='qcow2' cache='directsync' io='io_uring'/>", c.Driver.ToXml());
+        Assert.Equal("<driver name='qemu' type='raw' cache='none' io='native'/>", new Candidate(Backend.Loop, CacheMode.None, IoMode.Native).Driver.ToXml());
     }
 }

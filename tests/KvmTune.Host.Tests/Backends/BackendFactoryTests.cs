@@ -4,7 +4,6 @@ using KvmTune.Core.Tuning;
 using KvmTune.Host.Backends;
 using KvmTune.Host.Devices;
 using KvmTune.Host.Native;
-using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Tests.Backends;
 
@@ -31,7 +30,7 @@ public sealed class BackendFactoryTests
             file = created.File!;
 
             // Then qemu-img sees the format and the virtual size, and the target points at the file
-            var info = await HostProcess.RunAsync("qemu-img", ["info", "--output=json", "-U", file]);
+            var info = await TestProcess.RunAsync("qemu-img", ["info", "--output=json", "-U", file]);
             using var json = JsonDocument.Parse(info.StandardOutput);
             Assert.Equal(format, json.RootElement.GetProperty("format").GetString());
             Assert.Equal(Size, json.RootElement.GetProperty("virtual-size").GetInt64());
@@ -90,9 +89,11 @@ public sealed class BackendFactoryTests
         Assert.Equal("raw", created.Target.Format);
         Assert.True(LinuxFile.Stat(created.Target.Path)!.IsBlockDevice);
         Assert.True(LinuxFile.Stat(created.File!)!.Blocks * 512 >= Size);
-        var attached = HostProcess.Run("losetup", ["-j", created.File!]);
+        var attached = TestProcess.Run("losetup", ["-j", created.File!]);
         Assert.Contains(created.Target.Path + ":", attached.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(BlockDevices.ReadSys(Path.GetFileName(created.Target.Path), "loop/dio") == "1", created.DirectIo);
+        // And the image's identity was recorded for the clean-up of a killed run
+        Assert.Equal(LinuxFile.IdentityOf(created.File!), ScratchLoopRecord.Read(created.File! + ".loop"));
 
         // When it is disposed
         var file = created.File!;
@@ -100,8 +101,9 @@ public sealed class BackendFactoryTests
 
         // Then no loop device is left on the file and the file is gone
         Assert.Empty(created.CleanupErrors);
-        Assert.Equal("", HostProcess.Run("losetup", ["-j", file]).StandardOutput.Trim());
+        Assert.Equal("", TestProcess.Run("losetup", ["-j", file]).StandardOutput.Trim());
         Assert.False(File.Exists(file));
+        Assert.False(File.Exists(file + ".loop"));
     }
 
     [Fact]
@@ -118,7 +120,7 @@ public sealed class BackendFactoryTests
 
         // Then both are gone and the scratch directory is empty
         Assert.True(raw.IsDisposed && loop.IsDisposed);
-        Assert.Equal("", HostProcess.Run("losetup", ["-j", loop.File!]).StandardOutput.Trim());
+        Assert.Equal("", TestProcess.Run("losetup", ["-j", loop.File!]).StandardOutput.Trim());
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }
 
@@ -137,7 +139,7 @@ public sealed class BackendFactoryTests
         // Then the target is the device itself, and disposing does not detach it
         Assert.Equal(new KvmTune.Host.Engines.MeasureTarget(device.Device, "raw", true, device.Device), created.Target);
         await created.DisposeAsync();
-        Assert.Contains(device.Device + ":", HostProcess.Run("losetup", ["-j", device.File]).StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(device.Device + ":", TestProcess.Run("losetup", ["-j", device.File]).StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -178,6 +180,17 @@ public sealed class BackendFactoryTests
         using var factory = new BackendFactory(new BackendOptions());
         var error = Assert.Throws<InputException>(() => factory.Validate([Backend.Lvm], Size));
         Assert.Equal("backend lvm: needs --vg", error.Message);
+    }
+
+    [Theory]
+    [InlineData("-vg")]
+    [InlineData("--all")]
+    [InlineData("vg/other")]
+    public void A_volume_group_name_lvm_would_read_as_an_option_or_a_path_is_refused_before_any_tool_runs(string vg)
+    {
+        var e = Assert.Throws<InputException>(() => new BackendFactory(new BackendOptions { VolumeGroup = vg }));
+
+        Assert.Contains($"--vg '{vg}': not a valid LVM volume group name", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -225,12 +238,12 @@ public sealed class ScratchBackendFillTests
         Assert.True(created.IsFilled);
         foreach (var offset in new[] { 0L, Size - 4096 })
         {
-            var check = await HostProcess.RunAsync("qemu-io", ["-f", created.Target.Format, "-r", "-c", $"read -P 0x5a {offset} 4096", created.Target.Path]);
+            var check = await TestProcess.RunAsync("qemu-io", ["-f", created.Target.Format, "-r", "-c", $"read -P 0x5a {offset} 4096", created.Target.Path]);
             Assert.True(check.Succeeded && !check.StandardOutput.Contains("Pattern verification failed", StringComparison.Ordinal), check.StandardOutput + check.StandardError);
         }
         // And the file's blocks are allocated, and the host engine's file carries the same pattern
         Assert.True(LinuxFile.Stat(created.File!)!.Blocks * 512 >= Size);
-        var hostCheck = await HostProcess.RunAsync("qemu-io", ["-f", "raw", "-r", "-c", $"read -P 0x5a {Size - 4096} 4096", created.Target.BackingPath]);
+        var hostCheck = await TestProcess.RunAsync("qemu-io", ["-f", "raw", "-r", "-c", $"read -P 0x5a {Size - 4096} 4096", created.Target.BackingPath]);
         Assert.True(hostCheck.Succeeded, hostCheck.StandardOutput + hostCheck.StandardError);
     }
 }
@@ -262,11 +275,11 @@ public sealed class BackendScratchTargetsTests
         Assert.Equal(first, again);
         Assert.Equal(2, targets.Created.Count);
         var loopFile = targets.Created[Backend.Loop].File!;
-        Assert.Contains(loop.Path + ":", HostProcess.Run("losetup", ["-j", loopFile]).StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(loop.Path + ":", TestProcess.Run("losetup", ["-j", loopFile]).StandardOutput, StringComparison.Ordinal);
 
         // When disposed, Then no file and no loop device is left
         await targets.DisposeAsync();
-        Assert.Equal("", HostProcess.Run("losetup", ["-j", loopFile]).StandardOutput.Trim());
+        Assert.Equal("", TestProcess.Run("losetup", ["-j", loopFile]).StandardOutput.Trim());
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }
 }

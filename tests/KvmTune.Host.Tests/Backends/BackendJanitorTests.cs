@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using KvmTune.Host.Backends;
+using KvmTune.Host.Native;
 using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Tests.Backends;
@@ -18,7 +19,9 @@ public sealed class BackendJanitorTests
         var loopFile = Path.Combine(dir.Path, ScratchNames.ImageFile("loop", dead.Pid, 2));
         File.WriteAllBytes(image, new byte[4096]);
         TestLoopDevice.Run("fallocate", "-l", "16M", loopFile);
-        var loop = HostProcess.Run("losetup", ["--find", "--show", loopFile]).StandardOutput.Trim();
+        // recorded before attaching, as BackendFactory does
+        ScratchLoopRecord.Write(loopFile);
+        var loop = TestProcess.Run("losetup", ["--find", "--show", loopFile]).StandardOutput.Trim();
         // And a file that only looks similar (not KvmTune's pattern)
         var foreign = Path.Combine(dir.Path, "kvmtune-notes.txt");
         File.WriteAllText(foreign, "keep");
@@ -30,12 +33,63 @@ public sealed class BackendJanitorTests
 
             // Then the loop device is detached, KvmTune's files are removed and the foreign file is kept
             Assert.Contains($"detached {loop} ({loopFile})", report);
-            Assert.Equal("", HostProcess.Run("losetup", ["-j", loopFile]).StandardOutput.Trim());
+            Assert.Equal("", TestProcess.Run("losetup", ["-j", loopFile]).StandardOutput.Trim());
             Assert.Equal([foreign], Directory.EnumerateFileSystemEntries(dir.Path));
         }
         finally
         {
-            HostProcess.Run("losetup", ["--detach", loop]);
+            TestProcess.Run("losetup", ["--detach", loop]);
+        }
+    }
+
+    [Fact]
+    public void A_foreign_loop_device_on_a_file_named_like_a_scratch_image_outside_the_scratch_directory_survives()
+    {
+        // Given a loop device someone else attached to a file whose name looks like a scratch image of a dead run
+        // (issue 11 item 5: the clean-up detached it, matched by file name alone)
+        using var scratch = new TempDirectory();
+        using var elsewhere = new TempDirectory();
+        var dead = DeadProcess();
+        var foreignFile = Path.Combine(elsewhere.Path, ScratchNames.ImageFile("loop", dead.Pid, 1));
+        TestLoopDevice.Run("fallocate", "-l", "16M", foreignFile);
+        var foreign = TestProcess.Run("losetup", ["--find", "--show", foreignFile]).StandardOutput.Trim();
+        try
+        {
+            // When the janitor cleans the scratch directory
+            var report = BackendJanitor.CleanLeftovers([scratch.Path]);
+
+            // Then the loop device is still attached: KvmTune never recorded it
+            Assert.DoesNotContain(report, line => line.Contains(foreign, StringComparison.Ordinal));
+            Assert.Contains(foreign + ":", TestProcess.Run("losetup", ["-j", foreignFile]).StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            TestProcess.Run("losetup", ["--detach", foreign]);
+        }
+    }
+
+    [Fact]
+    public void A_loop_device_on_a_recorded_image_that_lies_outside_the_scratch_directory_survives()
+    {
+        // Given a dead run's record in the scratch directory, naming the identity of a file that lives elsewhere
+        using var scratch = new TempDirectory();
+        using var elsewhere = new TempDirectory();
+        var dead = DeadProcess();
+        var outside = Path.Combine(elsewhere.Path, "disk.img");
+        TestLoopDevice.Run("fallocate", "-l", "16M", outside);
+        var record = Path.Combine(scratch.Path, ScratchNames.LoopRecord(ScratchNames.ImageFile("loop", dead.Pid, 1)));
+        File.WriteAllText(record, LinuxFile.IdentityOf(outside) + "\n");
+        var foreign = TestProcess.Run("losetup", ["--find", "--show", outside]).StandardOutput.Trim();
+        try
+        {
+            // When the janitor runs, Then the loop device stays (its backing file is not inside the scratch directory)
+            BackendJanitor.CleanLeftovers([scratch.Path]);
+            Assert.Contains(foreign + ":", TestProcess.Run("losetup", ["-j", outside]).StandardOutput, StringComparison.Ordinal);
+            Assert.False(File.Exists(record));
+        }
+        finally
+        {
+            TestProcess.Run("losetup", ["--detach", foreign]);
         }
     }
 

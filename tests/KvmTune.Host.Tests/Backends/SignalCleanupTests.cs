@@ -1,6 +1,5 @@
 using KvmTune.Core.Tuning;
 using KvmTune.Host.Backends;
-using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Tests.Backends;
 
@@ -29,7 +28,7 @@ public sealed class SignalCleanupTests
         Assert.True(cancelled);
         await factory.DisposeAsync();
         Assert.True(loop.IsDisposed);
-        Assert.Equal("", HostProcess.Run("losetup", ["-j", loop.File!]).StandardOutput.Trim());
+        Assert.Equal("", TestProcess.Run("losetup", ["-j", loop.File!]).StandardOutput.Trim());
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }
 
@@ -46,7 +45,7 @@ public sealed class SignalCleanupTests
 
         // Then the loop device is detached and its file removed
         Assert.True(loop.IsDisposed);
-        Assert.Equal("", HostProcess.Run("losetup", ["-j", loop.File!]).StandardOutput.Trim());
+        Assert.Equal("", TestProcess.Run("losetup", ["-j", loop.File!]).StandardOutput.Trim());
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }
 }

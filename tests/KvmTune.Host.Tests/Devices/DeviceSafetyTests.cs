@@ -23,7 +23,7 @@ public class DeviceSafetyTests
         var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, null));
 
         Assert.Contains("ext4", e.Message, StringComparison.Ordinal);
-        Assert.Contains($"--i-know-this-destroys {loop.Device}", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"--confirm-device {loop.Device}", e.Message, StringComparison.Ordinal);
         Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, "/dev/some-other"));
         DeviceSafety.Check(loop.Device, loop.Device);
     }
@@ -119,5 +119,195 @@ public class DeviceSafetyTests
         // When the confirmation names something else, Then it is refused, naming both
         var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, "/dev/sdz"));
         Assert.Equal($"{loop.Device}: {DeviceSafety.ConfirmOption} names /dev/sdz, another device; it must repeat the device path", e.Message);
+    }
+
+    [Fact]
+    public void A_second_loop_device_on_the_image_of_a_mounted_file_system_is_refused_even_with_the_confirmation()
+    {
+        // Given ext4 mounted through /dev/loopA (issue 11 item 2: the bench overwrote it through a second loop device)
+        using var loop = new LoopDevice();
+        loop.MakeExt4();
+        var mountPoint = loop.Mount();
+
+        // And /dev/loopB on the same image
+        var second = Attach(loop.BackingFile);
+        try
+        {
+            // When loopB is checked with the confirmation, Then it is refused, naming the mount
+            var e = Assert.Throws<InputException>(() => DeviceSafety.Check(second, second));
+            Assert.Contains($"mounted at {mountPoint}", e.Message, StringComparison.Ordinal);
+            Assert.Contains($"a loop device on the same file as {second}", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Detach(second);
+        }
+    }
+
+    [Fact]
+    public void A_loop_device_on_another_name_of_the_same_file_is_the_same_device()
+    {
+        // Given ext4 mounted through /dev/loopA, and a hard link to its image under another name
+        using var loop = new LoopDevice();
+        loop.MakeExt4();
+        loop.Mount();
+        var otherName = Path.Combine(Path.GetDirectoryName(loop.BackingFile)!, "kvmtune-raw-sparse-1-1.img");
+        TestProcess.Check("ln", loop.BackingFile, otherName);
+
+        // When a loop device on the other name is checked, Then the device and inode give it away
+        var second = Attach(otherName);
+        try
+        {
+            var e = Assert.Throws<InputException>(() => DeviceSafety.Check(second, second));
+            Assert.Contains("mounted at", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Detach(second);
+        }
+    }
+
+    [Fact]
+    public void A_loop_device_backed_by_a_mounted_device_is_refused()
+    {
+        // Given ext4 mounted through /dev/loopA, and /dev/loopC whose backing file is the node /dev/loopA itself
+        using var loop = new LoopDevice();
+        loop.MakeExt4();
+        var mountPoint = loop.Mount();
+        var over = Attach(loop.Device);
+        try
+        {
+            var e = Assert.Throws<InputException>(() => DeviceSafety.Check(over, over));
+            Assert.Contains($"mounted at {mountPoint}", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Detach(over);
+        }
+    }
+
+    [Fact]
+    public void A_device_whose_partition_is_mounted_through_another_loop_device_is_refused()
+    {
+        // Given a GPT image with one ext4 partition, attached with partitions as loopA (p1 mounted)
+        using var loop = new LoopDevice();
+        LoopDevice.Run("parted", "-s", loop.BackingFile, "mklabel", "gpt", "mkpart", "data", "ext4", "1MiB", "100%");
+        var partitioned = Attach(loop.BackingFile, partitions: true);
+        var mount = Directory.CreateTempSubdirectory("kvmtune-mnt-").FullName;
+        try
+        {
+            WaitFor(partitioned + "p1");
+            LoopDevice.Run("mkfs.ext4", "-q", "-F", partitioned + "p1");
+            LoopDevice.Run("mount", partitioned + "p1", mount);
+
+            // When the plain loop device over the same image (made by LoopDevice) is checked, even confirmed
+            var e = Assert.Throws<InputException>(() => DeviceSafety.Check(loop.Device, loop.Device));
+
+            // Then the partition's mount is found through the alias
+            Assert.Contains($"mounted at {mount}", e.Message, StringComparison.Ordinal);
+            Assert.Contains("a partition of", e.Message, StringComparison.Ordinal);
+            // And the partitioned device itself is refused as well
+            Assert.Contains($"mounted at {mount}", Assert.Throws<InputException>(() => DeviceSafety.Check(partitioned, partitioned)).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            TestProcess.Run("umount", mount);
+            Directory.Delete(mount);
+            Detach(partitioned);
+        }
+    }
+
+    [Fact]
+    public void A_partition_beside_a_mounted_partition_is_allowed()
+    {
+        // Given two partitions, the second mounted
+        using var loop = new LoopDevice();
+        LoopDevice.Run("parted", "-s", loop.BackingFile, "mklabel", "gpt", "mkpart", "a", "1MiB", "20MiB", "mkpart", "b", "ext4", "20MiB", "100%");
+        var partitioned = Attach(loop.BackingFile, partitions: true);
+        var mount = Directory.CreateTempSubdirectory("kvmtune-mnt-").FullName;
+        try
+        {
+            WaitFor(partitioned + "p2");
+            LoopDevice.Run("mkfs.ext4", "-q", "-F", partitioned + "p2");
+            LoopDevice.Run("mount", partitioned + "p2", mount);
+
+            // When the first partition is checked, Then it passes: writing it does not reach the second
+            Assert.Equal(partitioned + "p1", DeviceSafety.Inspect(partitioned + "p1", null));
+            // But the whole disk is refused
+            Assert.Throws<InputException>(() => DeviceSafety.Check(partitioned, partitioned));
+        }
+        finally
+        {
+            TestProcess.Run("umount", mount);
+            Directory.Delete(mount);
+            Detach(partitioned);
+        }
+    }
+
+    [Fact]
+    public void A_second_loop_device_on_the_image_of_a_swap_device_is_refused()
+    {
+        // Given /dev/loopA in use as swap, and /dev/loopB on the same image
+        using var loop = new LoopDevice();
+        loop.SwapOn();
+        var second = Attach(loop.BackingFile);
+        try
+        {
+            var e = Assert.Throws<InputException>(() => DeviceSafety.Check(second, second));
+            Assert.Contains("used as swap", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Detach(second);
+        }
+    }
+
+    [Fact]
+    public void The_aliases_of_a_plain_loop_device_are_only_itself()
+    {
+        using var loop = new LoopDevice();
+
+        var alias = Assert.Single(DeviceAliases.Resolve(Path.GetFileName(loop.Device)));
+
+        Assert.Equal(loop.Device, alias.Node);
+        Assert.Equal(AliasReach.Whole, alias.Reach);
+    }
+
+    private static string Attach(string file, bool partitions = false)
+    {
+        var device = LoopDevice.Run("losetup", partitions ? ["--find", "--show", "--partscan", file] : ["--find", "--show", file]).Trim();
+        if (partitions)
+        {
+            // A kernel without partition-table parsers (a minimal VM kernel) ignores --partscan: partx adds them by BLKPG.
+            for (var i = 0; i < 20 && !File.Exists(device + "p1"); i++)
+            {
+                Thread.Sleep(50);
+            }
+            if (!File.Exists(device + "p1"))
+            {
+                TestProcess.Run("partx", "--add", device);
+            }
+        }
+        return device;
+    }
+
+    private static void Detach(string device)
+    {
+        try
+        {
+            LoopDevice.Run("losetup", "--detach", device);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    private static void WaitFor(string node)
+    {
+        for (var i = 0; i < 100 && !File.Exists(node); i++)
+        {
+            Thread.Sleep(50);
+        }
+        Assert.True(File.Exists(node), $"{node} never appeared");
     }
 }

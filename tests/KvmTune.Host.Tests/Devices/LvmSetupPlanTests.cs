@@ -1,5 +1,6 @@
 using KvmTune.Core;
 using KvmTune.Host.Devices;
+using KvmTune.Host.Processes;
 
 namespace KvmTune.Host.Tests.Devices;
 
@@ -24,10 +25,11 @@ public class LvmSetupPlanTests
         {
             var logged = new List<string>();
 
-            new LvmSetupPlan("/dev/loop9", "nova-vg").Run(logged.Add, script);
+            new LvmSetupPlan("/dev/loop9", "nova-vg").Run(logged.Add, ToolRegistry.SearchingOnly(Path.GetDirectoryName(script)!));
 
-            Assert.Equal(["pvcreate /dev/loop9", "vgcreate nova-vg /dev/loop9"], File.ReadAllLines(log));
-            Assert.Equal(["$ pvcreate /dev/loop9", "$ vgcreate nova-vg /dev/loop9"], logged);
+            // Names come after "--": LVM never reads them as options.
+            Assert.Equal(["pvcreate -- /dev/loop9", "vgcreate -- nova-vg /dev/loop9"], File.ReadAllLines(log));
+            Assert.Equal(["$ pvcreate -- /dev/loop9", "$ vgcreate -- nova-vg /dev/loop9"], logged);
         }
         finally
         {
@@ -41,11 +43,11 @@ public class LvmSetupPlanTests
         var (script, log, dir) = FakeLvm(failOn: "pvcreate");
         try
         {
-            var e = Assert.Throws<LvmCommandException>(() => new LvmSetupPlan("/dev/loop9", "vg").Run(_ => { }, script));
+            var e = Assert.Throws<LvmCommandException>(() => new LvmSetupPlan("/dev/loop9", "vg").Run(_ => { }, ToolRegistry.SearchingOnly(Path.GetDirectoryName(script)!)));
 
             Assert.Equal(5, e.ExitCode);
             Assert.Contains("simulated failure", e.Message, StringComparison.Ordinal);
-            Assert.Equal(["pvcreate /dev/loop9"], File.ReadAllLines(log));
+            Assert.Equal(["pvcreate -- /dev/loop9"], File.ReadAllLines(log));
         }
         finally
         {

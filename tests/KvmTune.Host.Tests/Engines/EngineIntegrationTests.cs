@@ -15,9 +15,10 @@ public class EngineIntegrationTests
         using var scratch = new ScratchDirectory();
         var raw = await scratch.ImageAsync("a.raw", "raw", "falloc", Short.SizeBytes);
 
-        var sample = await new FioEngine().RunAsync(new MeasureTarget(raw, "raw", false, raw), null, WorkloadProfile.RandRead4kQd32, Short, 0, CancellationToken.None);
+        var sample = await new FioEngine().RunAsync(new MeasureTarget(raw, "raw", false, raw), Subject.CeilingOf(Backend.RawPrealloc), WorkloadProfile.RandRead4kQd32, Short, 0, CancellationToken.None);
 
         Assert.Equal(Engine.Host, sample.Engine);
+        Assert.Equal(Subject.CeilingOf(Backend.RawPrealloc), sample.Subject);
         Assert.True(sample.Iops > 0);
         Assert.Equal(sample.Iops * 4096 / 1e6, sample.MBps, 1);
         Assert.NotNull(sample.LatencyP99Us);
@@ -31,7 +32,7 @@ public class EngineIntegrationTests
         using var scratch = new ScratchDirectory();
         var qcow2 = await scratch.ImageAsync("a.qcow2", "qcow2", "off", Short.SizeBytes);
         await Assert.ThrowsAsync<ArgumentException>(() =>
-            new FioEngine().RunAsync(new MeasureTarget(qcow2, "qcow2", false, qcow2), null, WorkloadProfile.RandWrite4kQd32, Short, 0, CancellationToken.None));
+            new FioEngine().RunAsync(new MeasureTarget(qcow2, "qcow2", false, qcow2), Subject.CeilingOf(Backend.Qcow2Sparse), WorkloadProfile.RandWrite4kQd32, Short, 0, CancellationToken.None));
     }
 
     [Theory]
@@ -45,9 +46,9 @@ public class EngineIntegrationTests
         var qcow2 = await scratch.ImageAsync("a.qcow2", "qcow2", "metadata", Short.SizeBytes);
         var candidate = new Candidate(Backend.Qcow2Metadata, CacheModes.Parse(cache)!.Value, IoModes.Parse(aio)!.Value);
 
-        var sample = await new QemuImgBenchEngine().RunAsync(new MeasureTarget(qcow2, "qcow2", false, qcow2), candidate, WorkloadProfile.Find(profile)!, Short, 0, CancellationToken.None);
+        var sample = await new QemuImgBenchEngine().RunAsync(new MeasureTarget(qcow2, "qcow2", false, qcow2), Subject.Of(candidate), WorkloadProfile.Find(profile)!, Short, 0, CancellationToken.None);
 
-        Assert.Equal(candidate.Id, sample.CandidateId);
+        Assert.Equal(Subject.Of(candidate), sample.Subject);
         Assert.True(sample.Iops > 0);
         Assert.Contains("Run completed in", sample.RawOutput, StringComparison.Ordinal);
         // Calibrated count: within a wide band of the target on a shared machine
@@ -65,7 +66,7 @@ public class EngineIntegrationTests
         using var scratch = new ScratchDirectory();
         var raw = await scratch.ImageAsync("a.raw", "raw", "falloc", Short.SizeBytes);
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => new QemuImgBenchEngine().RunAsync(
-            new MeasureTarget(raw, "raw", false, raw), new Candidate(Backend.RawPrealloc, CacheMode.Writeback, IoMode.Native), WorkloadProfile.RandRead4kQd32, Short, 0, CancellationToken.None));
+            new MeasureTarget(raw, "raw", false, raw), Subject.Of(new Candidate(Backend.RawPrealloc, CacheMode.Writeback, IoMode.Native)), WorkloadProfile.RandRead4kQd32, Short, 0, CancellationToken.None));
         Assert.Contains("requires cache.direct=on", e.Message, StringComparison.Ordinal);
     }
 
@@ -73,7 +74,7 @@ public class EngineIntegrationTests
     public async Task Null_co_ceiling_is_measured_without_an_image()
     {
         var sample = await new QemuImgBenchEngine().RunNullCoAsync(WorkloadProfile.RandRead4kQd32, Short, 0, CancellationToken.None);
-        Assert.Equal(QemuImgBenchEngine.NullCoId, sample.CandidateId);
+        Assert.Equal(Subject.Harness, sample.Subject);
         Assert.True(sample.Iops > 10_000, $"null-co at {sample.Iops:0} IOPS");
     }
 }

@@ -82,4 +82,33 @@ public class FioJobBuilderTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void A_strategy_sets_the_engine_batches_registered_buffers_and_jobs_sharing_the_depth()
+    {
+        var target = new MeasureTarget("/tmp/x.raw", "raw", false, "/tmp/x.raw");
+        var strategy = SubmissionStrategy.Parse("io_uring+batch+fixed+jobs2")!;
+
+        var args = FioJobBuilder.Arguments(target, WorkloadProfile.RandRead4kQd32, new MeasureOptions(TimeSpan.FromSeconds(1), 1 << 30), "/tmp/log", strategy);
+
+        Assert.Contains("--ioengine=io_uring", args);
+        Assert.Contains("--iodepth=16", args);
+        Assert.Contains("--numjobs=2", args);
+        Assert.Contains("--iodepth_batch_submit=8", args);
+        Assert.Contains("--iodepth_batch_complete_max=8", args);
+        Assert.Contains("--fixedbufs=1", args);
+        Assert.Contains("--registerfiles=1", args);
+    }
+
+    [Fact]
+    public void The_legacy_strategy_is_the_host_engine_as_it_was()
+    {
+        var target = new MeasureTarget("/tmp/x.raw", "raw", false, "/tmp/x.raw");
+
+        var args = FioJobBuilder.Arguments(target, WorkloadProfile.RandRead4kQd32, new MeasureOptions(TimeSpan.FromSeconds(1), 1 << 30), "/tmp/log");
+
+        Assert.Contains("--ioengine=libaio", args);
+        Assert.Contains("--iodepth=32", args);
+        Assert.DoesNotContain(args, a => a.StartsWith("--numjobs", StringComparison.Ordinal) || a.StartsWith("--iodepth_batch", StringComparison.Ordinal) || a.StartsWith("--fixedbufs", StringComparison.Ordinal));
+    }
 }

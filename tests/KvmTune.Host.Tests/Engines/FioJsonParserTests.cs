@@ -77,4 +77,11 @@ public class FioJsonParserTests
         Assert.Equal(lines.Select(l => l[0]).Distinct().Count(), perSecond.Count);
         Assert.Equal(lines.Where(l => l[0] == "1000").Sum(l => double.Parse(l[1], System.Globalization.CultureInfo.InvariantCulture)), perSecond[0]);
     }
+
+    [Fact]
+    public void The_iops_log_of_two_jobs_adds_their_lines_a_few_milliseconds_apart()
+    {
+        // Recorded here: fio --numjobs=2 --per_job_logs=0 --log_avg_msec=1000, each job's line at its own time.
+        Assert.Equal([42_195.0], FioJsonParser.ParseIopsLog("1000, 20135, 0, 0, 0\n1005, 22060, 0, 0, 0\n"));
+    }
 }

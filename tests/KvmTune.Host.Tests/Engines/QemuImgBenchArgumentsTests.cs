@@ -87,4 +87,31 @@ public class QemuImgBenchArgumentsTests
         var semantics = CacheModes.Parse(mode)!.Value.Semantics();
         Assert.Equal((semantics.Direct, semantics.NoFlush, semantics.Writeback), QemuImgBenchArguments.QemuCacheOptions(mode));
     }
+
+    [Fact]
+    public void A_candidate_with_image_options_opens_the_image_as_libvirt_would_through_image_opts()
+    {
+        var target = new MeasureTarget("/s/a,b.qcow2", "qcow2", false, "/s/a,b.qcow2");
+        var candidate = new Candidate(Backend.Qcow2Metadata, CacheMode.None, IoMode.Native)
+        {
+            Options = new ImageOptions { ClusterSize = 2 << 20, L2Cache = L2CacheSetting.WholeImage, Discard = DiscardSetting.Unmap, DetectZeroes = DetectZeroesSetting.Unmap },
+        };
+
+        var args = QemuImgBenchArguments.ForCandidate(target, candidate, WorkloadProfile.RandWrite4kQd32, write: true, 1000, 512L << 30);
+
+        Assert.Equal(["bench", "--image-opts", "-t", "none", "-i", "native"], args.Take(6));
+        Assert.DoesNotContain("-f", args);
+        // 512 GiB at 2 MiB clusters: 256k entries, 2 MiB of L2 tables, plus four clusters
+        Assert.Equal("driver=qcow2,file.driver=file,file.filename=/s/a,,b.qcow2,cache-size=10485760,discard=unmap,detect-zeroes=unmap", args[^1]);
+    }
+
+    [Fact]
+    public void On_an_image_beyond_2_GiB_the_stride_fits_qemu_imgs_int_and_still_visits_every_block()
+    {
+        var stride = QemuImgBenchArguments.Stride(512L << 30, 4096);
+
+        Assert.True(stride <= int.MaxValue, $"{stride}");
+        Assert.True(QemuImgBenchArguments.IsPrime(stride / 4096));
+        Assert.NotEqual(0, (512L << 30) / 4096 % (stride / 4096));
+    }
 }

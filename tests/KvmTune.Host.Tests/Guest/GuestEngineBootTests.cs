@@ -31,7 +31,7 @@ public sealed class GuestEngineBootTests(ITestOutputHelper output) : IDisposable
         var candidate = new Candidate(Backend.RawPrealloc, CacheMode.None, IoMode.Native);
 
         // When one repeat runs
-        var sample = await engine.RunAsync(target, candidate, SmallRandRead, TwoSeconds, 1, CancellationToken.None);
+        var sample = await engine.RunAsync(target, Subject.Of(candidate), SmallRandRead, TwoSeconds, 1, CancellationToken.None);
 
         // Then fio ran in the guest and its JSON came back parsed, marked functional-only
         Report(engine, sample);
@@ -48,7 +48,7 @@ public sealed class GuestEngineBootTests(ITestOutputHelper output) : IDisposable
         var candidate = new Candidate(Backend.Qcow2Sparse, CacheMode.Writeback, IoMode.Threads);
 
         // When one repeat of a write profile runs
-        var sample = await engine.RunAsync(target, candidate, WorkloadProfile.RandWrite4kQd32 with { IoDepth = 8 }, TwoSeconds, 1, CancellationToken.None);
+        var sample = await engine.RunAsync(target, Subject.Of(candidate), WorkloadProfile.RandWrite4kQd32 with { IoDepth = 8 }, TwoSeconds, 1, CancellationToken.None);
 
         // Then the result is parsed and no domain is left behind
         Report(engine, sample);
@@ -75,7 +75,7 @@ public sealed class GuestEngineBootTests(ITestOutputHelper output) : IDisposable
         // When the repeat runs
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var failure = await Assert.ThrowsAsync<GuestException>(() =>
-            engine.RunAsync(target, candidate, SmallRandRead, new MeasureOptions(TimeSpan.FromSeconds(600), 64L << 20), 1, CancellationToken.None));
+            engine.RunAsync(target, Subject.Of(candidate), SmallRandRead, new MeasureOptions(TimeSpan.FromSeconds(600), 64L << 20), 1, CancellationToken.None));
 
         // Then the VM was destroyed at the watchdog, the failure says so with the console's tail, nothing is left
         output.WriteLine(failure.Message);
@@ -103,7 +103,7 @@ public sealed class GuestEngineBootTests(ITestOutputHelper output) : IDisposable
 
         // When the repeat runs
         var failure = await Assert.ThrowsAsync<GuestException>(() =>
-            engine.RunAsync(target, candidate, SmallRandRead, new MeasureOptions(TimeSpan.FromSeconds(600), 64L << 20), 1, CancellationToken.None));
+            engine.RunAsync(target, Subject.Of(candidate), SmallRandRead, new MeasureOptions(TimeSpan.FromSeconds(600), 64L << 20), 1, CancellationToken.None));
 
         // Then it was booted again once, failed on the watchdog both times, and no QEMU of that name is left running
         Assert.Contains("micro-VM (qemu) for raw-prealloc/writeback/threads timed out after 6 s and was destroyed; last console lines: ", failure.Message, StringComparison.Ordinal);
@@ -131,13 +131,13 @@ public sealed class GuestEngineBootTests(ITestOutputHelper output) : IDisposable
     {
         var boot = engine.LastBoot!;
         output.WriteLine($"{boot.Launcher} {boot.Accelerator.ToName()} kernel {boot.Kernel.Origin}: boot+run {boot.Elapsed.TotalSeconds:0.0} s wall, /dev/vda ready at guest uptime {boot.ReadyUptime:0.00} s, fio {sample.Seconds:0.0} s");
-        output.WriteLine($"{sample.CandidateId} {sample.Profile}: {sample.Iops:0} IOPS {sample.MBps:0.0} MB/s p50 {sample.LatencyP50Us:0} us p99 {sample.LatencyP99Us:0} us");
+        output.WriteLine($"{sample.Subject} {sample.Profile}: {sample.Iops:0} IOPS {sample.MBps:0.0} MB/s p50 {sample.LatencyP50Us:0} us p99 {sample.LatencyP99Us:0} us");
     }
 
     private static void AssertMeasured(Sample sample, Candidate candidate)
     {
         Assert.Equal(Engine.Guest, sample.Engine);
-        Assert.Equal(candidate.Id, sample.CandidateId);
+        Assert.Equal(Subject.Of(candidate), sample.Subject);
         Assert.True(sample.FunctionalOnly);
         Assert.True(sample.Iops > 0, $"IOPS {sample.Iops}");
         Assert.True(sample.MBps > 0, $"MB/s {sample.MBps}");

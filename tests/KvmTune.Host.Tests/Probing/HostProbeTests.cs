@@ -1,4 +1,3 @@
-using KvmTune.Core;
 using KvmTune.Core.Measurement;
 using KvmTune.Host.Native;
 using KvmTune.Host.Probing;
@@ -76,15 +75,6 @@ public sealed class HostProbeTests
     [InlineData("6.1.0-13-amd64", null, null, true)]
     public void Io_uring_needs_a_new_kernel_not_disabled_and_a_working_setup(string kernel, string? disabled, string? error, bool available) =>
         Assert.Equal(available, HostProbe.DecideIoUring(kernel, disabled, error).Available);
-
-    [Fact]
-    public void Require_tools_names_the_debian_package_of_a_missing_tool()
-    {
-        var error = Assert.Throws<InputException>(() => ToolPackages.RequireTools("qemu-img", "kvmtune-no-such-tool"));
-        Assert.Equal("kvmtune-no-such-tool is not installed", error.Message);
-        ToolPackages.RequireTools("qemu-img", "fio");
-        Assert.Equal("qemu-utils", ToolPackages.DebianPackage("qemu-img"));
-    }
 
     [Fact]
     public async Task The_live_probe_agrees_with_the_host()

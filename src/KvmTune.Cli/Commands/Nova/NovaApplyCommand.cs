@@ -3,6 +3,7 @@ using KvmTune.Core;
 using KvmTune.Core.Apply;
 using KvmTune.Core.Nova;
 using KvmTune.Host.Nova;
+using KvmTune.Services.Applying;
 using KvmTune.Services.Nova;
 using Spectre.Console.Cli;
 
@@ -36,20 +37,7 @@ internal sealed class NovaApplyCommand(CliOutput output) : AsyncCommand<NovaAppl
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (!File.Exists(settings.Policy))
-        {
-            throw new InputException($"{settings.Policy}: no such file");
-        }
-        string json;
-        try
-        {
-            json = File.ReadAllText(settings.Policy);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"{settings.Policy}: cannot read: {e.Message}", e);
-        }
-        var policy = TuningPolicy.Parse(json, settings.Policy);
+        var policy = PolicyFiles.Read(settings.Policy);
         var file = NovaConfFile.Load(settings.Conf);
         var conf = file.Parse();
         var (changed, cannot) = Plan(conf, policy);

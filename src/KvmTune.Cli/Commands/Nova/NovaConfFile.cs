@@ -1,10 +1,11 @@
-using System.Text;
 using KvmTune.Core;
 using KvmTune.Core.Apply;
+using KvmTune.Core.Input;
 using KvmTune.Core.Nova;
 using KvmTune.Core.Rules;
 using KvmTune.Host;
 using KvmTune.Host.Files;
+using KvmTune.Host.Input;
 
 namespace KvmTune.Cli.Commands.Nova;
 
@@ -25,34 +26,37 @@ internal sealed class NovaConfFile
     /// <summary>A fresh parse of the file's text (each edit starts from the original).</summary>
     public NovaConf Parse() => NovaConf.Parse(Text, Path);
 
+    /// <summary>
+    /// The configuration oslo.config reads from <c>--config-file</c> <paramref name="files"/> in order, then each
+    /// <c>--config-dir</c>'s <c>*.conf</c> in sorted (ordinal) order, hidden files excluded as Python's glob does.
+    /// </summary>
+    public static NovaConf LoadMerged(IReadOnlyList<string> files, IReadOnlyList<string> directories)
+    {
+        var paths = new List<string>(files);
+        foreach (var directory in directories)
+        {
+            if (!Directory.Exists(directory))
+            {
+                throw new InputException($"{directory}: no such directory (--config-dir)");
+            }
+            var confs = Directory.GetFiles(directory, "*.conf", SearchOption.TopDirectoryOnly)
+                .Where(f => !System.IO.Path.GetFileName(f).StartsWith('.') && f.EndsWith(".conf", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal);
+            paths.AddRange(confs);
+        }
+        if (paths.Count == 0)
+        {
+            throw new InputException("no nova.conf: --config-dir has no *.conf file and no --conf was given");
+        }
+        return NovaConf.Merge(paths.Select(p => Load(p)).Select(f => (f.Text, f.Path)).ToList());
+    }
+
+    /// <summary>Reads and parses a nova.conf: a regular file of at most <see cref="InputLimits.NovaConfBytes"/>, strict UTF-8.</summary>
     public static NovaConfFile Load(string path)
     {
-        if (Directory.Exists(path))
-        {
-            throw new InputException($"{path}: is a directory, not a nova.conf");
-        }
-        if (!File.Exists(path))
-        {
-            throw new InputException($"{path}: no such file");
-        }
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"{path}: cannot read: {e.Message}", e);
-        }
-        string text;
-        try
-        {
-            text = AtomicFileWriter.Utf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new InputException($"{path}: not UTF-8 text", e);
-        }
+        var bytes = InputFiles.ReadBytes(path, InputLimits.NovaConfBytes, "nova.conf");
+        // Kept byte for byte, a byte-order mark included: the file is written back as it was read.
+        var text = InputText.DecodeUtf8(bytes, path, keepByteOrderMark: true);
         var file = new NovaConfFile(path, bytes, text);
         _ = file.Parse();
         return file;
@@ -107,31 +111,42 @@ internal static class NovaConfEdit
         return UnifiedDiff.Create(file.Text, edited.ToText(), $"a/{file.Path.TrimStart('/')}", $"b/{file.Path.TrimStart('/')}");
     }
 
-    /// <summary>Backup, atomic write, read back. Returns the exit code; on failure the file is unchanged.</summary>
+    /// <summary>
+    /// Backup (complete or absent), durable write (mode, owner, extended attributes and hard links kept), read back.
+    /// Returns the exit code; on failure the file is unchanged.
+    /// </summary>
     public static int Write(CliOutput output, NovaConfFile file, string newText, string? backupDirectory)
     {
+        // A device node, FIFO or socket is refused (exit 2) before the backup.
+        DurableFile.RefuseSpecial(file.Path);
         try
         {
-            if (!File.ReadAllBytes(file.Path).AsSpan().SequenceEqual(file.Bytes))
+            var now = InputFiles.ReadBytes(file.Path, InputLimits.NovaConfBytes, "nova.conf");
+            if (!now.AsSpan().SequenceEqual(file.Bytes))
             {
                 output.Error.WriteLine($"kvmtune: {file.Path} changed while it was being edited; nothing written");
                 return ExitCodes.Failure;
             }
-            var backup = AtomicFileWriter.Backup(file.Path, backupDirectory ?? DefaultBackupDirectory, DateTimeOffset.UtcNow);
+            var directory = backupDirectory is null ? DefaultBackupDirectory : Path.GetFullPath(backupDirectory);
+            if (backupDirectory is not null)
+            {
+                Directory.CreateDirectory(directory, PrivateDirectory.Mode);
+            }
+            var backup = DurableFile.Backup(Path.GetFileName(file.Path), file.Bytes, directory, DateTimeOffset.UtcNow);
             output.Error.WriteLine($"backup: {backup}");
-            AtomicFileWriter.Write(file.Path, newText);
-            if (File.ReadAllText(file.Path, AtomicFileWriter.Utf8) != newText)
+            var written = DurableFile.WriteText(file.Path, newText);
+            if (File.ReadAllText(file.Path, DurableFile.Utf8) != newText)
             {
                 output.Error.WriteLine($"kvmtune: {file.Path} does not read back as written; the previous content is in {backup}");
                 return ExitCodes.Failure;
             }
+            output.Error.WriteLine(written.Describe());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             output.Error.WriteLine($"kvmtune: {file.Path}: {e.Message}; the file is unchanged");
             return ExitCodes.Failure;
         }
-        output.Error.WriteLine($"wrote {file.Path}");
         return ExitCodes.Ok;
     }
 

@@ -14,9 +14,13 @@ internal sealed class NovaExplainCommand(CliOutput output) : AsyncCommand<NovaEx
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("--conf <FILE>", isRequired: true)]
-        [Description("nova.conf to read.")]
-        public string Conf { get; init; } = "";
+        [CommandOption("--conf <FILE>")]
+        [Description("nova.conf to read; give it more than once as nova-compute's --config-file (later files win, e.g. nova.conf then nova-compute.conf).")]
+        public string[] Conf { get; init; } = [];
+
+        [CommandOption("--config-dir <DIR>")]
+        [Description("Also read every *.conf in DIR, in sorted order, after the --conf files (oslo.config's --config-dir, e.g. kolla's nova.conf.d). May be given more than once.")]
+        public string[] ConfigDir { get; init; } = [];
 
         [CommandOption("--instances-path <DIR>")]
         [Description("Probe O_DIRECT support here (nova falls back to cache='writeback' without it). Writes and deletes one 4 KiB temp file.")]
@@ -38,6 +42,10 @@ internal sealed class NovaExplainCommand(CliOutput output) : AsyncCommand<NovaEx
 
         public override ValidationResult Validate()
         {
+            if (Conf.Length == 0 && ConfigDir.Length == 0)
+            {
+                return ValidationResult.Error("give --conf FILE (or --config-dir DIR)");
+            }
             if (StatePath is not null && !StatePath.StartsWith('/'))
             {
                 return ValidationResult.Error($"--state-path {StatePath}: expected an absolute path");
@@ -46,74 +54,38 @@ internal sealed class NovaExplainCommand(CliOutput output) : AsyncCommand<NovaEx
         }
     }
 
-    /// <summary>The JSON document of <c>--format json</c>.</summary>
-    internal sealed record Report(
-        string Conf,
-        string NovaVersion,
-        string StatePath,
-        string ImagesType,
-        string InstancesPath,
-        bool? ODirect,
-        IReadOnlyList<ConfFinding> Findings,
-        IReadOnlyList<DiskReport> Disks);
-
-    internal sealed record ConfFinding(string Code, Severity Severity, string Section, string Key, int? Line, string Message);
-
-    internal sealed record DiskFinding(string Code, Severity Severity, string? Disk, int? Line, string Message);
-
-    internal sealed record DiskReport(
-        string Case,
-        string Backend,
-        bool Configured,
-        string SourceType,
-        string NovaDriver,
-        string Driver,
-        NovaDriverAttributes NovaAttributes,
-        NovaDriverAttributes Attributes,
-        string NovaDisk,
-        string Disk,
-        string? Error,
-        IReadOnlyList<string> Steps,
-        IReadOnlyList<DiskFinding> Findings);
-
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var conf = NovaConfFile.Load(settings.Conf).Parse();
+        var conf = NovaConfFile.LoadMerged(settings.Conf, settings.ConfigDir);
         if (settings.StatePath is not null)
         {
             conf.DefaultStatePath = settings.StatePath;
         }
         var version = settings.NovaVersion == "installed"
-            ? (await NovaTree.LocateAsync(null, NovaPython.DefaultInterpreter, cancellationToken).ConfigureAwait(false)).NovaVersion
+            ? (await NovaTree.LocateAsync(null, cancellationToken).ConfigureAwait(false)).NovaVersion
             : Core.Nova.NovaVersion.Parse(settings.NovaVersion);
         bool? directIo = settings.InstancesPath is null ? null : ODirectProbe.Supports(settings.InstancesPath);
         var explanation = NovaSimulator.Explain(conf, new NovaHost(directIo, HostFacts.Unknown, settings.InstancesPath, version));
         if (settings.Format == "json")
         {
-            await output.Out.WriteLineAsync(JsonConvention.Serialize(ToReport(settings.Conf, conf, version, explanation))).ConfigureAwait(false);
+            await output.Out.WriteLineAsync(JsonConvention.Serialize(ToJson(conf, version, explanation))).ConfigureAwait(false);
         }
         else
         {
-            WriteTable(settings.Conf, conf, version, explanation);
+            WriteTable(conf, version, explanation);
         }
         return explanation.HasErrors ? ExitCodes.Findings : ExitCodes.Ok;
     }
 
-    internal static Report ToReport(string path, NovaConf conf, NovaVersion version, NovaExplanation e) => new(
-        path,
-        version.Text,
-        conf.StatePath,
-        conf.ImagesType,
-        e.InstancesPath,
-        e.DirectIo,
-        e.ConfigFindings.Select(f => new ConfFinding(f.Code, f.Severity, f.Section, f.Key, f.Line, f.Message)).ToList(),
-        e.Disks.Select(d => new DiskReport(
-            d.Case, d.Backend, d.Configured, d.SourceType, d.NovaDriver, d.Driver, d.NovaAttributes, d.Attributes, d.NovaDiskXml, d.DiskXml,
-            d.Error, d.Steps,
-            d.ConfigFindings.Select(f => new DiskFinding(f.Code, f.Severity, null, f.Line, f.Message))
-                .Concat(d.Findings.Select(f => new DiskFinding(f.Code, f.Severity, f.Disk, null, f.Message))).ToList())).ToList());
+    internal static NovaExplainJson ToJson(NovaConf conf, NovaVersion version, NovaExplanation e) => new(
+        conf.Files[0], conf.Files, version.Text, conf.StatePath, conf.ImagesType, e.InstancesPath, e.DirectIo,
+        [.. e.ConfigFindings.Select(f => new NovaConfFindingJson(f.Code, f.SeverityText, f.Section, f.Key, f.Line is null ? null : conf.Locate(f.Line), f.Message))],
+        [.. e.Disks.Select(d => new NovaDiskJson(
+            d.Case, d.Backend, d.Configured, d.SourceType, d.NovaDriver, d.Driver, d.NovaAttributes, d.Attributes, d.NovaDiskXml, d.DiskXml, d.Error, d.Steps,
+            [.. d.ConfigFindings.Select(f => new NovaDiskFindingJson(f.Code, f.SeverityText, null, f.Line is null ? null : conf.Locate(f.Line), f.Message))
+                .Concat(d.Findings.Select(f => new NovaDiskFindingJson(f.Code, f.SeverityText, f.Disk, null, f.Message)))]))]);
 
-    private void WriteTable(string path, NovaConf conf, NovaVersion version, NovaExplanation e)
+    private void WriteTable(NovaConf conf, NovaVersion version, NovaExplanation e)
     {
         var console = output.Console;
         var odirect = e.DirectIo switch
@@ -122,7 +94,7 @@ internal sealed class NovaExplainCommand(CliOutput output) : AsyncCommand<NovaEx
             false => "no O_DIRECT (nova uses cache='writeback')",
             _ => "O_DIRECT not probed (pass --instances-path)",
         };
-        console.MarkupLine($"[bold]{Markup.Escape(path)}[/]: images_type={Markup.Escape(conf.ImagesType)}, instances_path {Markup.Escape(e.InstancesPath)} {Markup.Escape(odirect)}; nova {Markup.Escape(version.Text)}{(conf.SetsStatePath ? "" : $", state_path {Markup.Escape(conf.StatePath)} assumed (--state-path)")}");
+        console.MarkupLine($"[bold]{Markup.Escape(string.Join(" + ", conf.Files))}[/]: images_type={Markup.Escape(conf.ImagesType)}, instances_path {Markup.Escape(e.InstancesPath)} {Markup.Escape(odirect)}; nova {Markup.Escape(version.Text)}{(conf.SetsStatePath ? "" : $", state_path {Markup.Escape(conf.StatePath)} assumed (--state-path)")}");
         var table = new Table().AddColumn("disk").AddColumn("source").AddColumn("<driver/>").AddColumn("findings");
         foreach (var d in e.Disks)
         {
@@ -146,7 +118,7 @@ internal sealed class NovaExplainCommand(CliOutput output) : AsyncCommand<NovaEx
             console.MarkupLine("[bold]nova.conf[/]");
             foreach (var f in e.ConfigFindings)
             {
-                console.MarkupLine(Markup.Escape($"  {path}:{f.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}: {f.Code} {f.SeverityText}: {f.Message}"));
+                console.MarkupLine(Markup.Escape($"  {conf.Locate(f.Line)}: {f.Code} {f.SeverityText}: {f.Message}"));
             }
         }
         var rules = e.Disks.SelectMany(d => d.Findings.Select(f => (d.Case, f))).ToList();
@@ -172,3 +144,20 @@ internal sealed class NovaExplainCommand(CliOutput output) : AsyncCommand<NovaEx
         }
     }
 }
+
+/// <summary><c>nova explain --format json</c>.</summary>
+internal sealed record NovaExplainJson(
+    string Conf, IReadOnlyList<string> ConfFiles, string NovaVersion, string StatePath, string ImagesType, string InstancesPath, bool? ODirect, IReadOnlyList<NovaConfFindingJson> Findings, IReadOnlyList<NovaDiskJson> Disks);
+
+internal sealed record NovaConfFindingJson(string Code, string Severity, string Section, string Key, string? Location, string Message);
+
+/// <summary>
+/// One simulated disk; <see cref="Disk"/> is the whole &lt;disk&gt; element nova generates (with the nova patch when
+/// <c>disk_io_modes</c> is set), <see cref="NovaDisk"/> the one stock nova generates.
+/// </summary>
+internal sealed record NovaDiskJson(
+    string Case, string Backend, bool Configured, string SourceType, string NovaDriver, string Driver,
+    NovaDriverAttributes NovaAttributes, NovaDriverAttributes Attributes, string NovaDisk, string Disk, string? Error,
+    IReadOnlyList<string> Steps, IReadOnlyList<NovaDiskFindingJson> Findings);
+
+internal sealed record NovaDiskFindingJson(string Code, string Severity, string? Disk, string? Location, string Message);

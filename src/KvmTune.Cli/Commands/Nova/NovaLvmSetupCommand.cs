@@ -29,7 +29,7 @@ internal sealed class NovaLvmSetupCommand(CliOutput output) : Command<NovaLvmSet
         [Description("Run the commands and write nova.conf (default: dry run).")]
         public bool Yes { get; init; }
 
-        [CommandOption("--i-know-this-destroys <DEV>")]
+        [CommandOption("--confirm-device|--i-know-this-destroys <DEV>")]
         [Description("Repeat the device path to allow a device that carries a partition table or a signature.")]
         public string? Confirm { get; init; }
 
@@ -70,7 +70,7 @@ internal sealed class NovaLvmSetupCommand(CliOutput output) : Command<NovaLvmSet
         {
             plan.Run(line => output.Error.WriteLine(line));
         }
-        catch (Exception e) when (e is LvmCommandException or System.ComponentModel.Win32Exception)
+        catch (LvmCommandException e)
         {
             output.Error.WriteLine($"kvmtune: {e.Message}; {settings.Conf} untouched");
             return ExitCodes.Failure;

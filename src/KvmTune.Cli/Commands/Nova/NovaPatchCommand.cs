@@ -18,13 +18,8 @@ internal sealed class NovaPatchCommand(CliOutput output) : AsyncCommand<NovaPatc
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--nova-dir <DIR>")]
-        [Description("The nova package directory (…/dist-packages/nova) or the directory that holds it. Default: the nova --python imports.")]
+        [Description("The nova package directory (…/dist-packages/nova) or the directory that holds it. Default: the nova Debian's /usr/bin/python3 imports.")]
         public string? NovaDir { get; init; }
-
-        [CommandOption("--python <PATH>")]
-        [Description("The Python nova runs with (default /usr/bin/python3; a kolla image: /var/lib/kolla/venv/bin/python3).")]
-        [DefaultValue(NovaPython.DefaultInterpreter)]
-        public string Python { get; init; } = NovaPython.DefaultInterpreter;
 
         [CommandOption("--check")]
         [Description("Say whether the tree is patched (exit 0), stock (exit 1) or unknown (exit 2).")]
@@ -80,7 +75,7 @@ internal sealed class NovaPatchCommand(CliOutput output) : AsyncCommand<NovaPatc
             return Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error($"--format {Format}: expected table or json");
         }
 
-        public NovaPatchOptions Options => new(NovaDir, Python, BackupDir, Tests switch
+        public NovaPatchOptions Options => new(NovaDir, BackupDir, Tests switch
         {
             "libvirt" => NovaUnitTestScope.Libvirt,
             "none" => NovaUnitTestScope.None,

@@ -22,9 +22,12 @@ internal sealed class NovaPendingCommand(CliOutput output) : AsyncCommand<NovaPe
         public string? Connect { get; init; }
 
         [CommandOption("--conf <FILE>")]
-        [Description("nova.conf as nova-compute reads it (default /etc/nova/nova.conf).")]
-        [DefaultValue("/etc/nova/nova.conf")]
-        public string Conf { get; init; } = "/etc/nova/nova.conf";
+        [Description("nova.conf as nova-compute reads it (default /etc/nova/nova.conf); give it more than once as nova-compute's --config-file (later files win).")]
+        public string[] Conf { get; init; } = [];
+
+        [CommandOption("--config-dir <DIR>")]
+        [Description("Also read every *.conf in DIR, in sorted order, after the --conf files (oslo.config's --config-dir). May be given more than once.")]
+        public string[] ConfigDir { get; init; } = [];
 
         [CommandOption("--instances-path <DIR>")]
         [Description("Probe O_DIRECT support here, as nova does for instances_path (writes and deletes one 4 KiB temp file).")]
@@ -51,6 +54,10 @@ internal sealed class NovaPendingCommand(CliOutput output) : AsyncCommand<NovaPe
 
         public override ValidationResult Validate()
         {
+            if (StatePath is not null && !StatePath.StartsWith('/'))
+            {
+                return ValidationResult.Error($"--state-path {StatePath}: expected an absolute path");
+            }
             if (Patched is not ("auto" or "yes" or "no"))
             {
                 return ValidationResult.Error($"--patched {Patched}: expected auto, yes or no");
@@ -59,15 +66,18 @@ internal sealed class NovaPendingCommand(CliOutput output) : AsyncCommand<NovaPe
         }
     }
 
+    private const string DefaultConf = "/etc/nova/nova.conf";
+
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var conf = NovaConfFile.Load(settings.Conf).Parse();
+        var files = settings.Conf.Length == 0 && settings.ConfigDir.Length == 0 ? [DefaultConf] : settings.Conf;
+        var conf = NovaConfFile.LoadMerged(files, settings.ConfigDir);
         if (settings.StatePath is not null)
         {
             conf.DefaultStatePath = settings.StatePath;
         }
         var version = settings.NovaVersion == "installed"
-            ? (await NovaTree.LocateAsync(null, NovaPython.DefaultInterpreter, cancellationToken).ConfigureAwait(false)).NovaVersion
+            ? (await NovaTree.LocateAsync(null, cancellationToken).ConfigureAwait(false)).NovaVersion
             : Core.Nova.NovaVersion.Parse(settings.NovaVersion);
         bool? directIo = settings.InstancesPath is null ? null : ODirectProbe.Supports(settings.InstancesPath);
         var patch = settings.Patched switch
@@ -76,7 +86,7 @@ internal sealed class NovaPendingCommand(CliOutput output) : AsyncCommand<NovaPe
             "no" => NovaPatchAssumption.Stock,
             _ => NovaPatchAssumption.Auto,
         };
-        var report = await NovaPendingService.FindAsync(new NovaPendingOptions(settings.Connect, conf, settings.Conf, directIo, version, patch), cancellationToken).ConfigureAwait(false);
+        var report = await NovaPendingService.FindAsync(new NovaPendingOptions(settings.Connect, conf, string.Join(" + ", conf.Files), directIo, version, patch), cancellationToken).ConfigureAwait(false);
         if (settings.Format == "json")
         {
             await output.Out.WriteLineAsync(JsonConvention.Serialize(report)).ConfigureAwait(false);

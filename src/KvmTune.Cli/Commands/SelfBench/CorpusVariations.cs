@@ -24,6 +24,9 @@ internal sealed partial class CorpusVariations
 
     public int CaseCount => _cases.Count;
 
+    /// <summary>The corpus texts as read.</summary>
+    public IReadOnlyList<string> Cases => _cases;
+
     /// <summary>Loads every <c>*.xml</c> of a corpus directory, sorted by name.</summary>
     public static CorpusVariations Load(string directory)
     {

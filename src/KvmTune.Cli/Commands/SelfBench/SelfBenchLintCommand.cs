@@ -40,6 +40,10 @@ internal sealed class SelfBenchLintCommand(CliOutput output) : Command<SelfBench
         [Description("Write the domains as DIR/domain-NNNNN.xml instead of measuring (to time `kvmtune lint DIR` end to end). DIR must not exist.")]
         public string? Emit { get; init; }
 
+        [CommandOption("--scale")]
+        [Description("Measure how lint grows with its input instead: one domain with 1,000, 10,000 and 100,000 disks, then 10,000 domains; time and peak memory per size.")]
+        public bool Scale { get; init; }
+
         [CommandOption("--no-pin")]
         [Description("Do not pin the process to one CPU (for tests sharing the process).")]
         public bool NoPin { get; init; }
@@ -87,6 +91,10 @@ internal sealed class SelfBenchLintCommand(CliOutput output) : Command<SelfBench
         var pinnedCpu = settings.NoPin ? null : PinToOneCore();
         try
         {
+            if (settings.Scale)
+            {
+                return MeasureScale(settings, variations, pinnedCpu, cancellationToken);
+            }
             return Measure(settings, variations, pinnedCpu, cancellationToken);
         }
         finally
@@ -96,6 +104,32 @@ internal sealed class SelfBenchLintCommand(CliOutput output) : Command<SelfBench
                 process.ProcessorAffinity = affinity;
             }
         }
+    }
+
+    private int MeasureScale(Settings settings, CorpusVariations variations, int? pinnedCpu, CancellationToken cancellationToken)
+    {
+        var results = LintScaleBenchmark.Run(variations.Cases, variations,
+            r => output.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"selfbench lint --scale: {r.Workload}: {r.WallSeconds:F2} s, {r.MicrosecondsPerDisk:F1} µs per disk, peak RSS {Mib(r.PeakRssBytes)}")),
+            cancellationToken);
+        if (settings.Format == "json")
+        {
+            output.Out.WriteLine(Core.Serialization.JsonConvention.Serialize(new { benchmark = "lint_scale", pinned_cpu = pinnedCpu, sizes = results }));
+            return ExitCodes.Ok;
+        }
+        var console = output.Console;
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"[bold]selfbench lint --scale[/]: parse + lint on one thread{(pinnedCpu is { } c ? $" pinned to CPU {c}" : ", not pinned")}; linear cost shows as a flat CPU time per disk"));
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("workload").AddColumn("disks").AddColumn("input").AddColumn("wall s").AddColumn("CPU s")
+            .AddColumn("µs per disk (CPU)").AddColumn("peak RSS").AddColumn("findings");
+        foreach (var r in results)
+        {
+            table.AddRow(r.Workload, r.Disks.ToString("N0", CultureInfo.InvariantCulture), Mib(r.InputBytes),
+                r.WallSeconds.ToString("F2", CultureInfo.InvariantCulture), r.CpuSeconds.ToString("F2", CultureInfo.InvariantCulture),
+                r.MicrosecondsPerDisk.ToString("F1", CultureInfo.InvariantCulture), Mib(r.PeakRssBytes), r.Findings.ToString("N0", CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
+        return ExitCodes.Ok;
     }
 
     private int Measure(Settings settings, CorpusVariations variations, int? pinnedCpu, CancellationToken cancellationToken)

@@ -38,13 +38,19 @@ public sealed class DiskWithoutIoThreadRule : DiskRule
             return [Fire(disk, $"virtio disk without iothread='N' although the domain has {iothreads} iothread(s): it runs in QEMU's main loop", "set iothread='1' (an id from <iothreadids> or 1..<iothreads>)")];
         }
         // Reported once per domain, on its first virtio disk.
-        var virtioDisks = domain.Disks.Where(IsVirtioDisk).ToList();
-        if (virtioDisks.Count >= ManyDisks && virtioDisks[0].Element == disk.Element)
+        var (count, first) = domain.Memo(MemoKey, static d =>
         {
-            return [Fire(disk, $"{virtioDisks.Count} virtio disks and no <iothreads>: all share QEMU's main loop; if several are busy, add iothreads and bind each disk with iothread='N'")];
+            var virtio = d.Disks.Where(IsVirtioDisk).ToList();
+            return (virtio.Count, virtio.Count > 0 ? virtio[0].Element : null);
+        });
+        if (count >= ManyDisks && first == disk.Element)
+        {
+            return [Fire(disk, $"{count} virtio disks and no <iothreads>: all share QEMU's main loop; if several are busy, add iothreads and bind each disk with iothread='N'")];
         }
         return [];
     }
+
+    private static readonly object MemoKey = new();
 
     private static bool IsVirtioDisk(Disk disk) => disk.TargetBus == "virtio" && !disk.IsRemovable();
 }

@@ -18,7 +18,8 @@ public sealed class ImplicitCacheRule : DiskRule
     public override IEnumerable<Finding> Check(Disk disk, HostFacts host)
     {
         var driver = disk.Driver;
-        if (!driver.CacheIsImplicit() || disk.IsRemovable() || disk.ReadOnly)
+        // A writable shareable disk without a cache mode gets cache=none from libvirt: nothing implicit about it.
+        if (!driver.CacheIsImplicit() || disk.IsRemovable() || disk.ReadOnly || disk.SharedDefaultsToNone())
         {
             return [];
         }

@@ -21,7 +21,7 @@ public sealed class MigrationUnsafeCacheRule : DiskRule
     {
         var driver = disk.Driver;
         if (host.MigrationDropsCache != false || disk.ReadOnly || disk.IsRemovable() || disk.IsNetwork
-            || driver.EffectiveCache() is not { } cache || cache.IsDirect())
+            || disk.EffectiveCache() is not { } cache || cache.IsDirect())
         {
             return [];
         }

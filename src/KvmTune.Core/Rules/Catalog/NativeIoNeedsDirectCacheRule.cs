@@ -19,7 +19,7 @@ public sealed class NativeIoNeedsDirectCacheRule : DiskRule
     public override IEnumerable<Finding> Check(Disk disk, HostFacts host)
     {
         var driver = disk.Driver;
-        if (driver.IoMode != IoMode.Native || driver.EffectiveCache() is not { } cache || cache.IsDirect())
+        if (driver.IoMode != IoMode.Native || disk.EffectiveCache() is not { } cache || cache.IsDirect())
         {
             return [];
         }

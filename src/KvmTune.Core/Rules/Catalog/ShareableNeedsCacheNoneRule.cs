@@ -19,7 +19,7 @@ public sealed class ShareableNeedsCacheNoneRule : DiskRule
     public override IEnumerable<Finding> Check(Disk disk, HostFacts host)
     {
         var driver = disk.Driver;
-        if (!disk.Shareable || driver.EffectiveCache() is not { } cache || cache == CacheMode.None)
+        if (!disk.Shareable || disk.EffectiveCache() is not { } cache || cache == CacheMode.None)
         {
             return [];
         }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Mutation testing of KvmTune.Core with its tests (Stryker.NET, local tool in dotnet-tools.json).
+#
+#   scripts/mutation.sh [FOLDER...]    mutate src/KvmTune.Core/FOLDER/** for each FOLDER (default: Rules Tuning Apply
+#                                      Libvirt Nova Decisions), one Stryker run per folder, then print the scores
+#   scripts/mutation.sh --summary      print the scores of the last runs again
+#
+# Reports go to StrykerOutput/FOLDER/reports (mutation-report.json and .html; not committed). The score is Stryker's:
+# (killed + timeout) / (killed + timeout + survived + no coverage). Slow: run it in the background, one folder at a
+# time on a shared machine (it runs under nice -n 19 with one test runner).
+set -euo pipefail
+here="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+out="$here/StrykerOutput"
+# Stryker's project analysis runs `dotnet --info` with a short timeout: keep it quick on a loaded machine.
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=1
+
+summary() {
+    /usr/bin/env python3 - "$out" <<'PY'
+import json, os, sys
+root = sys.argv[1]
+total = {}
+print(f"{'folder':<12} {'mutants':>8} {'killed':>7} {'timeout':>8} {'survived':>9} {'no cov':>7} {'score':>7}")
+for folder in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+    path = os.path.join(root, folder, "reports", "mutation-report.json")
+    if not os.path.exists(path):
+        continue
+    counts = {}
+    for f in json.load(open(path))["files"].values():
+        for m in f["mutants"]:
+            counts[m["status"]] = counts.get(m["status"], 0) + 1
+            total[m["status"]] = total.get(m["status"], 0) + 1
+    def line(name, c):
+        k, t, s, n = c.get("Killed", 0), c.get("Timeout", 0), c.get("Survived", 0), c.get("NoCoverage", 0)
+        valid = k + t + s + n
+        score = 100.0 * (k + t) / valid if valid else 0.0
+        print(f"{name:<12} {valid:>8} {k:>7} {t:>8} {s:>9} {n:>7} {score:>6.1f}%")
+    line(folder, counts)
+if total:
+    k, t, s, n = total.get("Killed", 0), total.get("Timeout", 0), total.get("Survived", 0), total.get("NoCoverage", 0)
+    valid = k + t + s + n
+    print(f"{'overall':<12} {valid:>8} {k:>7} {t:>8} {s:>9} {n:>7} {100.0 * (k + t) / valid:>6.1f}%")
+PY
+}
+
+if [ "${1:-}" = "--summary" ]; then
+    summary
+    exit 0
+fi
+folders=("$@")
+[ ${#folders[@]} -gt 0 ] || folders=(Rules Tuning Apply Libvirt Nova Decisions)
+cd "$here"
+dotnet tool restore >/dev/null
+# Stryker reads the projects' restore and build output: build the test project once first.
+dotnet build tests/KvmTune.Core.Tests/KvmTune.Core.Tests.csproj -c Release -nologo -v q >/dev/null
+for folder in "${folders[@]}"; do
+    [ -d "src/KvmTune.Core/$folder" ] || { echo "mutation.sh: no folder src/KvmTune.Core/$folder" >&2; exit 2; }
+    rm -rf "$out/$folder"
+    (cd tests/KvmTune.Core.Tests && nice -n 19 dotnet stryker --project KvmTune.Core.csproj --configuration Release \
+        --mutate "**/$folder/**/*.cs" --reporter json --reporter html --reporter progress --concurrency 1 \
+        --skip-version-check --output "$out/$folder")
+done
+summary
