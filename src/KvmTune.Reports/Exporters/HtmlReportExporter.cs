@@ -65,7 +65,7 @@ public sealed class HtmlReportExporter : IReportExporter
             {
                 h.Append("<li>").Append(E(m.Scope)).Append(": the fastest, <code>").Append(E(m.Fastest)).Append("</code>, is ").Append(E(Cells.Ratio(m.Ratio)))
                  .Append(" [").Append(E(Cells.Ratio(m.Low))).Append('–').Append(E(Cells.Ratio(m.High))).Append("] <code>").Append(E(m.Winner))
-                 .Append("</code>: not surely faster by more than the ").Append(E(Cells.Percent(m.Margin))).Append(" margin</li>\n");
+                 .Append("</code>: not surely faster by more than the ").Append(E(Core.Decisions.Figures.Percent(m.Margin))).Append(" margin</li>\n");
             }
             h.Append("</ul>\n");
         }

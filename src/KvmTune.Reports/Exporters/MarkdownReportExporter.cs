@@ -31,7 +31,7 @@ public sealed class MarkdownReportExporter : IReportExporter
         md.Append(d.Winner is null ? "**No winner**: nothing could be ranked within the constraints.\n\n" : $"**Winner: `{d.Winner}`**\n\n");
         foreach (var m in d.Margins)
         {
-            md.Append($"- {m.Scope}: the fastest, `{m.Fastest}`, is {Cells.Ratio(m.Ratio)} [{Cells.Ratio(m.Low)}–{Cells.Ratio(m.High)}] `{m.Winner}`: not surely faster by more than the {Cells.Percent(m.Margin)} margin\n");
+            md.Append($"- {m.Scope}: the fastest, `{m.Fastest}`, is {Cells.Ratio(m.Ratio)} [{Cells.Ratio(m.Low)}–{Cells.Ratio(m.High)}] `{m.Winner}`: not surely faster by more than the {Core.Decisions.Figures.Percent(m.Margin)} margin\n");
         }
         if (d.ImageOptions is { } options)
         {

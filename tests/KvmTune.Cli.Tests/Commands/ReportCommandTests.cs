@@ -70,7 +70,7 @@ public sealed class ReportCommandTests : IDisposable
         var html = Path.Combine(_dir, "r.html");
         var policy = Path.Combine(_dir, "p.json");
 
-        var code = await Run("report", id.ToString(), "--db", Db, "--output", html, "--policy", policy, "--safety", "any");
+        var code = await Run("report", id.ToString(), "--db", Db, "--output", html, "--policy", policy, "--safety", "any", "--margin", "0");
 
         Assert.Equal(0, code);
         Assert.Equal(html, _out.ToString().Trim());

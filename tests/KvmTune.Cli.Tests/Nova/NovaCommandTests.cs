@@ -244,7 +244,7 @@ public sealed class NovaCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
-        Assert.Equal($"kvmtune: {node}: is a character device, not a regular file\n", stderr);
+        Assert.Equal($"kvmtune: {node}: is a character device, not a regular file; a nova.conf must be a regular file\n", stderr);
         Assert.Equal("character special file 1:3", Stat(node, "%F %Hr:%Lr"));
         Assert.False(Directory.Exists(Backups));
     }
@@ -259,7 +259,7 @@ public sealed class NovaCommandTests : IDisposable
 
         var (code, _, stderr, _) = await run.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(2, code);
-        Assert.Contains("is a FIFO, not a regular file", stderr, StringComparison.Ordinal);
+        Assert.Contains("is a FIFO (named pipe), not a regular file", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

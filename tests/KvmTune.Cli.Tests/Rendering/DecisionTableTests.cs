@@ -33,7 +33,7 @@ public class DecisionTableTests
         Assert.Contains("90k [88k–92k]", text);
         Assert.Contains("0.90×", text);
         Assert.Contains("raw-prealloc/writeback/threads", text);
-        Assert.Contains("Overall winner: raw-prealloc/none/native (tie of 2, broken by safety then simplicity)", text);
+        Assert.Contains("Overall winner: raw-prealloc/none/native (2 equivalent within 10%, chosen by safety then simplicity)", text);
         Assert.Contains("disk_cachemodes = file=none", text);
         Assert.Contains("Report: /tmp/run-5.html", text);
     }

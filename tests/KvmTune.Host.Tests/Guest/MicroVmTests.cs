@@ -40,7 +40,7 @@ public sealed partial class MicroVmTests
         Assert.Equal("/tmp/scratch/disk.img", disk.Source.File);
         Assert.Contains("<kernel>/var/cache/vmlinuz</kernel>", xml, StringComparison.Ordinal);
         Assert.Contains("<initrd>/var/cache/initrd.img</initrd>", xml, StringComparison.Ordinal);
-        Assert.Contains("<cmdline>console=ttyS0 quiet panic=-1</cmdline>", xml, StringComparison.Ordinal);
+        Assert.Contains("<cmdline>console=ttyS0 quiet panic=-1 no_timer_check</cmdline>", xml, StringComparison.Ordinal);
         Assert.Contains("<source path=\"/tmp/run/console.log\" />", xml, StringComparison.Ordinal);
         Assert.Contains("<on_poweroff>destroy</on_poweroff>", xml, StringComparison.Ordinal);
         Assert.StartsWith("<domain type=\"qemu\">", xml, StringComparison.Ordinal);
