@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds KvmTune for hosts without .NET: a self-contained single-file linux-x64 program (only that runtime's native
 # libraries beside it) and a Debian package artifacts/kvmtune_VERSION_amd64.deb:
-#   /usr/lib/kvmtune/kvmtune (+ libSkiaSharp.so, libHarfBuzzSharp.so, libe_sqlite3.so), /usr/bin/kvmtune -> it,
+#   /usr/lib/kvmtune/kvmtune (+ libe_sqlite3.so), /usr/bin/kvmtune -> it,
 #   /usr/share/kvmtune (the clone's share/: data files read at run time), /usr/share/doc/kvmtune (README, docs),
 #   /usr/share/man/man1/kvmtune.1.gz (from the commands' --help), bash completion.
 # The version is <Version> of Directory.Build.props. Prints the paths and sizes; the last line is the .deb's path.
@@ -21,7 +21,7 @@ rm -rf "$publish" "$stage"
 echo "package.sh: publishing kvmtune $version for linux-x64 (self-contained, single file)" >&2
 start=$(date +%s)
 # PublishSingleFile bundles every managed assembly and the runtime into one file; the native libraries of the
-# packages (SkiaSharp, HarfBuzzSharp, SQLite) stay beside it, for linux-x64 only (RuntimeIdentifier).
+# packages (SQLite) stay beside it, for linux-x64 only (RuntimeIdentifier).
 dotnet publish "$here/src/KvmTune.Cli/KvmTune.Cli.csproj" -c Release -r linux-x64 --self-contained true \
     -p:PublishSingleFile=true -p:DebugType=none \
     -o "$publish" -nologo -v q >&2
@@ -50,7 +50,7 @@ Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: kvmtune
 Comment: self-contained build; bundles the .NET runtime and the NuGet packages listed in
  Directory.Packages.props of the source (Spectre.Console, Microsoft.Data.Sqlite, SQLitePCLRaw, CliWrap,
- ScottPlot, SkiaSharp, HarfBuzzSharp, Perfolizer), each under its own licence (MIT or Apache-2.0).
+ Perfolizer), each under its own licence (MIT or Apache-2.0).
 EOF
 printf 'kvmtune (%s) unstable; urgency=low\n\n  * Package built by scripts/package.sh.\n\n -- KvmTune maintainers <kvmtune@localhost>  %s\n' \
     "$version" "$(date -R -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}")" | gzip -9n >"$doc/changelog.Debian.gz"

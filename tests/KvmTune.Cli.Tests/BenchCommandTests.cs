@@ -69,6 +69,7 @@ public class BenchCommandTests
             // Then the run succeeds and stdout is one JSON document
             Assert.True(code == 0, stderr);
             using var doc = JsonDocument.Parse(stdout);
+            Commands.JsonKeys.AssertSnakeCase(stdout, "bench");
             var results = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
             JsonElement Find(string engine, string candidate) =>
                 results.Single(r => r.GetProperty("engine").GetString() == engine && r.GetProperty("candidate").GetString() == candidate);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using KvmTune.Cli.Json;
+using KvmTune.Cli.Settings;
 using KvmTune.Core.Rules;
 using KvmTune.Core.Serialization;
 using KvmTune.Services.Fleet;
@@ -15,13 +16,8 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
     {
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
-
-        public override ValidationResult Validate() =>
-            Format is not ("table" or "json")
-                ? ValidationResult.Error($"--format '{Format}': expected table or json")
-                : base.Validate();
+        [TypeConverter(typeof(OutputFormatConverter))]
+        public OutputFormat Format { get; init; } = OutputFormat.Table;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -30,7 +26,7 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
         var report = ExplainService.Run(settings.Inputs, output.In, settings.Query(settings.All));
         if (report.Hosts is not { } hosts)
         {
-            if (settings.Format == "json")
+            if (settings.Format == OutputFormat.Json)
             {
                 output.Out.WriteLine(JsonConvention.Serialize(new ExplainFilesJson([.. report.Files.Select(ExplainResultJson.From)])));
             }
@@ -43,7 +39,7 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
             }
             return ExitCodes.Ok;
         }
-        if (settings.Format == "json")
+        if (settings.Format == OutputFormat.Json)
         {
             output.Out.WriteLine(JsonConvention.Serialize(new ExplainHostsJson(
                 [.. hosts.Select(h => new ExplainHostJson(h.Host.Name, h.Host.Uri, h.Error, h.Value?.Select(ExplainResultJson.From).ToList()))],
@@ -64,7 +60,7 @@ internal sealed class ExplainCommand(CliOutput output) : Command<ExplainCommand.
                 }
             }
         }
-        HostSections.Close(output, hosts, settings.Format == "table");
+        HostSections.Close(output, hosts, settings.Format == OutputFormat.Table);
         return HostSections.ExitCode(hosts, ExitCodes.Ok);
     }
 

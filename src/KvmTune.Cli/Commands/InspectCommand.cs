@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using KvmTune.Cli.Json;
+using KvmTune.Cli.Settings;
 using KvmTune.Core.Inspect;
 using KvmTune.Core.Serialization;
 using KvmTune.Services.Fleet;
@@ -19,17 +20,14 @@ internal sealed class InspectCommand(CliOutput output) : Command<InspectCommand.
     {
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
-
-        public override ValidationResult Validate() =>
-            Format is "table" or "json" ? base.Validate() : ValidationResult.Error($"--format '{Format}': expected table or json");
+        [TypeConverter(typeof(OutputFormatConverter))]
+        public OutputFormat Format { get; init; } = OutputFormat.Table;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var hosts = InspectService.Run(settings.Query(all: settings.Domains.Length == 0));
-        if (settings.Format == "json")
+        if (settings.Format == OutputFormat.Json)
         {
             output.Out.WriteLine(JsonConvention.Serialize(InspectJson.From(hosts)));
         }
@@ -46,7 +44,7 @@ internal sealed class InspectCommand(CliOutput output) : Command<InspectCommand.
                 Render(host.Value!);
             }
         }
-        HostSections.Close(output, hosts, settings.Format == "table");
+        HostSections.Close(output, hosts, settings.Format == OutputFormat.Table);
         var drift = hosts.Any(h => h.Value?.Any(d => d.HasDrift) == true);
         return HostSections.ExitCode(hosts, drift ? ExitCodes.Findings : ExitCodes.Ok);
     }

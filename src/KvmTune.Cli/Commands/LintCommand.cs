@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using KvmTune.Cli.Settings;
 using KvmTune.Core.Rules;
 using KvmTune.Reports.Lint;
 using KvmTune.Services.Fleet;
@@ -14,17 +15,12 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
     {
         [CommandOption("-f|--format <FORMAT>")]
         [Description("Output format: table (default), json or sarif (2.1.0).")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
+        [TypeConverter(typeof(LintFormatConverter))]
+        public LintFormat Format { get; init; } = LintFormat.Table;
 
         [CommandOption("--strict")]
         [Description("Exit with 1 on warnings too, not only on errors.")]
         public bool Strict { get; init; }
-
-        public override ValidationResult Validate() =>
-            Format is not ("table" or "json" or "sarif")
-                ? ValidationResult.Error($"--format '{Format}' is not one of table, json, sarif")
-                : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -32,13 +28,13 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
         // Every input is read, parsed and linted before anything is written: bad input stops here with no output.
         var report = LintService.Run(settings.Inputs, output.In, settings.Query(settings.All));
         var results = report.All.ToList();
-        if (settings.Format == "sarif")
+        if (settings.Format == LintFormat.Sarif)
         {
             new LintSarifExporter(KvmTuneVersion.Text).Export(results, output.Out);
         }
         else if (report.Hosts is not { } hosts)
         {
-            if (settings.Format == "json")
+            if (settings.Format == LintFormat.Json)
             {
                 new LintJsonExporter().Export(results, output.Out);
             }
@@ -47,7 +43,7 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
                 LintTable.Render(results, output.Console);
             }
         }
-        else if (settings.Format == "json")
+        else if (settings.Format == LintFormat.Json)
         {
             new LintJsonExporter().ExportHosts([.. hosts.Select(h => new LintHostResults(h.Host.Name, h.Host.Uri, h.Error, h.Value))], output.Out);
         }
@@ -67,7 +63,7 @@ internal sealed class LintCommand(CliOutput output) : Command<LintCommand.Settin
         var code = ExitCode(results, settings.Strict);
         if (report.Hosts is { } all)
         {
-            HostSections.Close(output, all, settings.Format == "table");
+            HostSections.Close(output, all, settings.Format == LintFormat.Table);
             code = HostSections.ExitCode(all, code);
         }
         return code;

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using KvmTune.Cli.Settings;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Serialization;
 using KvmTune.Core.Tuning;
@@ -26,15 +27,11 @@ internal sealed class ProbeCommand(CliOutput output) : AsyncCommand<ProbeCommand
 
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
+        [TypeConverter(typeof(OutputFormatConverter))]
+        public OutputFormat Format { get; init; } = OutputFormat.Table;
 
         public override ValidationResult Validate()
         {
-            if (Format is not ("table" or "json"))
-            {
-                return ValidationResult.Error($"--format {Format}: expected table or json");
-            }
             if (Dir is not null && !Directory.Exists(Dir))
             {
                 return ValidationResult.Error($"--dir {Dir}: no such directory");
@@ -56,7 +53,7 @@ internal sealed class ProbeCommand(CliOutput output) : AsyncCommand<ProbeCommand
             // io_uring and native on small scratch images of each kind, every cache mode: measured here, not assumed.
             result = result with { IoModes = await IoModeProbe.RunOnScratchAsync(dir, cancellationToken).ConfigureAwait(false) };
         }
-        if (settings.Format == "json")
+        if (settings.Format == OutputFormat.Json)
         {
             await output.Out.WriteLineAsync(JsonConvention.Serialize(result)).ConfigureAwait(false);
             return ExitCodes.Ok;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using KvmTune.Core.Measurement;
 using KvmTune.Core.Tuning;
 using KvmTune.Services.Stores;
@@ -61,7 +62,8 @@ internal sealed record SampleJson(
     DateTimeOffset Started,
     double Seconds,
     IReadOnlyList<double> PerSecondIops,
-    string? RawOutput);
+    JsonElement? RawOutput,
+    string? RawText);
 
 /// <summary><c>history --format json</c>: one stored run and the decision's winner.</summary>
 internal sealed record RunSummaryJson(long Id, DateTimeOffset Started, DateTimeOffset? Finished, string Command, string Status, int Candidates, WinnerJson? Winner);
@@ -98,7 +100,26 @@ internal static class StoreJson
                 r.HarnessBound, r.FunctionalOnly, r.BurstIops, r.SustainedIops, r.Sustained, r.SkippedCode, r.Rankable))],
             [.. run.Samples.Select(x => new SampleJson(
                 x.Engine.ToName(), x.Subject.ToString()!, x.Phase == Phase.Sustained ? "sustained" : "burst", x.Profile, x.Repeat, x.Iops, x.MBps,
-                x.LatencyP50Us, x.LatencyP99Us, x.StartedAt, x.Seconds, x.PerSecondIops, raw ? x.RawOutput : null))]);
+                x.LatencyP50Us, x.LatencyP99Us, x.StartedAt, x.Seconds, x.PerSecondIops,
+                raw ? AsJson(x.RawOutput) : null, raw && AsJson(x.RawOutput) is null ? x.RawOutput : null))]);
+    }
+
+    /// <summary>A tool's output that is JSON (fio's) as a JSON value; null for text (qemu-img bench's), kept as raw_text.</summary>
+    private static JsonElement? AsJson(string? output)
+    {
+        if (output is null || !output.TrimStart().StartsWith('{'))
+        {
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(output);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     public static RunSummaryJson Summary(RunHistoryEntry entry)

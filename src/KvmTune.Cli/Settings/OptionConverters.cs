@@ -145,6 +145,18 @@ internal sealed class OutputFormatConverter : OptionConverter<OutputFormat>
     };
 }
 
+/// <summary><c>--format table|json|sarif</c> of <c>lint</c></summary>
+internal sealed class LintFormatConverter : OptionConverter<LintFormat>
+{
+    protected override LintFormat Parse(string text) => text switch
+    {
+        "table" => LintFormat.Table,
+        "json" => LintFormat.Json,
+        "sarif" => LintFormat.Sarif,
+        _ => throw new InputException($"--format {text}: unknown format (table, json, sarif)"),
+    };
+}
+
 /// <summary><c>--format html|md|json</c> of <c>report</c></summary>
 internal sealed class ReportFormatConverter : OptionConverter<ReportFormat>
 {

@@ -10,6 +10,14 @@ internal enum OutputFormat
     Json,
 }
 
+/// <summary><c>--format</c> of <c>lint</c>: a table, JSON, or SARIF 2.1.0 for code-scanning tools.</summary>
+internal enum LintFormat
+{
+    Table,
+    Json,
+    Sarif,
+}
+
 /// <summary><c>--format</c> of <c>report</c>.</summary>
 internal enum ReportFormat
 {

@@ -334,7 +334,18 @@ public sealed record ApplySection(
     IReadOnlyDictionary<string, string> DriverElements,
     IReadOnlyDictionary<string, string> FlavorExtraSpecs,
     IReadOnlyList<string> Notes,
-    string PolicyJson);
+    [property: System.Text.Json.Serialization.JsonIgnore] string PolicyJson)
+{
+    /// <summary>The policy file's content as a JSON value (the report's JSON carries the document, not its text).</summary>
+    public System.Text.Json.JsonElement Policy
+    {
+        get
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(PolicyJson);
+            return document.RootElement.Clone();
+        }
+    }
+}
 
 /// <summary>One nova.conf key.</summary>
 public sealed record NovaRow(string Section, string Key, string Value, bool KvmTuneOnly);

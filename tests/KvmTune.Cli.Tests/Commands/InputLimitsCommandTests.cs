@@ -1,6 +1,6 @@
 using System.Text.Json;
-using KvmTune.Cli.Commands.SelfBench;
 using KvmTune.Core.Libvirt;
+using KvmTune.Services.SelfBench;
 
 namespace KvmTune.Cli.Tests.Commands;
 

@@ -223,7 +223,7 @@ public class LintCommandTests
     }
 
     [Theory]
-    [InlineData(new[] { "lint", "--format", "xml", "x.xml" }, "--format 'xml' is not one of table, json, sarif")]
+    [InlineData(new[] { "lint", "--format", "xml", "x.xml" }, "--format xml: unknown format (table, json, sarif)")]
     [InlineData(new[] { "lint" }, "no input")]
     [InlineData(new[] { "lint", "-", "-" }, "standard input (-) can be read only once")]
     public async Task Usage_errors_exit_2_with_one_line(string[] args, string expected)

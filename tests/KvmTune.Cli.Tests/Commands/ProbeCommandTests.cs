@@ -28,6 +28,7 @@ public sealed class ProbeCommandTests
             Assert.Equal(0, code);
             Assert.Equal("", stderr);
             using var json = JsonDocument.Parse(stdout);
+            JsonKeys.AssertSnakeCase(stdout, "probe");
             Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), json.RootElement.GetProperty("kernel").GetString());
             Assert.Contains(json.RootElement.GetProperty("accelerator").GetString(), new[] { "kvm", "tcg" });
             var tools = json.RootElement.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("tool").GetString()).ToList();
@@ -61,7 +62,7 @@ public sealed class ProbeCommandTests
     }
 
     [Theory]
-    [InlineData("--format", "yaml", "--format yaml: expected table or json")]
+    [InlineData("--format", "yaml", "--format yaml: unknown format (table, json)")]
     [InlineData("--dir", "/nonexistent/kvmtune", "--dir /nonexistent/kvmtune: no such directory")]
     [InlineData("--device", "/dev/kvmtune-no-such-disk", "--device /dev/kvmtune-no-such-disk: does not exist")]
     public async Task Bad_probe_options_are_one_line_and_exit_code_2(string option, string value, string message)

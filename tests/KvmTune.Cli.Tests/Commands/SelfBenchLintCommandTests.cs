@@ -15,13 +15,13 @@ public class SelfBenchLintCommandTests
         using var json = JsonDocument.Parse(run.Out);
         var root = json.RootElement;
         Assert.Equal(200, root.GetProperty("domains").GetInt32());
-        Assert.Equal(91, root.GetProperty("corpusCases").GetInt32());
-        Assert.True(root.GetProperty("medianDomainsPerSecond").GetDouble() > 0);
+        Assert.Equal(91, root.GetProperty("corpus_cases").GetInt32());
+        Assert.True(root.GetProperty("median").GetProperty("domains_per_second").GetDouble() > 0);
         var runs = root.GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(2, runs.Count);
         Assert.Equal(runs[0].GetProperty("findings").GetInt32(), runs[1].GetProperty("findings").GetInt32());
         Assert.True(runs[0].GetProperty("findings").GetInt32() > 0);
-        Assert.True(root.GetProperty("peakWorkingSetBytes").GetInt64() > 0);
+        Assert.True(root.GetProperty("peak_working_set_bytes").GetInt64() > 0);
     }
 
     [Fact]

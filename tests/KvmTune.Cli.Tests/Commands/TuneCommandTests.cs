@@ -38,6 +38,7 @@ public sealed class TuneCommandTests : IDisposable
         // Then the run is stored, a measured candidate wins, with its ratio to the host ceiling, and the files exist
         Assert.True(code == 0, _err.ToString());
         var json = JsonNode.Parse(_out.ToString())!;
+        JsonKeys.AssertSnakeCase(_out.ToString(), "tune");
         var runId = (long)json["run_id"]!;
         Assert.Equal(html, (string?)json["report_path"]);
         var winner = (string?)json["report"]!["decision"]!["winner"];

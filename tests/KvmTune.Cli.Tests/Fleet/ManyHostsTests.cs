@@ -24,7 +24,8 @@ public sealed class ManyHostsTests
     public async Task Lint_over_two_uris_one_unreachable_reports_both_goes_on_and_exits_3()
     {
         // Given a domain with an error finding (KT004) on the reachable host
-        using var domain = TestDomain.Define([new TestDomain.DiskSpec("vda", "raw", ElementExtra: "\n      <shareable/>")]);
+        // (a shareable disk with cache='writeback': libvirt's default for a shareable disk is none)
+        using var domain = TestDomain.Define([new TestDomain.DiskSpec("vda", "raw", DriverExtra: "cache='writeback'", ElementExtra: "\n      <shareable/>")]);
 
         // When lint reads it from the reachable host and from a URI where nothing listens, in JSON and as a table
         var json = await CliRun.RunAsync(["lint", "-c", Unreachable, "-c", Local, "--domain", domain.Name, "--format", "json"]);
@@ -82,6 +83,9 @@ public sealed class ManyHostsTests
 
         // Then lint reaches both hosts through ssh, named as in the inventory, with the URIs built from its variables
         Assert.True(lint.ExitCode == 0, lint.Error);
+        Commands.JsonKeys.AssertSnakeCase(lint.Out, "lint --hosts");
+        Commands.JsonKeys.AssertSnakeCase(explain.Out, "explain --hosts");
+        Commands.JsonKeys.AssertSnakeCase(inspect.Out, "inspect --hosts");
         var hosts = Hosts(lint).EnumerateArray().ToList();
         Assert.Equal(["compute-a", "compute-b"], hosts.Select(h => h.GetProperty("host").GetString()));
         Assert.Equal($"qemu+ssh://root@{a.Address}:{a.Port}/system?keyfile={services.SshKey}&no_verify=1", hosts[0].GetProperty("uri").GetString());

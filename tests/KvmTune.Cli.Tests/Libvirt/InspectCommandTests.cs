@@ -14,6 +14,7 @@ public sealed class InspectCommandTests
     {
         Assert.True(run.ExitCode == exitCode, run.Error + run.Console);
         using var json = JsonDocument.Parse(run.Out);
+        Commands.JsonKeys.AssertSnakeCase(run.Out, "inspect");
         var host = Assert.Single(json.RootElement.GetProperty("hosts").EnumerateArray());
         return Assert.Single(host.GetProperty("domains").EnumerateArray()).Clone();
     }

@@ -36,6 +36,7 @@ public sealed class NovaPatchCommandTests : IDisposable
 
         // Then the real nova builds every disk with the io disk_io_modes asks for, and nova's own unit tests pass
         Assert.True(patch.ExitCode == 0, patch.Error + patch.Out);
+        JsonKeys.AssertSnakeCase(patch.Out, "nova patch --yes");
         var result = JsonSerializer.Deserialize<NovaPatchResult>(patch.Out, JsonConvention.Options)!;
         Assert.True(result.Written);
         Assert.Equal(("stock", "nova-26", "26.2.2"), (result.Tree.State, result.Tree.Shape, result.Tree.Version));
@@ -158,6 +159,7 @@ public sealed class NovaPatchCommandTests : IDisposable
 
         var check = await Patch("--nova-dir", copy.PackageDirectory, "--check", "--format", "json");
         Assert.Equal(0, check.ExitCode);
+        JsonKeys.AssertSnakeCase(check.Out, "nova patch --check");
         Assert.Equal("patched", JsonSerializer.Deserialize<NovaTreeReport>(check.Out, JsonConvention.Options)!.State);
         Assert.Equal((await Patch("--print", "--shape", "master")).Out, File.ReadAllText(Path.Combine(RepoPaths.Root, "share", "nova", "patches", "disk_io_modes-master.patch")));
     }

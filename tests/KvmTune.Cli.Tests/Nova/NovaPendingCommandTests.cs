@@ -24,6 +24,7 @@ public sealed class NovaPendingCommandTests : IDisposable
     {
         var run = await CliRun.RunAsync(["nova", "pending", "--connect", Uri, "--format", "json", .. args]);
         Assert.True(run.ExitCode is 0 or 1, run.Error + run.Console);
+        JsonKeys.AssertSnakeCase(run.Out, "nova pending");
         return (run.ExitCode, JsonSerializer.Deserialize<NovaPendingReport>(run.Out, JsonConvention.Options)!);
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using KvmTune.Cli.Settings;
 using KvmTune.Core.Nova;
 using KvmTune.Core.Rules;
 using KvmTune.Core.Serialization;
@@ -37,8 +38,8 @@ internal sealed class NovaExplainCommand(CliOutput output) : AsyncCommand<NovaEx
 
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
+        [TypeConverter(typeof(OutputFormatConverter))]
+        public OutputFormat Format { get; init; } = OutputFormat.Table;
 
         public override ValidationResult Validate()
         {
@@ -46,11 +47,9 @@ internal sealed class NovaExplainCommand(CliOutput output) : AsyncCommand<NovaEx
             {
                 return ValidationResult.Error("give --conf FILE (or --config-dir DIR)");
             }
-            if (StatePath is not null && !StatePath.StartsWith('/'))
-            {
-                return ValidationResult.Error($"--state-path {StatePath}: expected an absolute path");
-            }
-            return Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error($"--format {Format}: expected table or json");
+            return StatePath is not null && !StatePath.StartsWith('/')
+                ? ValidationResult.Error($"--state-path {StatePath}: expected an absolute path")
+                : ValidationResult.Success();
         }
     }
 
@@ -66,7 +65,7 @@ internal sealed class NovaExplainCommand(CliOutput output) : AsyncCommand<NovaEx
             : Core.Nova.NovaVersion.Parse(settings.NovaVersion);
         bool? directIo = settings.InstancesPath is null ? null : ODirectProbe.Supports(settings.InstancesPath);
         var explanation = NovaSimulator.Explain(conf, new NovaHost(directIo, HostFacts.Unknown, settings.InstancesPath, version));
-        if (settings.Format == "json")
+        if (settings.Format == OutputFormat.Json)
         {
             await output.Out.WriteLineAsync(JsonConvention.Serialize(ToJson(conf, version, explanation))).ConfigureAwait(false);
         }

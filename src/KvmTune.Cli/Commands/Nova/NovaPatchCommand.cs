@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using KvmTune.Cli.Settings;
 using System.Globalization;
 using KvmTune.Core.Serialization;
 using KvmTune.Host.Nova;
@@ -48,8 +49,8 @@ internal sealed class NovaPatchCommand(CliOutput output) : AsyncCommand<NovaPatc
 
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
+        [TypeConverter(typeof(OutputFormatConverter))]
+        public OutputFormat Format { get; init; } = OutputFormat.Table;
 
         [CommandOption("--backup-dir <DIR>", IsHidden = true)]
         public string? BackupDir { get; init; }
@@ -72,7 +73,7 @@ internal sealed class NovaPatchCommand(CliOutput output) : AsyncCommand<NovaPatc
             {
                 return ValidationResult.Error($"--tests {Tests}: expected focused, libvirt or none");
             }
-            return Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error($"--format {Format}: expected table or json");
+            return ValidationResult.Success();
         }
 
         public NovaPatchOptions Options => new(NovaDir, BackupDir, Tests switch
@@ -96,7 +97,7 @@ internal sealed class NovaPatchCommand(CliOutput output) : AsyncCommand<NovaPatc
             if (settings.Check)
             {
                 var report = await NovaPatchService.CheckAsync(settings.Options, cancellationToken).ConfigureAwait(false);
-                if (settings.Format == "json")
+                if (settings.Format == OutputFormat.Json)
                 {
                     await output.Out.WriteLineAsync(JsonConvention.Serialize(report)).ConfigureAwait(false);
                 }
@@ -114,7 +115,7 @@ internal sealed class NovaPatchCommand(CliOutput output) : AsyncCommand<NovaPatc
             var result = settings.Revert
                 ? await NovaPatchService.RevertAsync(settings.Options, settings.Yes, cancellationToken).ConfigureAwait(false)
                 : await NovaPatchService.PatchAsync(settings.Options, settings.Yes, cancellationToken).ConfigureAwait(false);
-            if (settings.Format == "json")
+            if (settings.Format == OutputFormat.Json)
             {
                 await output.Out.WriteLineAsync(JsonConvention.Serialize(result)).ConfigureAwait(false);
             }

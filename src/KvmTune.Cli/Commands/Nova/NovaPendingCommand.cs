@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using KvmTune.Cli.Settings;
 using KvmTune.Core.Serialization;
 using KvmTune.Host.Nova;
 using KvmTune.Host.Probing;
@@ -49,8 +50,8 @@ internal sealed class NovaPendingCommand(CliOutput output) : AsyncCommand<NovaPe
 
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
+        [TypeConverter(typeof(OutputFormatConverter))]
+        public OutputFormat Format { get; init; } = OutputFormat.Table;
 
         public override ValidationResult Validate()
         {
@@ -62,7 +63,7 @@ internal sealed class NovaPendingCommand(CliOutput output) : AsyncCommand<NovaPe
             {
                 return ValidationResult.Error($"--patched {Patched}: expected auto, yes or no");
             }
-            return Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error($"--format {Format}: expected table or json");
+            return ValidationResult.Success();
         }
     }
 
@@ -87,7 +88,7 @@ internal sealed class NovaPendingCommand(CliOutput output) : AsyncCommand<NovaPe
             _ => NovaPatchAssumption.Auto,
         };
         var report = await NovaPendingService.FindAsync(new NovaPendingOptions(settings.Connect, conf, string.Join(" + ", conf.Files), directIo, version, patch), cancellationToken).ConfigureAwait(false);
-        if (settings.Format == "json")
+        if (settings.Format == OutputFormat.Json)
         {
             await output.Out.WriteLineAsync(JsonConvention.Serialize(report)).ConfigureAwait(false);
         }

@@ -6,7 +6,7 @@ using KvmTune.Core.Libvirt;
 using KvmTune.Core.Rules;
 using KvmTune.Host.Diagnostics;
 
-namespace KvmTune.Cli.Commands.SelfBench;
+namespace KvmTune.Services.SelfBench;
 
 /// <summary>One size of <c>kvmtune selfbench lint --scale</c>: parse and lint time and the process's peak memory.</summary>
 /// <param name="Workload">What was linted (<c>1 domain, 100,000 disks</c>).</param>
@@ -18,7 +18,7 @@ namespace KvmTune.Cli.Commands.SelfBench;
 /// <param name="MicrosecondsPerDisk">CPU time per disk: flat when the cost is linear in the input.</param>
 /// <param name="PeakRssBytes">The process's peak resident memory during this size (VmHWM, reset before it).</param>
 /// <param name="Findings">Findings lint reported.</param>
-internal sealed record LintScaleResult(string Workload, int Domains, long Disks, long InputBytes, double WallSeconds, double CpuSeconds,
+public sealed record LintScaleResult(string Workload, int Domains, long Disks, long InputBytes, double WallSeconds, double CpuSeconds,
     double MicrosecondsPerDisk, long PeakRssBytes, long Findings);
 
 /// <summary>
@@ -26,7 +26,7 @@ internal sealed record LintScaleResult(string Workload, int Domains, long Disks,
 /// test cases, each with its own target dev), then 10,000 domains of the corpus one after the other. Linear cost shows
 /// as a flat time per disk; the peak resident memory is measured per size (Linux's VmHWM, reset before each size).
 /// </summary>
-internal static partial class LintScaleBenchmark
+public static partial class LintScaleBenchmark
 {
     public static IReadOnlyList<int> DiskCounts { get; } = [1_000, 10_000, 100_000];
 

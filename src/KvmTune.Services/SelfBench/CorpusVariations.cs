@@ -1,12 +1,12 @@
 using System.Text.RegularExpressions;
 
-namespace KvmTune.Cli.Commands.SelfBench;
+namespace KvmTune.Services.SelfBench;
 
 /// <summary>
 /// Domain XML texts built from libvirt's disk test cases: case i % N, renamed, with its cache and io attributes
 /// cycled through libvirt's values so the rules see every combination. Built one at a time (not held in memory).
 /// </summary>
-internal sealed partial class CorpusVariations
+public sealed partial class CorpusVariations
 {
     private static readonly string[] CacheValues = ["none", "writeback", "writethrough", "directsync", "unsafe"];
     private static readonly string[] IoValues = ["native", "threads", "io_uring"];
