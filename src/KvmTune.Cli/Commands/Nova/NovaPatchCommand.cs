@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using KvmTune.Cli.Settings;
 using System.Globalization;
+using KvmTune.Cli.Settings;
 using KvmTune.Core.Serialization;
 using KvmTune.Host.Nova;
 using KvmTune.Services.Nova;
