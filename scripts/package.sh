@@ -38,8 +38,9 @@ for so in "$publish"/*.so; do
     [ -e "$so" ] && install -m 0644 "$so" "$lib/"
 done
 ln -s ../lib/kvmtune/kvmtune "$stage/usr/bin/kvmtune"
-# The clone's share/ is the program's data directory (KvmTune.Host.ShareDirectory finds either).
-(cd "$here/share" && find . -type f ! -name README.md -print0 | while IFS= read -r -d '' f; do
+# The clone's share/ is the program's data directory (KvmTune.Host.ShareDirectory finds either): the nova patches and
+# share/nova/nova_disks.py among them; Python bytecode left by a run in the clone is not packaged.
+(cd "$here/share" && find . -type f ! -name README.md ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 | while IFS= read -r -d '' f; do
     install -D -m "$([ -x "$f" ] && echo 0755 || echo 0644)" "$f" "$stage/usr/share/kvmtune/$f"
 done)
 install -m 0644 "$here/README.md" "$doc/README.md"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what KvmTune measures and talks to (QEMU, fio, libvirt, busybox for the micro-VM,
-# Chromium for report screenshots, fonts for the report charts; attr and acl for the extended-attribute tests) and
-# starts libvirt without systemd. Also what the fleet tests use: sshd, ip (network namespaces), PostgreSQL 15, Ansible,
-# and debootstrap for the package check (scripts/test-services.sh starts those services); python3 for scripts/kill-loop.py
-# and the mutation summary. Idempotent; run as root.
+# Chromium for report screenshots, fonts for the report charts; attr and acl for the extended-attribute tests;
+# Debian's nova with what its unit tests need: the real nova is the oracle of `nova explain` and the target of
+# `nova patch`) and starts libvirt without systemd. Also what the fleet tests use: sshd, ip (network namespaces),
+# PostgreSQL 15, Ansible, and debootstrap for the package check (scripts/test-services.sh starts those services);
+# python3 for scripts/kill-loop.py and the mutation summary. Idempotent; run as root.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
     echo "setup.sh: run as root (it installs Debian packages and starts libvirtd)" >&2
@@ -12,7 +13,8 @@ fi
 packages=(qemu-utils qemu-system-x86 qemu-block-extra fio libvirt-daemon-system libvirt-clients xz-utils
           busybox-static cpio util-linux e2fsprogs lvm2 parted attr acl chromium fontconfig fonts-dejavu-core
           openssh-server openssh-client iproute2 postgresql-15 postgresql-client-15 ansible-core ansible-lint
-          debootstrap python3)
+          debootstrap patch python3-nova python3-stestr python3-oslotest python3-wsgi-intercept python3-ddt
+          python3-testscenarios python3-requests-mock python3)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -33,10 +33,12 @@ internal static class KvmTuneApp
             config.AddCommand<Commands.LintCommand>("lint").WithDescription("Check the disk settings of domain XML files against the KT rule catalog.");
             config.AddBranch("nova", nova =>
             {
-                nova.SetDescription("Explain and edit nova.conf's disk settings.");
+                nova.SetDescription("Explain and edit nova.conf's disk settings; patch nova to honour disk_io_modes; list instances awaiting a hard reboot.");
                 nova.AddCommand<Commands.Nova.NovaApplyCommand>("apply").WithDescription("Write a tuning policy into nova.conf (dry run unless --yes).");
                 nova.AddCommand<Commands.Nova.NovaExplainCommand>("explain").WithDescription("Show the <driver/> nova generates per image backend and volume type, with findings.");
                 nova.AddCommand<Commands.Nova.NovaLvmSetupCommand>("lvm-setup").WithDescription("Create an LVM volume group on a device and point nova's images at it.");
+                nova.AddCommand<Commands.Nova.NovaPatchCommand>("patch").WithDescription("Make the installed nova honour [[libvirt]] disk_io_modes, verified by nova's own tests (dry run unless --yes); --check, --revert, --print.");
+                nova.AddCommand<Commands.Nova.NovaPendingCommand>("pending").WithDescription("List nova instances whose disks differ from what nova.conf now generates: they need a hard reboot.");
                 nova.AddCommand<Commands.Nova.NovaSetCommand>("set").WithDescription("Set nova.conf keys losslessly (dry run unless --yes).");
             });
             config.AddCommand<Commands.GuestCheckCommand>("guest-check").IsHidden().WithDescription("Boot one micro-VM of the guest engine and print its fio result.");

@@ -17,6 +17,8 @@ public class HelpTests
     [InlineData("nova", "apply")]
     [InlineData("nova", "explain")]
     [InlineData("nova", "lvm-setup")]
+    [InlineData("nova", "patch")]
+    [InlineData("nova", "pending")]
     [InlineData("nova", "set")]
     [InlineData("probe")]
     [InlineData("report")]
@@ -41,6 +43,17 @@ public class HelpTests
         Assert.Equal(0, code);
         Assert.Contains("USAGE:", console.Output, StringComparison.Ordinal);
         Assert.Equal("", stderr.ToString());
+    }
+
+    [Fact]
+    public async Task The_nova_branch_lists_patch_and_pending()
+    {
+        var console = new TestConsole();
+        console.Profile.Width = 200;
+        var code = await KvmTuneApp.RunAsync(["nova", "--help"], new CliOutput(console, new StringWriter(), new StringWriter()));
+        Assert.Equal(0, code);
+        Assert.Contains("Make the installed nova honour [libvirt] disk_io_modes", console.Output, StringComparison.Ordinal);
+        Assert.Contains("pending", console.Output, StringComparison.Ordinal);
     }
 
     [Fact]

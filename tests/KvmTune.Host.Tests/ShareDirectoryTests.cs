@@ -37,6 +37,39 @@ public sealed class ShareDirectoryTests
     }
 
     [Fact]
+    public void A_build_output_outside_a_clone_finds_the_share_directory_copied_beside_the_program()
+    {
+        // Given a copied bin/ with the share/ the build puts beside the program, outside any clone
+        var bin = Directory.CreateTempSubdirectory("kvmtune-bin-").FullName;
+        try
+        {
+            var share = Directory.CreateDirectory(Path.Combine(bin, "share")).FullName;
+
+            // When located from the program's directory
+            // Then it is that share/
+            Assert.Equal(share, ShareDirectory.Locate(bin));
+        }
+        finally
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void This_builds_nova_files_are_found_through_the_share_directory()
+    {
+        // Given this test's build (run from a clone)
+        // When the nova helper and patches are looked up
+        var script = ShareDirectory.Find("nova/nova_disks.py");
+        var patches = ShareDirectory.List("nova/patches", "*.patch");
+
+        // Then they come from the clone's share/, one patch per code shape
+        Assert.True(File.Exists(script));
+        Assert.Equal(["disk_io_modes-master.patch", "disk_io_modes-nova-26.patch"], patches.Select(Path.GetFileName));
+        Assert.Throws<FileNotFoundException>(() => ShareDirectory.Find("nova/no-such-file.py"));
+    }
+
+    [Fact]
     public void Outside_a_clone_and_without_the_packaged_layout_there_is_no_share_directory()
     {
         // Given a directory that is neither

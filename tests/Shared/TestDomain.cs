@@ -30,18 +30,28 @@ internal sealed class TestDomain : IDisposable
     /// <summary>One disk of a test domain: target dev, format (qcow2/raw) and extra driver attributes.</summary>
     public sealed record DiskSpec(string Dev, string Format = "qcow2", string DriverExtra = "", string ElementExtra = "");
 
-    /// <summary>Defines a domain with the given disks (default: vda qcow2 and vdb raw, no cache/io set).</summary>
-    public static TestDomain Define(IReadOnlyList<DiskSpec>? disks = null, string? metadata = null, int iothreads = 0)
+    /// <summary>
+    /// Defines a domain with the given disks (default: vda qcow2 and vdb raw, no cache/io set). With a
+    /// <paramref name="uuid"/>, the domain gets it and its images go to <c>Directory/UUID/</c>, as nova lays out an
+    /// instance's disks under instances_path.
+    /// </summary>
+    public static TestDomain Define(IReadOnlyList<DiskSpec>? disks = null, string? metadata = null, int iothreads = 0, string? uuid = null)
     {
         disks ??= [new DiskSpec("vda"), new DiskSpec("vdb", "raw")];
         var name = "kvmtune-test-" + Guid.NewGuid().ToString("N");
         var dir = System.IO.Directory.CreateTempSubdirectory("kvmtune-test-").FullName;
         // libvirt's QEMU runs as libvirt-qemu: it must be able to reach the images.
         File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+        var imageDir = dir;
+        if (uuid is not null)
+        {
+            imageDir = System.IO.Directory.CreateDirectory(Path.Combine(dir, uuid)).FullName;
+            File.SetUnixFileMode(imageDir, (UnixFileMode)0b111_101_101);
+        }
         var diskXml = new List<string>();
         foreach (var d in disks)
         {
-            var path = Path.Combine(dir, $"{d.Dev}.{d.Format}");
+            var path = Path.Combine(imageDir, $"{d.Dev}.{d.Format}");
             QemuImg("create", "-q", "-f", d.Format, path, "64M");
             var extra = string.IsNullOrEmpty(d.DriverExtra) ? "" : " " + d.DriverExtra;
             diskXml.Add($"""
@@ -55,7 +65,7 @@ internal sealed class TestDomain : IDisposable
         var iothreadXml = iothreads > 0 ? $"\n  <iothreads>{iothreads}</iothreads>" : "";
         var xml = $"""
             <domain type='qemu'>
-              <name>{name}</name>{(metadata is null ? "" : "\n  <metadata>\n    " + metadata + "\n  </metadata>")}
+              <name>{name}</name>{(uuid is null ? "" : $"\n  <uuid>{uuid}</uuid>")}{(metadata is null ? "" : "\n  <metadata>\n    " + metadata + "\n  </metadata>")}
               <memory unit='MiB'>64</memory>
               <vcpu>1</vcpu>{iothreadXml}
               <os><type arch='x86_64'>hvm</type></os>

@@ -58,7 +58,7 @@ public sealed record NovaAdvice(IReadOnlyList<string> ConfLines, IReadOnlyList<s
         if (iomodes.Length > 0)
         {
             missing.Add("io per source type: stock nova chooses io itself (native for LVM and preallocated images, threads otherwise); " +
-                        "disk_io_modes needs KvmTune's nova patch");
+                        "disk_io_modes needs KvmTune's nova patch (kvmtune nova patch --yes)");
         }
         if (discards.Count > 1)
         {

@@ -6,7 +6,10 @@ using KvmTune.Core.Tuning;
 
 namespace KvmTune.Core.Apply;
 
-/// <summary>One nova.conf key to set. <see cref="KvmTuneOnly"/> keys are KvmTune's own (nova itself ignores them).</summary>
+/// <summary>
+/// One nova.conf key to set. <see cref="KvmTuneOnly"/> marks <c>disk_io_modes</c>, which only a nova patched by
+/// KvmTune reads (stock nova ignores it).
+/// </summary>
 public sealed record NovaLine(string Section, string Key, string Value, bool KvmTuneOnly = false)
 {
     public override string ToString() => $"{Key} = {Value}";
@@ -52,7 +55,7 @@ public sealed record Recommendation(
             {
                 if (line.KvmTuneOnly)
                 {
-                    text.Append("# KvmTune policy key (same grammar as disk_cachemodes; read by kvmtune apply, ignored by nova)\n");
+                    text.Append("# read by nova once patched (kvmtune nova patch); stock nova ignores it. kvmtune apply reads the policy file, not nova.conf\n");
                 }
                 text.Append(line).Append('\n');
             }

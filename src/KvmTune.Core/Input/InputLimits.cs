@@ -21,6 +21,9 @@ public static class InputLimits
     /// <summary>A nova.conf (each file of a <c>--config-dir</c> too): 16 MiB; a generated sample with every option is about 500 KiB.</summary>
     public const long NovaConfBytes = 16L << 20;
 
+    /// <summary>A source file of a nova tree <c>nova patch</c> reads: 16 MiB; nova's libvirt driver.py is about 600 KiB.</summary>
+    public const long NovaSourceBytes = 16L << 20;
+
     /// <summary>A policy JSON file: 4 MiB; a policy is a few hundred bytes.</summary>
     public const long PolicyBytes = 4L << 20;
 

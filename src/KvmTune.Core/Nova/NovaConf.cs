@@ -136,8 +136,8 @@ public sealed class NovaConf
     /// <summary><c>[libvirt] images_volume_group</c>, or null when unset or empty.</summary>
     public string? ImagesVolumeGroup => Option("libvirt", "images_volume_group")?.Value is { Length: > 0 } vg ? vg : null;
 
-    /// <summary><c>[libvirt] images_rbd_pool</c> (default <c>rbd</c>).</summary>
-    public string ImagesRbdPool => Option("libvirt", "images_rbd_pool")?.Value is { Length: > 0 } p ? p : "rbd";
+    /// <summary><c>[libvirt] images_rbd_pool</c> (default <c>rbd</c>; an explicitly empty value stays empty: nova's Rbd backend refuses it).</summary>
+    public string ImagesRbdPool => Option("libvirt", "images_rbd_pool")?.Value ?? "rbd";
 
     /// <summary><c>[libvirt] virt_type</c> (default <c>kvm</c>).</summary>
     public string VirtType => Option("libvirt", "virt_type")?.Value ?? "kvm";
@@ -148,8 +148,8 @@ public sealed class NovaConf
     /// <summary><c>[libvirt] use_default_aio_mode_for_volumes</c> (default false: iSCSI, FC and NFS volumes get io='native').</summary>
     public bool UseDefaultAioModeForVolumes => Bool("libvirt", "use_default_aio_mode_for_volumes") ?? false;
 
-    /// <summary><c>[libvirt] hw_disk_discard</c> (unset by default).</summary>
-    public string? HwDiskDiscard => Option("libvirt", "hw_disk_discard")?.Value is { Length: > 0 } d ? d : null;
+    /// <summary><c>[libvirt] hw_disk_discard</c> as written (null when unset; an empty value is refused by oslo.config).</summary>
+    public string? HwDiskDiscard => Option("libvirt", "hw_disk_discard")?.Value;
 
     /// <summary><c>[DEFAULT] preallocate_images</c> (default <c>none</c>).</summary>
     public string PreallocateImages => Option("DEFAULT", "preallocate_images")?.Value ?? "none";
@@ -157,8 +157,21 @@ public sealed class NovaConf
     /// <summary><c>[DEFAULT] use_cow_images</c> (default true).</summary>
     public bool UseCowImages => Bool("DEFAULT", "use_cow_images") ?? true;
 
-    /// <summary><c>[DEFAULT] state_path</c> (default <c>/var/lib/nova</c> as packaged).</summary>
-    public string StatePath => Option("DEFAULT", "state_path")?.Value is { Length: > 0 } s ? s : "/var/lib/nova";
+    /// <summary>The <c>state_path</c> the distributions' packages set in their nova.conf (Debian, Ubuntu, RDO, kolla).</summary>
+    public const string PackagedStatePath = "/var/lib/nova";
+
+    /// <summary>
+    /// The <c>state_path</c> assumed when nova.conf does not set it: <see cref="PackagedStatePath"/> unless changed
+    /// (<c>nova explain --state-path</c>). nova's own code default is <c>$pybasedir</c>, the directory that holds the
+    /// nova package (<c>/usr/lib/python3/dist-packages</c>); packaged nova.conf files set <c>/var/lib/nova</c>.
+    /// </summary>
+    public string DefaultStatePath { get; set; } = PackagedStatePath;
+
+    /// <summary><c>[DEFAULT] state_path</c>, or <see cref="DefaultStatePath"/> when unset.</summary>
+    public string StatePath => Option("DEFAULT", "state_path")?.Value is { Length: > 0 } s ? s : DefaultStatePath;
+
+    /// <summary>True when nova.conf sets <c>state_path</c> itself.</summary>
+    public bool SetsStatePath => Option("DEFAULT", "state_path")?.Value is { Length: > 0 };
 
     /// <summary><c>[DEFAULT] instances_path</c> with <c>$state_path</c> substituted (default <c>$state_path/instances</c>).</summary>
     public string InstancesPath => Interpolate(Option("DEFAULT", "instances_path")?.Value is { Length: > 0 } p ? p : "$state_path/instances");
@@ -174,7 +187,7 @@ public sealed class NovaConf
         _ => imagesType,
     };
 
-    /// <summary>Parses an oslo.config boolean; null when unset or not a boolean (see <see cref="Validate"/>).</summary>
+    /// <summary>Parses an oslo.config boolean; null when unset or not a boolean (see <see cref="Validate()"/>).</summary>
     public bool? Bool(string section, string key)
     {
         var value = Option(section, key)?.Value.ToLowerInvariant();
@@ -186,8 +199,12 @@ public sealed class NovaConf
     /// <c>disk_io_modes</c>, <c>images_type = lvm</c> without <c>images_volume_group</c>, unknown <c>images_type</c>,
     /// bad booleans, unknown <c>preallocate_images</c> or <c>hw_disk_discard</c>, repeated single-valued keys.
     /// </summary>
-    public IReadOnlyList<NovaConfFinding> Validate()
+    public IReadOnlyList<NovaConfFinding> Validate() => Validate(NovaVersion.Master);
+
+    /// <summary>The same for a given nova release (keys it does not have are reported as such).</summary>
+    public IReadOnlyList<NovaConfFinding> Validate(NovaVersion version)
     {
+        ArgumentNullException.ThrowIfNull(version);
         var findings = new List<NovaConfFinding>();
         CheckModes(findings, "disk_cachemodes", DiskCacheModes, CacheModeTypes, ValidCacheModes,
             "nova logs a warning and ignores the entry");
@@ -205,7 +222,13 @@ public sealed class NovaConf
             findings.Add(new(NovaConfCodes.LvmWithoutVolumeGroup, Severity.Error, "libvirt", "images_type", imagesType.FirstLine,
                 "images_type = lvm without images_volume_group: nova fails every instance build ('You should specify images_volume_group flag to use LVM images.')"));
         }
-        foreach (var (section, key) in new[] { ("libvirt", "sparse_logical_volumes"), ("libvirt", "use_default_aio_mode_for_volumes"), ("DEFAULT", "use_cow_images"), ("DEFAULT", "force_raw_images") })
+        var defaultAio = Option("libvirt", "use_default_aio_mode_for_volumes");
+        if (defaultAio is not null && !version.HasDefaultAioModeForVolumes)
+        {
+            findings.Add(new(NovaConfCodes.NotInThisNova, Severity.Warning, "libvirt", "use_default_aio_mode_for_volumes", defaultAio.FirstLine,
+                $"use_default_aio_mode_for_volumes is not an option of nova {version} (added in {NovaVersion.DefaultAioModeForVolumesSince}.0.0): nova ignores it and iSCSI, FC and NFS volumes keep io='native'"));
+        }
+        foreach (var (section, key) in BooleanKeys.Where(k => k.Key != "use_default_aio_mode_for_volumes" || version.HasDefaultAioModeForVolumes))
         {
             var entry = Option(section, key);
             if (entry is not null && Bool(section, key) is null)
@@ -221,7 +244,8 @@ public sealed class NovaConf
                 $"preallocate_images = {InputText.Quote(preallocate.Value)}: not none|space; oslo.config refuses the value"));
         }
         var discard = Option("libvirt", "hw_disk_discard");
-        if (discard is not null && discard.Value.Length > 0 && discard.Value is not ("ignore" or "unmap"))
+        // An empty value is not "unset": oslo.config checks it against the choices and refuses it.
+        if (discard is not null && discard.Value is not ("ignore" or "unmap"))
         {
             findings.Add(new(NovaConfCodes.UnknownDiscard, Severity.Error, "libvirt", "hw_disk_discard", discard.FirstLine,
                 $"hw_disk_discard = {InputText.Quote(discard.Value)}: not ignore|unmap; oslo.config refuses the value"));
@@ -238,6 +262,12 @@ public sealed class NovaConf
         return findings.OrderBy(f => f.Line ?? 0).ThenBy(f => f.Code, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The boolean keys of the typed view: section, key.</summary>
+    public static IReadOnlyList<(string Section, string Key)> BooleanKeys { get; } =
+    [
+        ("libvirt", "sparse_logical_volumes"), ("libvirt", "use_default_aio_mode_for_volumes"), ("DEFAULT", "use_cow_images"), ("DEFAULT", "force_raw_images"),
+    ];
+
     /// <summary>The keys of the typed view: section, key.</summary>
     public static IReadOnlyList<(string Section, string Key)> KnownKeys { get; } =
     [
@@ -253,6 +283,12 @@ public sealed class NovaConf
         var seen = new Dictionary<string, NovaModeEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
+            if (entry.Text.Length == 0)
+            {
+                findings.Add(new(NovaConfCodes.EmptyItem, Severity.Warning, "libvirt", key, entry.Line,
+                    $"{key}: an empty item (two commas in a row, or a comma first); nova logs 'Invalid {(key == "disk_cachemodes" ? "cachemode" : "io mode")}  specified for disk type .' at every start and ignores it"));
+                continue;
+            }
             if (!entry.HasEquals)
             {
                 findings.Add(new(NovaConfCodes.UnknownMode, Severity.Error, "libvirt", key, entry.Line,
@@ -292,8 +328,10 @@ public sealed class NovaConf
         return map;
     }
 
-    // oslo.config ListOpt: the value split at commas, each item stripped; an item keeps the line it is written on
-    // (continuation lines are joined with '\n', so the line is the entry's first line plus the newlines before it).
+    // oslo.config ListOpt (oslo_config.types.List): the value stripped and its trailing commas dropped, then split at
+    // commas, each item stripped; an empty item between two commas (or before the first) is kept, and nova warns
+    // about it. An item keeps the line it is written on (continuation lines are joined with '\n', so the line is the
+    // entry's first line plus the newlines before it).
     private List<NovaModeEntry> ModeList(string key)
     {
         var entry = Option("libvirt", key);
@@ -302,24 +340,27 @@ public sealed class NovaConf
         {
             return list;
         }
-        var value = entry.Value;
-        var start = 0;
+        var value = entry.Value.Trim().TrimEnd(',');
+        var lead = entry.Value.Length - entry.Value.TrimStart().Length;
+        if (value.Length == 0)
+        {
+            return list;
+        }
+        value = entry.Value[..(lead + value.Length)];
+        var start = lead;
         while (start <= value.Length)
         {
             var comma = value.IndexOf(',', start);
             var end = comma < 0 ? value.Length : comma;
             var raw = value[start..end];
             var text = raw.Trim();
-            if (text.Length > 0)
-            {
-                var offset = start + raw.IndexOf(text, StringComparison.Ordinal);
-                var line = entry.FirstLine + value[..offset].Count(c => c == '\n');
-                // nova: disk_type, sep, cache_mode = mode_str.partition('=') — neither part is stripped.
-                var eq = text.IndexOf('=', StringComparison.Ordinal);
-                list.Add(eq < 0
-                    ? new NovaModeEntry(text, "", text, line, HasEquals: false)
-                    : new NovaModeEntry(text[..eq], text[(eq + 1)..], text, line, HasEquals: true));
-            }
+            var offset = text.Length == 0 ? start : start + raw.IndexOf(text, StringComparison.Ordinal);
+            var line = entry.FirstLine + value[..offset].Count(c => c == '\n');
+            // nova: disk_type, sep, cache_mode = mode_str.partition('=') — neither part is stripped.
+            var eq = text.IndexOf('=', StringComparison.Ordinal);
+            list.Add(eq < 0
+                ? new NovaModeEntry(text, "", text, line, HasEquals: false)
+                : new NovaModeEntry(text[..eq], text[(eq + 1)..], text, line, HasEquals: true));
             if (comma < 0)
             {
                 break;
@@ -388,4 +429,10 @@ public static class NovaConfCodes
 
     /// <summary>A cache mode (from disk_cachemodes or the O_DIRECT fallback) that makes nova downgrade io='native' to 'threads'.</summary>
     public const string NativeDowngraded = "KN009";
+
+    /// <summary>A key the given nova release does not have (use_default_aio_mode_for_volumes before 33.0.0).</summary>
+    public const string NotInThisNova = "KN010";
+
+    /// <summary>An empty item in disk_cachemodes / disk_io_modes (two commas in a row): nova warns at every start.</summary>
+    public const string EmptyItem = "KN011";
 }

@@ -10,24 +10,37 @@ namespace KvmTune.Core.Nova;
 /// <param name="InstancesPathSupportsDirectIo">O_DIRECT support of instances_path (nova.privsep.utils.supports_direct_io); null = unknown, assumed supported.</param>
 /// <param name="Facts">Versions and other facts the rule catalog uses.</param>
 /// <param name="ProbedPath">The directory that was probed, when it is not nova.conf's instances_path.</param>
-public sealed record NovaHost(bool? InstancesPathSupportsDirectIo, HostFacts Facts, string? ProbedPath = null)
+/// <param name="Nova">The nova release to follow (null: master).</param>
+public sealed record NovaHost(bool? InstancesPathSupportsDirectIo, HostFacts Facts, string? ProbedPath = null, NovaVersion? Nova = null)
 {
+    /// <summary>The nova release followed: <see cref="Nova"/>, or master.</summary>
+    public NovaVersion Release => Nova ?? NovaVersion.Master;
+
     /// <summary>Nothing known.</summary>
     public static NovaHost Unknown { get; } = new(null, HostFacts.Unknown);
 }
+
+/// <summary>The attributes of a <c>&lt;driver/&gt;</c> nova writes, in libvirt's spelling; null for an attribute nova leaves out.</summary>
+public sealed record NovaDriverAttributes(string? Name, string? Type, string? Cache, string? Io, string? Discard);
 
 /// <summary>One disk nova would generate: the <c>&lt;disk&gt;</c> element, how each attribute was decided, and findings.</summary>
 /// <param name="Case">The case: <c>image:qcow2</c>, <c>volume:iscsi</c>, …</param>
 /// <param name="Backend">The image backend class nova uses (<c>flat</c>, <c>qcow2</c>, <c>lvm</c>, …) or the volume driver.</param>
 /// <param name="Configured">True for the image backend nova.conf selects (images_type).</param>
 /// <param name="SourceType">The disk's source type (<c>file</c>, <c>block</c>, <c>network</c>): the key of disk_cachemodes and disk_io_modes.</param>
-/// <param name="NovaDriver">The <c>&lt;driver/&gt;</c> nova itself writes.</param>
-/// <param name="Driver">The <c>&lt;driver/&gt;</c> after KvmTune's disk_io_modes (same as <paramref name="NovaDriver"/> without it).</param>
+/// <param name="NovaDriver">The <c>&lt;driver/&gt;</c> stock nova writes.</param>
+/// <param name="Driver">
+/// The <c>&lt;driver/&gt;</c> nova writes when it honours <c>disk_io_modes</c> (with KvmTune's nova patch; the same as
+/// <paramref name="NovaDriver"/> without the key).
+/// </param>
 /// <param name="DiskXml">The whole <c>&lt;disk&gt;</c> element (with <paramref name="Driver"/>).</param>
 /// <param name="Steps">How each value was decided, citing nova's functions.</param>
 /// <param name="Error">Why nova cannot build this disk with this nova.conf, or null.</param>
 /// <param name="ConfigFindings">nova.conf findings specific to this disk (KT001 for a disk_io_modes native on a cached type).</param>
 /// <param name="Findings">The rule catalog's findings on the generated disk.</param>
+/// <param name="NovaAttributes">The attributes of <paramref name="NovaDriver"/>.</param>
+/// <param name="Attributes">The attributes of <paramref name="Driver"/>.</param>
+/// <param name="NovaDiskXml">The whole <c>&lt;disk&gt;</c> element stock nova writes.</param>
 public sealed record SimulatedDisk(
     string Case,
     string Backend,
@@ -39,7 +52,10 @@ public sealed record SimulatedDisk(
     IReadOnlyList<string> Steps,
     string? Error,
     IReadOnlyList<NovaConfFinding> ConfigFindings,
-    IReadOnlyList<Finding> Findings);
+    IReadOnlyList<Finding> Findings,
+    NovaDriverAttributes NovaAttributes,
+    NovaDriverAttributes Attributes,
+    string NovaDiskXml);
 
 /// <summary>The result of <see cref="NovaSimulator.Explain"/>: nova.conf findings and one simulated disk per case.</summary>
 public sealed record NovaExplanation(string InstancesPath, bool? DirectIo, IReadOnlyList<NovaConfFinding> ConfigFindings, IReadOnlyList<SimulatedDisk> Disks)
@@ -85,8 +101,7 @@ public static class NovaSimulator
 
     private static List<NovaConfFinding> Validate(NovaConf conf, NovaHost host, List<SimulatedDisk> disks)
     {
-        _ = host;
-        var findings = conf.Validate().ToList();
+        var findings = conf.Validate(host.Release).ToList();
         foreach (var f in disks.SelectMany(d => d.ConfigFindings))
         {
             if (!findings.Any(x => x.Code == f.Code && x.Line == f.Line && x.Message == f.Message))
@@ -95,6 +110,20 @@ public static class NovaSimulator
             }
         }
         return findings.OrderBy(f => f.Line ?? 0).ThenBy(f => f.Code, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The <c>TYPE=MODE</c> items of <paramref name="ios"/> that stock nova does not give every disk of that source type
+    /// it builds with <paramref name="conf"/> (the configured image backend and the volumes): those need nova to read
+    /// <c>disk_io_modes</c>, i.e. KvmTune's nova patch. No io, <c>default</c> and <c>threads</c> count as the same.
+    /// </summary>
+    public static IReadOnlyList<string> StockCannotSet(NovaConf conf, NovaHost host, IReadOnlyDictionary<string, string> ios)
+    {
+        ArgumentNullException.ThrowIfNull(ios);
+        var disks = Explain(conf, host).Disks.Where(d => d.Error is null && (d.Configured || d.Case.StartsWith("volume:", StringComparison.Ordinal))).ToList();
+        static string Aio(string? io) => io is "native" or "io_uring" ? io : "threads";
+        return ios.Where(kv => disks.Where(d => d.SourceType == kv.Key).Any(d => Aio(d.NovaAttributes.Io) != Aio(kv.Value)))
+            .Select(kv => $"{kv.Key}={kv.Value}").ToList();
     }
 
     /// <summary>The disk nova builds for an instance's root disk with <c>images_type = <paramref name="imagesType"/></c>.</summary>
@@ -141,8 +170,14 @@ public static class NovaSimulator
                     : "imagebackend.Lvm.__init__: sparse_logical_volumes=False (preallocated LV) → io='native'");
                 break;
             case "rbd":
-                spec = spec with { SourceType = "network", Protocol = "rbd", Path = $"{conf.ImagesRbdPool}/{InstanceUuid}_disk" };
-                steps.Add("imagebackend.Rbd.libvirt_info: type='network' protocol='rbd', type='raw', never an io mode");
+                if (conf.ImagesRbdPool.Length == 0)
+                {
+                    error = "imagebackend.Rbd.__init__ raises 'You should specify images_rbd_pool flag to use rbd images.'";
+                }
+                // Rbd.libvirt_info builds its own LibvirtConfigGuestDisk and, unlike Image.libvirt_info, sets no
+                // driver_name: nova writes <driver type='raw' …/> without name='qemu' (libvirt defaults it to qemu).
+                spec = spec with { SourceType = "network", Protocol = "rbd", Path = $"{conf.ImagesRbdPool}/{InstanceUuid}_disk", Name = null };
+                steps.Add("imagebackend.Rbd.libvirt_info: type='network' protocol='rbd', type='raw', no driver name, never an io mode");
                 break;
             case "ploop":
                 spec = spec with { SourceType = "file", Format = "ploop", Path = $"{instanceDir}/disk" };
@@ -157,6 +192,7 @@ public static class NovaSimulator
         {
             spec = spec with { Name = null };
         }
+        error = Refused(conf, host, backend, volume: null) ?? error;
         if (conf.HwDiskDiscard is "ignore" or "unmap")
         {
             spec = spec with { Discard = conf.HwDiskDiscard };
@@ -187,10 +223,13 @@ public static class NovaSimulator
     public static SimulatedDisk SimulateVolume(NovaConf conf, NovaHost host, string volumeType)
     {
         var steps = new List<string> { "volume.LibvirtBaseVolumeDriver.get_config: type='raw', cache='none'" };
-        var nativeUnlessDefault = conf.UseDefaultAioModeForVolumes ? null : "native";
-        var aioStep = conf.UseDefaultAioModeForVolumes
-            ? "use_default_aio_mode_for_volumes=True → no io (QEMU default: threads)"
-            : "use_default_aio_mode_for_volumes=False → io='native'";
+        var useDefault = host.Release.HasDefaultAioModeForVolumes && conf.UseDefaultAioModeForVolumes;
+        var nativeUnlessDefault = useDefault ? null : "native";
+        var aioStep = !host.Release.HasDefaultAioModeForVolumes
+            ? $"io='native' (nova {host.Release} has no use_default_aio_mode_for_volumes; added in {NovaVersion.DefaultAioModeForVolumesSince}.0.0)"
+            : useDefault
+                ? "use_default_aio_mode_for_volumes=True → no io (QEMU default: threads)"
+                : "use_default_aio_mode_for_volumes=False → io='native'";
         var spec = new DiskSpec { Name = conf.VirtType is "qemu" or "kvm" ? "qemu" : null, Format = "raw" };
         string backend;
         switch (volumeType)
@@ -224,8 +263,67 @@ public static class NovaSimulator
                 throw new ArgumentOutOfRangeException(nameof(volumeType), volumeType, "unknown volume type");
         }
         steps.Add("discard comes from Cinder's connection_info (discard → 'unmap'), not from nova.conf");
-        return Finish(conf, host, $"volume:{volumeType}", backend, false, spec, "none", steps, null);
+        return Finish(conf, host, $"volume:{volumeType}", backend, false, spec, "none", steps, Refused(conf, host, null, volumeType));
     }
+
+    /// <summary>
+    /// Why nova cannot build the disk because oslo.config refuses a value it reads on the way (an option with choices
+    /// or a boolean raises ConfigFileValueError when it is read, not when nova.conf is loaded), or null. The options
+    /// each code path reads: LibvirtDriver.__init__ (every disk: nova-compute does not start) reads images_type,
+    /// virt_type and use_cow_images, and force_raw_images when images_type is lvm or rbd; Image.__init__ (every image
+    /// disk) hw_disk_discard; Flat and Qcow2 preallocate_images; Lvm sparse_logical_volumes; the iSCSI, FC and NFS
+    /// volume drivers use_default_aio_mode_for_volumes (nova 33 and later).
+    /// </summary>
+    private static string? Refused(NovaConf conf, NovaHost host, string? backend, string? volume)
+    {
+        string Refusal(string key, string value, string expected, string where) =>
+            $"oslo.config refuses {key} = {value} ({expected}) when {where} reads it: nova cannot build this disk";
+        var imagesType = conf.Option("libvirt", "images_type");
+        if (imagesType is not null && !NovaConf.ImageTypes.Contains(imagesType.Value))
+        {
+            return Refusal("images_type", imagesType.Value, string.Join('|', NovaConf.ImageTypes), "LibvirtDriver.__init__") + " (nova-compute does not start)";
+        }
+        var virtType = conf.Option("libvirt", "virt_type");
+        if (virtType is not null && virtType.Value is not ("kvm" or "lxc" or "qemu" or "parallels"))
+        {
+            return Refusal("virt_type", virtType.Value, "kvm|lxc|qemu|parallels", "LibvirtDriver.__init__") + " (nova-compute does not start)";
+        }
+        if (conf.ImagesType is "lvm" or "rbd" && BadBool(conf, "DEFAULT", "force_raw_images") is { } forceRaw)
+        {
+            return Refusal("force_raw_images", forceRaw, "a boolean", "LibvirtDriver.__init__") + " (nova-compute does not start)";
+        }
+        if (BadBool(conf, "DEFAULT", "use_cow_images") is { } cow)
+        {
+            return Refusal("use_cow_images", cow, "a boolean", "LibvirtDriver.__init__") + " (nova-compute does not start)";
+        }
+        if (volume is not null)
+        {
+            if (volume is "iscsi" or "iscsi-multiattach" or "fc" or "nfs" && host.Release.HasDefaultAioModeForVolumes &&
+                BadBool(conf, "libvirt", "use_default_aio_mode_for_volumes") is { } aio)
+            {
+                return Refusal("use_default_aio_mode_for_volumes", aio, "a boolean", "the volume driver's get_config");
+            }
+            return null;
+        }
+        var discard = conf.Option("libvirt", "hw_disk_discard");
+        if (discard is not null && discard.Value is not ("ignore" or "unmap"))
+        {
+            return Refusal("hw_disk_discard", discard.Value, "ignore|unmap", "imagebackend.Image.__init__");
+        }
+        var preallocate = conf.Option("DEFAULT", "preallocate_images");
+        if (backend is "flat" or "qcow2" && preallocate is not null && preallocate.Value is not ("none" or "space"))
+        {
+            return Refusal("preallocate_images", preallocate.Value, "none|space", $"imagebackend.{(backend == "flat" ? "Flat" : "Qcow2")}.__init__");
+        }
+        if (backend == "lvm" && BadBool(conf, "libvirt", "sparse_logical_volumes") is { } sparse)
+        {
+            return Refusal("sparse_logical_volumes", sparse, "a boolean", "imagebackend.Lvm.__init__");
+        }
+        return null;
+    }
+
+    private static string? BadBool(NovaConf conf, string section, string key) =>
+        conf.Option(section, key) is { } entry && conf.Bool(section, key) is null ? entry.Value : null;
 
     private static SimulatedDisk Finish(NovaConf conf, NovaHost host, string name, string backend, bool configured, DiskSpec spec,
         string baseCache, List<string> steps, string? error)
@@ -246,6 +344,7 @@ public static class NovaSimulator
         // LibvirtDriver._set_cache_mode: io='native' silently becomes 'threads' when the cache is not none/directsync
         // (https://launchpad.net/bugs/1841363).
         var configFindings = new List<NovaConfFinding>();
+        var beforeDowngrade = spec;
         if (spec.Io == "native" && cache is not ("none" or "directsync"))
         {
             spec = spec with { Io = "threads" };
@@ -262,22 +361,28 @@ public static class NovaSimulator
             // lxml, which nova builds the domain XML with, refuses such a string ("All strings must be XML compatible").
             error ??= "nova's XML builder (lxml) refuses a value with a NUL or control character (from the paths or names in nova.conf); shown here with U+FFFD";
             spec = clean;
+            beforeDowngrade = beforeDowngrade.WithXmlCharacters() ?? beforeDowngrade;
         }
-        var novaDriver = spec.DriverXml();
+        var stock = spec;
 
+        // With KvmTune's nova patch, _set_cache_mode sets driver_io from disk_io_modes[source_type] after the cache and
+        // before the native→threads fallback ('default' removes it); stock nova ignores the key.
         if (conf.EffectiveIoModes.TryGetValue(spec.SourceType, out var io))
         {
             var entry = conf.DiskIoModes.Last(e => e.Type == spec.SourceType && e.Mode == io);
             var newIo = io == "default" ? null : io;
-            steps.Add($"KvmTune disk_io_modes {spec.SourceType}={io} → {(newIo is null ? "no io" : $"io='{newIo}'")} (nova ignores this key; kvmtune apply sets it on the domains)");
-            spec = spec with { Io = newIo };
+            steps.Add($"disk_io_modes {spec.SourceType}={io} → {(newIo is null ? "no io" : $"io='{newIo}'")} (read by nova once patched: kvmtune nova patch; stock nova ignores the key)");
+            spec = beforeDowngrade with { Io = newIo };
             // cache='default' is libvirt's default, writeback: not direct either.
             if (newIo == "native" && !(CacheModes.Parse(cache) is { } parsed && IoMode.Native.CanStartWith(parsed)))
             {
+                spec = spec with { Io = "threads" };
+                steps.Add($"LibvirtDriver._set_cache_mode: io='native' with cache='{cache}' → the patched nova still falls back to io='threads'");
                 configFindings.Add(new("KT001", Severity.Error, "libvirt", "disk_io_modes", entry.Line,
-                    $"disk_io_modes: {InputText.Quote(entry.Text)} but {spec.SourceType} disks get cache='{cache}': libvirt refuses io='native' without cache='none' or 'directsync'"));
+                    $"disk_io_modes: {InputText.Quote(entry.Text)} but {spec.SourceType} disks get cache='{cache}': libvirt refuses io='native' without cache='none' or 'directsync' (a patched nova falls back to 'threads')"));
             }
         }
+        var novaDriver = stock.DriverXml();
         var driver = spec.DriverXml();
         var diskXml = spec.DiskXml();
         IReadOnlyList<Finding> findings;
@@ -290,7 +395,8 @@ public static class NovaSimulator
         {
             throw new InvalidOperationException($"simulated disk XML does not parse: {e.Message}", e);
         }
-        return new SimulatedDisk(name, backend, configured, spec.SourceType, novaDriver, driver, diskXml, steps, error, configFindings, findings);
+        return new SimulatedDisk(name, backend, configured, spec.SourceType, novaDriver, driver, diskXml, steps, error, configFindings, findings,
+            stock.Attributes(), spec.Attributes(), stock.DiskXml());
     }
 
     private sealed record DiskSpec
@@ -318,6 +424,8 @@ public static class NovaSimulator
         }
 
         public string DriverXml() => Driver().ToString(SaveOptions.DisableFormatting);
+
+        public NovaDriverAttributes Attributes() => new(Name, Format, Cache, Io, Discard);
 
         /// <summary>A copy with every character XML cannot hold replaced by U+FFFD, or null when there is none.</summary>
         public DiskSpec? WithXmlCharacters()

@@ -84,16 +84,35 @@ public static class DurableFile
     /// directory is fsynced. On a full file system nothing with the final name is left behind.
     /// </summary>
     /// <exception cref="IOException">The name exists (<see cref="FileAlreadyExistsException"/>) or the write failed.</exception>
-    public static void CreateNew(string path, ReadOnlySpan<byte> content)
+    public static void CreateNew(string path, ReadOnlySpan<byte> content) => CreateNewFile(path, content, like: null, likePath: null);
+
+    /// <summary>
+    /// Creates a new file that must not exist yet with the owner, extended attributes and mode of the regular file
+    /// <paramref name="like"/> (a module added to an installed package gets what its neighbours have, 0644 root:root),
+    /// complete or not at all, as <see cref="CreateNew(string, ReadOnlySpan{byte})"/> does.
+    /// </summary>
+    /// <exception cref="IOException">The name exists (<see cref="FileAlreadyExistsException"/>), <paramref name="like"/> is not a regular file, or the write failed.</exception>
+    public static void CreateNewLike(string path, ReadOnlySpan<byte> content, string like)
+    {
+        var status = LinuxFile.LinkStat(like);
+        if (status is not { IsRegularFile: true })
+        {
+            throw new IOException($"{like}: not a regular file to take the mode and owner of {path} from");
+        }
+        CreateNewFile(path, content, status, like);
+    }
+
+    private static void CreateNewFile(string path, ReadOnlySpan<byte> content, FileStatus? like, string? likePath)
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
-        // KvmTune's own directory: a killed run's temporary files of any name go.
-        RemoveLeftovers(directory, name: null);
+        // KvmTune's own directory (a private file): a killed run's temporary files of any name go; beside someone
+        // else's files (a file created like its neighbours), only those of this name.
+        RemoveLeftovers(directory, name: like is null ? null : Path.GetFileName(full));
         var (temp, fd) = CreateTemp(directory, Path.GetFileName(full));
         try
         {
-            FillTemp(fd, temp, content, original: null, originalPath: null, mode: (uint)PrivateMode);
+            FillTemp(fd, temp, content, original: like, originalPath: likePath, mode: like?.Permissions ?? (uint)PrivateMode);
             if (Libc.Link(temp, full) != 0)
             {
                 var errno = Libc.LastErrno;

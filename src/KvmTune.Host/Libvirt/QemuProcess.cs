@@ -1,4 +1,12 @@
+using KvmTune.Core.Qemu;
+
 namespace KvmTune.Host.Libvirt;
+
+/// <summary>A running domain's QEMU command line, or why it could not be read.</summary>
+/// <param name="Pid">The QEMU process id, when libvirt's pid file names one.</param>
+/// <param name="CommandLine">The parsed command line, or null.</param>
+/// <param name="Note">Why there is no command line (remote URI, no pid file, another process), or null.</param>
+public sealed record RunningQemu(int? Pid, QemuCommandLine? CommandLine, string? Note);
 
 /// <summary>The QEMU process libvirt runs for a domain: its pid (libvirt's pid file) and command line (/proc).</summary>
 public static class QemuProcess
@@ -33,6 +41,30 @@ public static class QemuProcess
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The command line of the QEMU process running <paramref name="domain"/>, through libvirt's pid file and /proc;
+    /// only for a local URI. A stale pid file naming another process is caught by QEMU's <c>-name guest=NAME</c>.
+    /// </summary>
+    public static RunningQemu Read(string domain, bool local)
+    {
+        if (!local)
+        {
+            return new RunningQemu(null, null, "remote connection: the QEMU process is on another host (/proc not reachable)");
+        }
+        if (Pid(domain) is not { } pid)
+        {
+            return new RunningQemu(null, null, $"no readable pid file in {SystemRunDirectory}");
+        }
+        if (Cmdline(pid) is not { } bytes)
+        {
+            return new RunningQemu(pid, null, $"process {pid} is gone or its command line is unreadable");
+        }
+        var commandLine = QemuCommandLine.ParseProcCmdline(bytes, $"/proc/{pid}/cmdline");
+        return commandLine.Arguments.Any(a => a.StartsWith($"guest={domain},", StringComparison.Ordinal) || a == $"guest={domain}")
+            ? new RunningQemu(pid, commandLine, null)
+            : new RunningQemu(pid, null, $"process {pid} is not this domain's QEMU");
     }
 
     /// <summary>The NUL-separated command line of a process, or null when it is gone or unreadable.</summary>

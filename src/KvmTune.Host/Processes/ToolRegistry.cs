@@ -5,7 +5,8 @@ namespace KvmTune.Host.Processes;
 /// <summary>
 /// The programs KvmTune runs — a fixed list — with the Debian package of each and where to find them: the
 /// directories of <c>PATH</c> (absolute ones only), then the sbin and bin directories a non-login root shell may
-/// lack. No environment variable or option adds a program to the list or names another binary to run instead.
+/// lack; a program with a fixed path (<c>python3</c>: Debian's <c>/usr/bin/python3</c>) only there. No environment
+/// variable or option adds a program to the list or names another binary to run instead.
 /// </summary>
 public sealed class ToolRegistry
 {
@@ -16,6 +17,7 @@ public sealed class ToolRegistry
         ["blkid"] = "util-linux",
         ["busybox"] = "busybox-static",
         ["dpkg-deb"] = "dpkg",
+        ["dpkg-query"] = "dpkg",
         ["fio"] = "fio",
         ["ldd"] = "libc-bin",
         ["libvirtd"] = "libvirt-daemon",
@@ -24,6 +26,8 @@ public sealed class ToolRegistry
         ["lvm"] = "lvm2",
         ["lvremove"] = "lvm2",
         ["lvs"] = "lvm2",
+        // Debian's Python, the one python3-nova is installed for (nova patch, its verification, nova's unit tests).
+        ["python3"] = "python3-minimal",
         ["qemu-img"] = "qemu-utils",
         ["qemu-io"] = "qemu-utils",
         ["qemu-storage-daemon"] = "qemu-system-common",
@@ -35,6 +39,12 @@ public sealed class ToolRegistry
         ["wipefs"] = "util-linux",
         ["xz"] = "xz-utils",
         ["zstd"] = "zstd",
+    };
+
+    // Programs found at one path only: another python3 earlier on PATH (pyenv, a venv, /usr/local) has no python3-nova.
+    private static readonly Dictionary<string, string> FixedPaths = new(StringComparer.Ordinal)
+    {
+        ["python3"] = "/usr/bin/python3",
     };
 
     private static readonly string[] SystemDirectories = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
@@ -64,7 +74,8 @@ public sealed class ToolRegistry
         KnownPackages.TryGetValue(program, out var package) ? package : throw NotListed(program);
 
     /// <summary>"fio not found: install the Debian package fio": one line for a missing tool.</summary>
-    public static string MissingMessage(string program) => $"{program} not found: install the Debian package {PackageOf(program)}";
+    public static string MissingMessage(string program) =>
+        $"{(FixedPaths.TryGetValue(program, out var path) ? path : program)} not found: install the Debian package {PackageOf(program)}";
 
     /// <summary>"missing (Debian package fio)": how probe describes a tool that is not installed.</summary>
     public static string Missing(string program) => $"missing (Debian package {PackageOf(program)})";
@@ -86,16 +97,23 @@ public sealed class ToolRegistry
         {
             throw NotListed(program);
         }
+        if (_directories is null && FixedPaths.TryGetValue(program, out var fixedPath))
+        {
+            return IsExecutable(fixedPath) ? fixedPath : null;
+        }
         foreach (var directory in Directories)
         {
             var candidate = Path.Combine(directory, program);
-            if (File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+            if (IsExecutable(candidate))
             {
                 return candidate;
             }
         }
         return null;
     }
+
+    private static bool IsExecutable(string path) =>
+        File.Exists(path) && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
     /// <summary>The full path of a listed program.</summary>
     /// <exception cref="MissingToolException">Not installed; the message names the Debian package.</exception>

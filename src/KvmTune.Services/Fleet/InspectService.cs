@@ -2,7 +2,6 @@ using KvmTune.Core;
 using KvmTune.Core.Fleet;
 using KvmTune.Core.Inspect;
 using KvmTune.Core.Libvirt;
-using KvmTune.Core.Qemu;
 using KvmTune.Core.Rules;
 using KvmTune.Host.Libvirt;
 
@@ -88,31 +87,8 @@ public static class InspectService
     {
         var live = DomainDocument.Parse(domain.LiveXml, $"{domain.Name} (live)");
         var persistent = domain.IsPersistent ? DomainDocument.Parse(domain.PersistentXml, $"{domain.Name} (persistent)") : live;
-        int? pid = null;
-        string? note = null;
-        QemuCommandLine? commandLine = null;
-        if (!local)
-        {
-            note = "remote connection: the QEMU process is on another host (/proc not reachable)";
-        }
-        else if ((pid = QemuProcess.Pid(domain.Name)) is null)
-        {
-            note = $"no readable pid file in {QemuProcess.SystemRunDirectory}";
-        }
-        else if (QemuProcess.Cmdline(pid.Value) is not { } bytes)
-        {
-            note = $"process {pid} is gone or its command line is unreadable";
-        }
-        else
-        {
-            commandLine = QemuCommandLine.ParseProcCmdline(bytes, $"/proc/{pid}/cmdline");
-            // A stale pid file could name another process: QEMU started by libvirt carries -name guest=NAME.
-            if (!commandLine.Arguments.Any(a => a.StartsWith($"guest={domain.Name},", StringComparison.Ordinal) || a == $"guest={domain.Name}"))
-            {
-                note = $"process {pid} is not this domain's QEMU";
-                commandLine = null;
-            }
-        }
+        var qemu = QemuProcess.Read(domain.Name, local);
+        var (pid, note, commandLine) = (qemu.Pid, qemu.Note, qemu.CommandLine);
         var disks = DiskInspector.Inspect(persistent, live, disk => commandLine is null ? null : QemuDiskSettings.From(commandLine, disk), facts);
         return new InspectedDomain(domain.Name, state, pid, note, disks);
     }

@@ -202,7 +202,10 @@ public sealed class NovaCommandTests : IDisposable
         Assert.Contains("+disk_io_modes = file=io_uring,block=native", stdout, StringComparison.Ordinal);
         Assert.Contains("nova cannot express: io per source type", stderr, StringComparison.Ordinal);
         Assert.Contains("nova cannot express: detect_zeroes", stderr, StringComparison.Ordinal);
-        Assert.Contains("disk_io_modes is KvmTune's key", stderr, StringComparison.Ordinal);
+        Assert.Contains("disk_io_modes is read by nova only once patched", stderr, StringComparison.Ordinal);
+        // io_uring is never nova's own choice: the patch is offered.
+        Assert.Contains("stock nova does not give io file=io_uring to every such disk", stderr, StringComparison.Ordinal);
+        Assert.Contains("kvmtune nova patch --yes", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,6 +54,11 @@ public sealed partial class DebianPackageTests
         Assert.Contains("/usr/share/doc/kvmtune/README.md", files.Keys);
         Assert.Contains("/usr/share/doc/kvmtune/copyright", files.Keys);
         Assert.Contains("/usr/share/kvmtune/", files.Keys);
+        // with the nova data nova patch and its verification read (the patches, the helper that drives nova), no bytecode
+        Assert.Equal("-rw-r--r--", files["/usr/share/kvmtune/nova/nova_disks.py"]);
+        Assert.Equal("-rw-r--r--", files["/usr/share/kvmtune/nova/patches/disk_io_modes-nova-26.patch"]);
+        Assert.Equal("-rw-r--r--", files["/usr/share/kvmtune/nova/patches/disk_io_modes-master.patch"]);
+        Assert.DoesNotContain(files.Keys, f => f.Contains("__pycache__", StringComparison.Ordinal) || f.EndsWith(".pyc", StringComparison.Ordinal));
         // and the managed code is inside the one file: no assembly and no other platform's native library
         Assert.DoesNotContain(files.Keys, f => f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith(".dylib", StringComparison.Ordinal));
         var natives = files.Keys.Where(f => f.EndsWith(".so", StringComparison.Ordinal)).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray();
@@ -76,6 +81,10 @@ public sealed partial class DebianPackageTests
             // Then it prints the version and the package's share directory (PREFIX/lib/kvmtune → PREFIX/share/kvmtune)
             Assert.Contains($"kvmtune {Version}", output, StringComparison.Ordinal);
             Assert.Contains($"share: {Path.Combine(root, "usr", "share", "kvmtune")}", output, StringComparison.Ordinal);
+            // and reads its data files from there: the nova patch it prints is the one the package holds
+            var patch = Run(Path.Combine(root, "usr", "lib", "kvmtune", "kvmtune"), "nova", "patch", "--print", "--shape", "nova-26");
+            Assert.Equal(File.ReadAllText(Path.Combine(root, "usr", "share", "kvmtune", "nova", "patches", "disk_io_modes-nova-26.patch")), patch);
+            Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "share", "nova", "patches", "disk_io_modes-nova-26.patch")), patch);
         }
         finally
         {

@@ -24,7 +24,7 @@ public class RecommendationTests
 
         Assert.Equal(
             "[DEFAULT]\npreallocate_images = space\n\n[libvirt]\ndisk_cachemodes = file=none,block=directsync\n" +
-            "# KvmTune policy key (same grammar as disk_cachemodes; read by kvmtune apply, ignored by nova)\n" +
+            "# read by nova once patched (kvmtune nova patch); stock nova ignores it. kvmtune apply reads the policy file, not nova.conf\n" +
             "disk_io_modes = file=native,block=native\nimages_type = raw\n",
             r.NovaConfSnippet());
         Assert.Equal("<driver name='qemu' type='raw' cache='none' io='native'/>", r.DriverElements["file"]);

@@ -17,7 +17,7 @@ public class NovaSimulatorTests
     [InlineData("image:qcow2", "<driver name=\"qemu\" type=\"qcow2\" cache=\"none\" />")]
     [InlineData("image:default", "<driver name=\"qemu\" type=\"qcow2\" cache=\"none\" />")]
     [InlineData("image:lvm", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
-    [InlineData("image:rbd", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" />")]
+    [InlineData("image:rbd", "<driver type=\"raw\" cache=\"none\" />")]
     [InlineData("image:ploop", "<driver name=\"qemu\" type=\"ploop\" cache=\"none\" />")]
     [InlineData("volume:iscsi", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
     [InlineData("volume:fc", "<driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" />")]
@@ -157,7 +157,8 @@ public class NovaSimulatorTests
         // nova's own native for NFS volumes is lost to file=writeback too.
         Assert.Equal(("KN009", 2), explanation.ConfigFindings.Where(f => f.Code != "KT001").Select(f => (f.Code, f.Line!.Value)).Single());
         Assert.True(explanation.HasErrors);
-        Assert.Equal("<driver name=\"qemu\" type=\"qcow2\" cache=\"writeback\" io=\"native\" />", explanation.Disks.Single(d => d.Case == "image:qcow2").Driver);
+        // The patched nova applies disk_io_modes before its own fallback: native on writeback becomes threads.
+        Assert.Equal("<driver name=\"qemu\" type=\"qcow2\" cache=\"writeback\" io=\"threads\" />", explanation.Disks.Single(d => d.Case == "image:qcow2").Driver);
     }
 
     [Fact]
@@ -204,7 +205,100 @@ public class NovaSimulatorTests
         var rbd = NovaSimulator.Explain(conf, NovaHost.Unknown).Disks.Single(d => d.Configured);
 
         Assert.Equal("image:rbd", rbd.Case);
-        Assert.Equal("<driver name=\"qemu\" type=\"raw\" cache=\"writeback\" discard=\"ignore\" />", rbd.Driver);
+        // Rbd.libvirt_info sets no driver name (the real nova writes none; libvirt takes qemu).
+        Assert.Equal("<driver type=\"raw\" cache=\"writeback\" discard=\"ignore\" />", rbd.Driver);
         Assert.Contains("<source protocol=\"rbd\" name=\"vms/INSTANCE_UUID_disk\" />", rbd.DiskXml, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[DEFAULT]\npreallocate_images = Space\n", "image:raw,image:flat,image:qcow2,image:default")]
+    [InlineData("[libvirt]\nhw_disk_discard = on\n", "image:raw,image:flat,image:qcow2,image:lvm,image:rbd,image:ploop,image:default")]
+    [InlineData("[libvirt]\nhw_disk_discard =\n", "image:raw,image:flat,image:qcow2,image:lvm,image:rbd,image:ploop,image:default")]
+    [InlineData("[libvirt]\nsparse_logical_volumes = maybe\n", "image:lvm")]
+    [InlineData("[libvirt]\nimages_type = qcow\n", "image:raw,image:flat,image:qcow2,image:lvm,image:rbd,image:ploop,image:default,volume:iscsi,volume:fc,volume:nfs,volume:rbd,volume:iscsi-multiattach")]
+    [InlineData("[DEFAULT]\nforce_raw_images = maybe\n[libvirt]\nimages_type = rbd\n", "image:raw,image:flat,image:qcow2,image:lvm,image:rbd,image:ploop,image:default,volume:iscsi,volume:fc,volume:nfs,volume:rbd,volume:iscsi-multiattach")]
+    [InlineData("[DEFAULT]\nforce_raw_images = maybe\n[libvirt]\nimages_type = qcow2\n", "")]
+    [InlineData("[libvirt]\nuse_default_aio_mode_for_volumes = perhaps\n", "volume:iscsi,volume:fc,volume:nfs,volume:iscsi-multiattach")]
+    [InlineData("[libvirt]\nimages_rbd_pool =\n", "image:rbd")]
+    public void A_value_oslo_config_refuses_fails_exactly_the_disks_whose_code_reads_it(string text, string failing)
+    {
+        var explanation = NovaSimulator.Explain(NovaConf.Parse("[libvirt]\nimages_volume_group = vg\n" + text, "nova.conf"), new NovaHost(true, HostFacts.Unknown));
+
+        Assert.Equal(failing, string.Join(',', explanation.Disks.Where(d => d.Error is not null).Select(d => d.Case)));
+    }
+
+    [Fact]
+    public void Nova_26_has_no_use_default_aio_mode_for_volumes_and_says_so()
+    {
+        var conf = NovaConf.Parse("[libvirt]\nuse_default_aio_mode_for_volumes = true\n", "nova.conf");
+
+        var master = NovaSimulator.Explain(conf, new NovaHost(true, HostFacts.Unknown));
+        var zed = NovaSimulator.Explain(conf, new NovaHost(true, HostFacts.Unknown, null, NovaVersion.Parse("2:26.2.2-1~deb12u5")));
+
+        Assert.Null(master.Disks.Single(d => d.Case == "volume:iscsi").Attributes.Io);
+        Assert.Empty(master.ConfigFindings);
+        Assert.Equal("native", zed.Disks.Single(d => d.Case == "volume:iscsi").Attributes.Io);
+        var finding = Assert.Single(zed.ConfigFindings);
+        Assert.Equal(("KN010", Severity.Warning, 2), (finding.Code, finding.Severity, finding.Line!.Value));
+        Assert.Contains("not an option of nova 26.2.2 (added in 33.0.0)", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("file=writeback,,block=unsafe", 1)]
+    [InlineData(",file=unsafe", 1)]
+    [InlineData("file=unsafe, ,", 1)]
+    [InlineData("file=unsafe,", 0)]
+    [InlineData(",,", 0)]
+    public void An_empty_item_is_reported_as_nova_warns_about_it(string value, int empty)
+    {
+        var conf = NovaConf.Parse($"[libvirt]\ndisk_cachemodes = {value}\n", "nova.conf");
+
+        Assert.Equal(empty, conf.Validate().Count(f => f.Code == "KN011"));
+        Assert.DoesNotContain("", conf.EffectiveCacheModes.Keys);
+    }
+
+    [Fact]
+    public void The_state_path_nova_conf_does_not_set_is_the_packaged_one_unless_told()
+    {
+        var conf = NovaConf.Parse("[libvirt]\nimages_type = qcow2\n", "nova.conf");
+
+        Assert.Equal("/var/lib/nova/instances", conf.InstancesPath);
+        conf.DefaultStatePath = "/usr/lib/python3/dist-packages";
+        Assert.Equal("/usr/lib/python3/dist-packages/instances", conf.InstancesPath);
+        Assert.Contains("<source file=\"/usr/lib/python3/dist-packages/instances/INSTANCE_UUID/disk\" />",
+            NovaSimulator.SimulateImage(conf, NovaHost.Unknown, "qcow2").DiskXml, StringComparison.Ordinal);
+        Assert.Equal("/srv/instances", NovaConf.Parse("[DEFAULT]\nstate_path = /srv\n", "n").InstancesPath);
+    }
+
+    [Fact]
+    public void Disk_io_modes_reaches_every_source_type_and_stock_nova_keeps_its_own()
+    {
+        var conf = NovaConf.Parse("[libvirt]\nimages_volume_group = vg\ndisk_io_modes = file=io_uring, block=default, network=threads\n", "nova.conf");
+
+        var disks = NovaSimulator.Explain(conf, new NovaHost(true, HostFacts.Unknown)).Disks;
+
+        Assert.All(disks.Where(d => d.SourceType == "file"), d => Assert.Equal("io_uring", d.Attributes.Io));
+        Assert.All(disks.Where(d => d.SourceType == "block"), d => Assert.Null(d.Attributes.Io));
+        Assert.All(disks.Where(d => d.SourceType == "network"), d => Assert.Equal("threads", d.Attributes.Io));
+        Assert.Equal("native", disks.Single(d => d.Case == "image:lvm").NovaAttributes.Io);
+        Assert.Contains(disks.Single(d => d.Case == "image:lvm").Steps, s => s.Contains("read by nova once patched", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("[libvirt]\nimages_type = lvm\nimages_volume_group = vg\n", "block=native", "")]
+    [InlineData("[libvirt]\nimages_type = lvm\nimages_volume_group = vg\n", "block=io_uring", "block=io_uring")]
+    [InlineData("[DEFAULT]\npreallocate_images = space\n[libvirt]\nimages_type = qcow2\n", "file=native", "")]
+    [InlineData("[libvirt]\nimages_type = qcow2\n", "file=threads", "volume:nfs")]
+    [InlineData("[libvirt]\nimages_type = qcow2\n", "file=io_uring", "file=io_uring")]
+    [InlineData("[libvirt]\nimages_type = rbd\n", "network=default", "")]
+    public void Stock_nova_can_express_an_io_only_when_it_already_gives_it_to_every_disk_of_the_type(string text, string item, string expected)
+    {
+        var conf = NovaConf.Parse(text, "nova.conf");
+        var parts = item.Split('=');
+
+        var cannot = NovaSimulator.StockCannotSet(conf, NovaHost.Unknown, new Dictionary<string, string> { [parts[0]] = parts[1] });
+
+        // file=threads: the qcow2 image disk has it, but nova gives NFS volumes (file) io='native'.
+        Assert.Equal(expected == "volume:nfs" ? item : expected, string.Join(',', cannot));
     }
 }

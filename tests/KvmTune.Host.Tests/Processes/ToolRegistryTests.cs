@@ -14,6 +14,8 @@ public sealed class ToolRegistryTests
     [InlineData("lvm", "lvm2")]
     [InlineData("virsh", "libvirt-clients")]
     [InlineData("xz", "xz-utils")]
+    [InlineData("dpkg-query", "dpkg")]
+    [InlineData("python3", "python3-minimal")]
     public void Each_program_maps_to_its_debian_package(string program, string package) =>
         Assert.Equal(package, ToolRegistry.PackageOf(program));
 
@@ -38,6 +40,35 @@ public sealed class ToolRegistryTests
         Assert.IsAssignableFrom<InputException>(e);
         Assert.Equal("qemu-img not found: install the Debian package qemu-utils", e.Message);
         Assert.Equal("missing (Debian package qemu-utils)", ToolRegistry.Missing("qemu-img"));
+    }
+
+    [Fact]
+    public void Python3_is_debians_usr_bin_python3_whatever_python3_comes_first_on_path()
+    {
+        // Given a python3 earlier on PATH (pyenv, a venv, /usr/local: none of them has python3-nova)
+        using var dir = new TempDirectory();
+        var marker = Path.Combine(dir.Path, "ran");
+        var fake = Path.Combine(dir.Path, "python3");
+        File.WriteAllText(fake, $"#!/bin/sh\ntouch '{marker}'\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var path = Environment.GetEnvironmentVariable("PATH");
+        Environment.SetEnvironmentVariable("PATH", $"{dir.Path}:{path}");
+        try
+        {
+            // When python3 is looked up and run
+            var found = ToolRegistry.Default.Find("python3");
+            var result = ToolRunner.Run(ToolCommand.For("python3").WithArguments(["-c", "import sys; print(sys.executable)"]));
+
+            // Then it is Debian's, and the one on PATH never ran
+            Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 is missing: apt-get install python3-minimal");
+            Assert.Equal("/usr/bin/python3", found);
+            Assert.Equal("/usr/bin/python3", result.StandardOutput.Trim());
+            Assert.False(File.Exists(marker));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+        }
     }
 
     [Fact]

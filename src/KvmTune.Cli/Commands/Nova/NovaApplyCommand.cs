@@ -1,7 +1,10 @@
 using System.ComponentModel;
+using KvmTune.Core;
 using KvmTune.Core.Apply;
 using KvmTune.Core.Nova;
+using KvmTune.Host.Nova;
 using KvmTune.Services.Applying;
+using KvmTune.Services.Nova;
 using Spectre.Console.Cli;
 
 namespace KvmTune.Cli.Commands.Nova;
@@ -12,7 +15,7 @@ namespace KvmTune.Cli.Commands.Nova;
 /// are kept); one discard for every type becomes <c>hw_disk_discard</c>; the policy's explicit <c>nova</c> keys are
 /// set last. Settings nova cannot express are named.
 /// </summary>
-internal sealed class NovaApplyCommand(CliOutput output) : Command<NovaApplyCommand.Settings>
+internal sealed class NovaApplyCommand(CliOutput output) : AsyncCommand<NovaApplyCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -32,13 +35,18 @@ internal sealed class NovaApplyCommand(CliOutput output) : Command<NovaApplyComm
         public string? BackupDir { get; init; }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var policy = PolicyFiles.Read(settings.Policy);
         var file = NovaConfFile.Load(settings.Conf);
         var conf = file.Parse();
         var (changed, cannot) = Plan(conf, policy);
         var notes = NovaConfEdit.Reminders(changed).Concat(cannot.Select(c => $"nova cannot express: {c}")).ToList();
+        var ios = policy.Disks.Where(d => d.Value.Io is not null).ToDictionary(d => d.Key, d => d.Value.Io!);
+        if (NovaSimulator.StockCannotSet(conf, NovaHost.Unknown, ios) is { Count: > 0 } needPatch)
+        {
+            notes.Add(await PatchOffer(needPatch, cancellationToken).ConfigureAwait(false));
+        }
         return NovaConfEdit.Commit(output, file, conf, settings.Yes, settings.BackupDir, notes);
     }
 
@@ -58,7 +66,7 @@ internal sealed class NovaApplyCommand(CliOutput output) : Command<NovaApplyComm
         {
             conf.Set("libvirt", "disk_io_modes", Merge(conf.DiskIoModes, conf.Option("libvirt", "disk_io_modes")?.Value, ios));
             keys.Add("disk_io_modes");
-            cannot.Add($"io per source type ({string.Join(", ", ios.Select(i => $"{i.Key}={i.Value}"))}): nova hard-codes io; the disk_io_modes key records it for kvmtune apply");
+            cannot.Add($"io per source type ({string.Join(", ", ios.Select(i => $"{i.Key}={i.Value}"))}) without KvmTune's nova patch: stock nova chooses io itself and ignores disk_io_modes");
         }
         var discards = policy.Disks.Where(d => d.Value.Discard is not null).Select(d => (d.Key, d.Value.Discard!)).ToList();
         if (discards.Count > 0)
@@ -89,6 +97,26 @@ internal sealed class NovaApplyCommand(CliOutput output) : Command<NovaApplyComm
             }
         }
         return (keys, cannot);
+    }
+
+    // Whether the local nova already reads disk_io_modes; if not, the patch is what makes the policy's io reach the disks.
+    private static async Task<string> PatchOffer(IReadOnlyList<string> items, CancellationToken cancellationToken)
+    {
+        var what = $"stock nova does not give io {string.Join(", ", items)} to every such disk";
+        try
+        {
+            var tree = await NovaPatchService.CheckAsync(new NovaPatchOptions(), cancellationToken).ConfigureAwait(false);
+            return tree.State switch
+            {
+                "patched" => $"{what}; the nova in {tree.NovaDir} is patched and reads disk_io_modes: restart nova-compute",
+                "stock" => $"{what}: patch nova so that it reads disk_io_modes: kvmtune nova patch --yes (the nova in {tree.NovaDir} is stock), then restart nova-compute",
+                _ => $"{what}; the nova in {tree.NovaDir} cannot be patched by KvmTune ({tree.Reason})",
+            };
+        }
+        catch (Exception e) when (e is InputException or IOException or NovaToolException)
+        {
+            return $"{what}: on the compute host, kvmtune nova patch --yes makes nova read disk_io_modes (no local nova to check here: {e.Message})";
+        }
     }
 
     private static readonly string[] SourceTypes = ["file", "block", "network"];

@@ -169,7 +169,8 @@ internal static class NovaConfEdit
         };
         if (keys.Contains("disk_io_modes"))
         {
-            notes.Add("disk_io_modes is KvmTune's key: nova ignores it. `kvmtune apply` sets io per source type on the domains; nova rewrites it on hard reboot, resize and migration.");
+            notes.Add("disk_io_modes is read by nova only once patched: kvmtune nova patch --check says whether it is, kvmtune nova patch --yes patches it; stock nova ignores the key. " +
+                      "(kvmtune apply sets io on the domains from a policy file, not from nova.conf; nova rewrites it on hard reboot, resize and migration.)");
         }
         if (keys.Contains("images_type"))
         {
