@@ -86,19 +86,7 @@ public static class UnifiedDiff
         _ => $"{start + 1},{count}",
     };
 
-    private static List<string> SplitLines(string text)
-    {
-        var lines = new List<string>();
-        var start = 0;
-        while (start < text.Length)
-        {
-            var nl = text.IndexOf('\n', start);
-            var end = nl < 0 ? text.Length : nl + 1;
-            lines.Add(text[start..end]);
-            start = end;
-        }
-        return lines;
-    }
+    private static List<string> SplitLines(string text) => Nova.Patching.PatchText.SplitLines(text);
 
     private readonly record struct Op(char Kind, int OldIndex, int NewIndex);
 

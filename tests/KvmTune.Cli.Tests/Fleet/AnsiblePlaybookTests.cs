@@ -78,7 +78,7 @@ public sealed class AnsiblePlaybookTests
             ["kvmtune_measure_args"] = new[] { "--engine", "qemu", "--backend", "raw-prealloc", "--cache", "none", "--aio", "threads",
                 "--profile", "randread-4k-qd32", "--quick", "--size", "64M" },
             // Each host reaches the shared PostgreSQL at its own address of it (the namespace host through the veth).
-            ["kvmtune_db"] = db.Replace("@127.0.0.1:", "@{{ pg_host }}:", StringComparison.Ordinal),
+            ["kvmtune_db"] = db.Replace("@127.0.0.1:", "@{{ pg_host | default('127.0.0.1') }}:", StringComparison.Ordinal),
             // Both "hosts" share this machine's file system and /etc/machine-id: each is named by its inventory name.
             ["kvmtune_environment"] = new Dictionary<string, string>
             {

@@ -158,6 +158,8 @@ public sealed class FleetCommandsTests : IDisposable
         {
             Seed(store, Host("a1"), 1, 2);
         }
+        // --stale-after 0.000001 days is 86.4 ms: the run is older than that once this has passed
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
 
         var run = await CliRun.RunAsync(["fleet", "report", "--db", db, "--format", "json", "--stale-after", "0.000001"]);
 

@@ -151,7 +151,7 @@ public sealed class InspectCommandTests
 
     [Theory]
     [InlineData("no domain named 'kvmtune-test-no-such-domain'", "inspect", "--connect", Uri, "--domain", "kvmtune-test-no-such-domain")]
-    [InlineData("--format 'xml'", "inspect", "--format", "xml")]
+    [InlineData("--format xml: unknown format (table, json)", "inspect", "--format", "xml")]
     public async Task Bad_input_is_one_line_and_exit_2(string expected, params string[] args)
     {
         var run = await CliRun.RunAsync(args);
