@@ -10,6 +10,11 @@ if [ "${PIPESTATUS[0]}" -ne 0 ]; then
     echo "0 passed, 1 failed"
     exit 1
 fi
+# The fleet tests' services (sshd on 127.0.0.1 and in a network namespace, PostgreSQL 15): idempotent.
+if ! scripts/test-services.sh >/dev/null; then
+    echo "0 passed, 1 failed"
+    exit 1
+fi
 # The packaging and Ansible tests install the Debian package: build it when the sources are newer than it.
 version="$(sed -n 's|.*<Version>\(.*\)</Version>.*|\1|p' Directory.Build.props | head -1)"
 deb="$here/artifacts/kvmtune_${version}_amd64.deb"
