@@ -1,7 +1,6 @@
 using KvmTune.Core;
 using KvmTune.Core.Fleet;
 using KvmTune.Core.Measurement;
-using KvmTune.Tests.Shared;
 using Npgsql;
 using static KvmTune.Tests.Shared.Ids;
 

@@ -1,6 +1,5 @@
 using KvmTune.Core.Measurement;
 using KvmTune.Storage;
-using KvmTune.Tests.Shared;
 using Spectre.Console.Testing;
 using static KvmTune.Tests.Shared.Ids;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using KvmTune.Cli.Tests.Commands;
-using KvmTune.Tests.Shared;
 
 namespace KvmTune.Cli.Tests.Fleet;
 

@@ -4,7 +4,6 @@ using KvmTune.Cli.Tests.Commands;
 using KvmTune.Core.Fleet;
 using KvmTune.Core.Measurement;
 using KvmTune.Storage;
-using KvmTune.Tests.Shared;
 using Npgsql;
 using static KvmTune.Tests.Shared.Ids;
 

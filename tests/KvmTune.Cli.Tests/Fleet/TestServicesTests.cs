@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using KvmTune.Tests.Shared;
 
 namespace KvmTune.Cli.Tests.Fleet;
 

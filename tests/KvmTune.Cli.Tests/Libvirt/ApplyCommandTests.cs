@@ -1,6 +1,5 @@
 using KvmTune.Core.Libvirt;
 using KvmTune.Host.Libvirt;
-using KvmTune.Tests.Shared;
 
 namespace KvmTune.Cli.Tests.Libvirt;
 

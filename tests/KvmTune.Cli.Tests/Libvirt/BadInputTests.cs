@@ -1,5 +1,3 @@
-using KvmTune.Tests.Shared;
-
 namespace KvmTune.Cli.Tests.Libvirt;
 
 /// <summary>Bad input to apply and rollback: one line on stderr, exit 2 (3 for an unreachable libvirt), nothing changed.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using KvmTune.Cli.Tests.Commands;
-using KvmTune.Tests.Shared;
 
 namespace KvmTune.Cli.Tests.Libvirt;
 

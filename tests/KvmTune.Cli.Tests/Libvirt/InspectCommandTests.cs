@@ -1,7 +1,6 @@
 using System.Text.Json;
 using KvmTune.Cli.Tests.Commands;
 using KvmTune.Host.Libvirt;
-using KvmTune.Tests.Shared;
 
 namespace KvmTune.Cli.Tests.Libvirt;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using KvmTune.Cli.Tests.Commands;
 using KvmTune.Core.Serialization;
 using KvmTune.Services.Nova;
-using KvmTune.Tests.Shared;
 
 namespace KvmTune.Cli.Tests.Nova;
 

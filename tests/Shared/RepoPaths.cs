@@ -1,4 +1,4 @@
-namespace KvmTune.Core.Tests;
+namespace KvmTune.Tests.Shared;
 
 /// <summary>Locates the repository and the shared libvirt corpus from a test's output directory.</summary>
 internal static class RepoPaths
