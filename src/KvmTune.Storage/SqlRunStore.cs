@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using KvmTune.Core.Decisions;
 using KvmTune.Core.Fleet;
 using KvmTune.Core.Measurement;
 
@@ -101,10 +102,12 @@ public abstract class SqlRunStore : IRunStore, IDisposable
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
+            MarkInterrupted(transaction);
             var runId = Convert.ToInt64(Scalar(
-                "INSERT INTO runs (started, command, status, settings_json) VALUES (@started, @command, 'running', @settings) RETURNING id",
+                "INSERT INTO runs (started, command, status, settings_json, owner) VALUES (@started, @command, 'running', @settings, @owner) RETURNING id",
                 transaction,
-                ("@started", Timestamp(DateTimeOffset.UtcNow)), ("@command", command), ("@settings", StoredRecords.SettingsJson(settings))), CultureInfo.InvariantCulture);
+                ("@started", Timestamp(DateTimeOffset.UtcNow)), ("@command", command), ("@settings", StoredRecords.SettingsJson(settings)),
+                ("@owner", RunOwner.Current)), CultureInfo.InvariantCulture);
             for (var i = 0; i < hostFacts.Count; i++)
             {
                 Execute(
@@ -114,6 +117,30 @@ public abstract class SqlRunStore : IRunStore, IDisposable
             }
             transaction.Commit();
             return runId;
+        }
+    }
+
+    /// <summary>
+    /// Runs still "running" whose process is gone (<see cref="RunOwner.IsGone"/>: killed, or the host rebooted) become
+    /// "interrupted": a run killed with SIGKILL cannot say so itself, so the next run started on its machine does.
+    /// </summary>
+    private void MarkInterrupted(DbTransaction transaction)
+    {
+        var gone = new List<long>();
+        using (var command = Command("SELECT id, owner FROM runs WHERE status = 'running' AND owner IS NOT NULL", transaction))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                if (RunOwner.IsGone(reader.GetString(1)))
+                {
+                    gone.Add(reader.GetInt64(0));
+                }
+            }
+        }
+        foreach (var id in gone)
+        {
+            Execute("UPDATE runs SET status = 'interrupted' WHERE id = @run AND status = 'running'", transaction, ("@run", id));
         }
     }
 
@@ -289,6 +316,76 @@ public abstract class SqlRunStore : IRunStore, IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Stores a run's decision: its overall winner (history shows it) and its recommendation with the constraints it
+    /// was decided under (the next run's <see cref="StandingFor"/>).
+    /// </summary>
+    public void SetDecision(long runId, Decision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        SetWinner(runId, decision.Winner);
+        if (decision.Winner is null)
+        {
+            return;
+        }
+        var json = JsonSerializer.Serialize(new StoredRecommendation(decision.Constraints.Signature, SubjectCodec.CandidateText(decision.Winner),
+            decision.WinnerBySourceType.ToDictionary(p => p.Key, p => (string?)SubjectCodec.CandidateText(p.Value), StringComparer.Ordinal)), StoredRecords.Json);
+        lock (_gate)
+        {
+            Execute("UPDATE runs SET recommendation_json = @json WHERE id = @run", null, ("@json", json), ("@run", runId));
+        }
+    }
+
+    /// <summary>
+    /// The standing recommendation for run <paramref name="runId"/>: the one the newest earlier completed run made on the
+    /// same machine (machine id) with the same plan (identical settings), or null.
+    /// </summary>
+    public StandingRecommendation? StandingFor(long runId)
+    {
+        lock (_gate)
+        {
+            using var command = Command(
+                """
+                SELECT r.id, r.recommendation_json FROM runs r, runs me, host_facts f, host_facts mf
+                WHERE me.id = @run AND r.id < me.id AND r.status = 'completed' AND r.recommendation_json IS NOT NULL
+                  AND r.settings_json = me.settings_json
+                  AND f.run_id = r.id AND f.key = @key AND mf.run_id = me.id AND mf.key = @key AND f.value = mf.value AND mf.value <> ''
+                ORDER BY r.id DESC LIMIT 1
+                """,
+                null, ("@run", runId), ("@key", HostFactKeys.MachineId));
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+            var id = reader.GetInt64(0);
+            try
+            {
+                // A damaged recommendation is no recommendation: decide as if there were none.
+                var stored = JsonSerializer.Deserialize<StoredRecommendation>(reader.GetString(1), StoredRecords.Json);
+                if (stored?.Constraints is null || stored.Overall is null || SubjectCodec.ParseCandidate(stored.Overall) is not { } overall)
+                {
+                    return null;
+                }
+                var bySource = new Dictionary<string, Core.Tuning.Candidate>(StringComparer.Ordinal);
+                foreach (var (type, text) in stored.BySourceType ?? [])
+                {
+                    if (text is not null && SubjectCodec.ParseCandidate(text) is { } c)
+                    {
+                        bySource[type] = c;
+                    }
+                }
+                return new StandingRecommendation(id, stored.Constraints, overall, bySource);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+
+    private sealed record StoredRecommendation(string? Constraints, string? Overall, Dictionary<string, string?>? BySourceType);
 
     /// <summary>A run's host facts and summarised results, without its samples (what a decision needs), or null.</summary>
     public (IReadOnlyList<KeyValuePair<string, string>> Facts, IReadOnlyList<SubjectResult> Results)? LoadResults(long runId)

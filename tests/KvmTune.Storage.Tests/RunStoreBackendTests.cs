@@ -74,6 +74,83 @@ public sealed class RunStoreBackendTests : IDisposable
         return id;
     }
 
+    private void SetOwner(string backend, string location, long runId, string owner)
+    {
+        var sql = $"UPDATE runs SET owner = '{owner.Replace("'", "''", StringComparison.Ordinal)}' WHERE id = {runId}";
+        if (backend == "postgresql")
+        {
+            Execute(TestServices.Load().PostgresUrl, $"SET search_path = {_schema}; {sql}");
+            return;
+        }
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={location};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public void A_run_whose_process_was_killed_is_marked_interrupted_when_the_next_run_starts(string backend)
+    {
+        // Given a run whose process was killed with SIGKILL (it could not say so), a run of this live process, and a run
+        // of another machine sharing the store
+        var location = Location(backend);
+        using var store = Open(location);
+        var settings = RunSettings.Empty with { Profiles = ["randread-4k-qd32"] };
+        var killed = store.BeginRun("kvmtune bench", Host(1).ToFacts(), settings);
+        var alive = store.BeginRun("kvmtune bench", Host(1).ToFacts(), settings);
+        var elsewhere = store.BeginRun("kvmtune bench", Host(2).ToFacts(), settings);
+        SetOwner(backend, location, elsewhere, "another-machine/boot/1/1");
+        using (var process = System.Diagnostics.Process.Start("sleep", "600"))
+        {
+            SetOwner(backend, location, killed, RunOwner.Of(process.Id)!);
+            process.Kill();
+            process.WaitForExit();
+        }
+        var before = store.ListRuns().ToDictionary(r => r.Id, r => r.Status);
+
+        // When the next run starts
+        var next = store.BeginRun("kvmtune tune", Host(1).ToFacts(), settings);
+
+        // Then only the killed run is interrupted; the others run on
+        var after = store.ListRuns().ToDictionary(r => r.Id, r => r.Status);
+        Assert.Equal("running", before[killed]);
+        Assert.Equal("interrupted", after[killed]);
+        Assert.Equal("running", after[alive]);
+        Assert.Equal("running", after[elsewhere]);
+        Assert.Equal("running", after[next]);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public void The_standing_recommendation_is_the_previous_completed_run_of_the_same_plan_on_the_same_machine(string backend)
+    {
+        // Given a completed run with its decision, then runs of the same plan on the same machine, of another plan, and
+        // of the same plan on another machine
+        using var store = Open(Location(backend));
+        var first = WriteRun(store, Host(1), 1.0);
+        var decision = KvmTune.Core.Decisions.Advisor.Decide(store.LoadRun(first)!.Results, KvmTune.Core.Rules.HostFacts.Unknown, KvmTune.Core.Decisions.AdvisorConstraints.Default);
+        store.SetDecision(first, decision);
+        var settings = RunSettings.Empty with { Profiles = ["randread-4k-qd32"] };
+        var same = store.BeginRun("kvmtune tune --quick", Host(1).ToFacts(), settings);
+        var otherPlan = store.BeginRun("kvmtune tune --quick", Host(1).ToFacts(), settings with { Repeats = [9] });
+        var otherMachine = store.BeginRun("kvmtune tune --quick", Host(2).ToFacts(), settings);
+
+        // Then only the first finds it, with its winner per source type and the constraints it was decided under
+        var standing = store.StandingFor(same);
+        Assert.NotNull(standing);
+        Assert.Equal(first, standing.RunId);
+        Assert.Equal(decision.Winner, standing.Overall);
+        Assert.Equal(decision.WinnerBySourceType["file"], standing.BySourceType["file"]);
+        Assert.Equal(decision.Constraints.Signature, standing.Constraints);
+        Assert.Null(store.StandingFor(otherPlan));
+        Assert.Null(store.StandingFor(otherMachine));
+        Assert.Null(store.StandingFor(first));
+    }
+
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgresql")]

@@ -15,8 +15,12 @@ namespace KvmTune.Cli.Commands;
 /// </summary>
 internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Settings>
 {
-    internal sealed class Settings : StoreSettings
+    internal sealed class Settings : HostSelectionSettings
     {
+        [CommandOption("--db <DB>")]
+        [Description("With --from-run: the results store, a SQLite file or a postgresql:// URL (default: $KVMTUNE_DB, then db = in kvmtune.conf, then kvmtune.db in the data directory).")]
+        public string? Db { get; init; }
+
         [CommandOption("--policy <FILE>")]
         [Description("The policy file (JSON) the advisor wrote.")]
         public string? Policy { get; init; }
@@ -25,21 +29,18 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
         [Description("Decide the policy from a stored run (with --db: the results store).")]
         public long? FromRun { get; init; }
 
-        [CommandOption("--connect <URI>")]
-        [Description("libvirt URI (default $LIBVIRT_DEFAULT_URI or qemu:///system).")]
-        public string? Connect { get; init; }
-
-        [CommandOption("--domain <NAME>")]
-        [Description("A domain to change (repeatable).")]
-        public string[] Domains { get; init; } = [];
-
         [CommandOption("--all")]
-        [Description("Every persistent domain of the connection.")]
+        [Description("Every persistent domain of each host.")]
         public bool All { get; init; }
 
         [CommandOption("--yes")]
-        [Description("Write the changes (without it, a dry run).")]
+        [Description("Write the changes (without it, a dry run on every host).")]
         public bool Yes { get; init; }
+
+        [CommandOption("--parallel <HOSTS>")]
+        [Description("With many hosts: how many are written at a time (default 1, one after the other). The first host whose write or verify fails stops the apply.")]
+        [DefaultValue(1)]
+        public int Parallel { get; init; } = 1;
 
         [CommandOption("--restart")]
         [Description("Cold-restart running domains after the change (shutdown, destroy after the timeout, start).")]
@@ -51,7 +52,7 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
         public int ShutdownTimeout { get; init; } = 120;
 
         [CommandOption("--format <FORMAT>")]
-        [Description("table (default) or json (the plan and outcome per domain on stdout).")]
+        [Description("table (default) or json (per host, the plan and outcome per domain on stdout).")]
         [TypeConverter(typeof(OutputFormatConverter))]
         public OutputFormat Format { get; init; } = OutputFormat.Table;
 
@@ -69,6 +70,10 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
             {
                 return ValidationResult.Error("apply: --shutdown-timeout must be 0 or more seconds");
             }
+            if (Parallel < 1)
+            {
+                return ValidationResult.Error("apply: --parallel must be 1 or more hosts");
+            }
             return base.Validate();
         }
 
@@ -80,8 +85,8 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
     {
         ArgumentNullException.ThrowIfNull(settings);
         var policy = settings.LoadPolicy();
-        var result = ApplyService.Run(new ApplyRequest(policy, settings.Connect, settings.Domains, settings.All, settings.Yes,
-            settings.Restart, TimeSpan.FromSeconds(settings.ShutdownTimeout)));
+        var result = FleetApplyService.Run(new FleetApplyRequest(policy, settings.Query(settings.All), settings.Yes,
+            settings.Restart, TimeSpan.FromSeconds(settings.ShutdownTimeout), settings.Parallel));
         if (settings.Format == OutputFormat.Json)
         {
             output.Out.WriteLine(JsonConvention.Serialize(ApplyRendering.Json(result)));
@@ -90,15 +95,6 @@ internal sealed class ApplyCommand(CliOutput output) : Command<ApplyCommand.Sett
         {
             ApplyRendering.Render(output, result, settings.Restart);
         }
-        if (result.Failed is { } failed)
-        {
-            foreach (var problem in failed.Problems)
-            {
-                output.Error.WriteLine($"kvmtune: {problem}");
-            }
-            output.Error.WriteLine($"kvmtune: {failed.Domain}: {ApplyRendering.StatusText(failed)}");
-            return ExitCodes.Failure;
-        }
-        return ExitCodes.Ok;
+        return ApplyRendering.Close(output, result);
     }
 }

@@ -17,7 +17,7 @@ internal sealed class RollbackCommand(CliOutput output) : Command<RollbackComman
 {
     internal sealed class Settings : CommandSettings
     {
-        [CommandOption("--connect <URI>")]
+        [CommandOption("-c|--connect <URI>")]
         [Description("libvirt URI (default $LIBVIRT_DEFAULT_URI or qemu:///system).")]
         public string? Connect { get; init; }
 

@@ -5,8 +5,16 @@ using Spectre.Console;
 
 namespace KvmTune.Cli.Rendering;
 
-/// <summary><c>apply --format json</c>: one entry per domain.</summary>
-internal sealed record ApplyJson(IReadOnlyList<DomainApplyJson> Results);
+/// <summary><c>apply --format json</c>: per host (in the order given) its status and one entry per domain.</summary>
+internal sealed record ApplyJson(IReadOnlyList<HostApplyJson> Hosts, ApplySummaryJson Summary);
+
+/// <summary>One host: <c>status</c> planned, unchanged, changed, failed or not-attempted; <c>results</c> null when it
+/// could not be read.</summary>
+internal sealed record HostApplyJson(string Host, string Uri, string Status, string? Error, IReadOnlyList<DomainApplyJson>? Results);
+
+/// <summary>The hosts changed (at least one domain written), failed, not attempted, and where the apply stopped.</summary>
+internal sealed record ApplySummaryJson(int Hosts, bool Written, IReadOnlyList<string> ChangedHosts, IReadOnlyList<string> FailedHosts,
+    IReadOnlyList<string> NotAttemptedHosts, string? StoppedAt);
 
 /// <summary>One domain's plan and outcome.</summary>
 internal sealed record DomainApplyJson(
@@ -43,7 +51,120 @@ internal sealed record FindingJson(string Code, string Severity, string? Disk, s
 /// <summary>How an apply is shown: per domain the edits, findings, the diff, and what happens next.</summary>
 internal static class ApplyRendering
 {
-    public static ApplyJson Json(ApplyResult result) => new([.. result.Domains.Select(d =>
+    public static ApplyJson Json(FleetApplyResult result) => new(
+        [.. result.Hosts.Select(h => new HostApplyJson(h.Host.Name, h.Host.Uri, HostStatus(h.Status), h.Error, h.Result is null ? null : Domains(h.Result)))],
+        new ApplySummaryJson(result.Hosts.Count, result.Write,
+            [.. result.ChangedHosts.Select(h => h.Host.Name)],
+            [.. result.Hosts.Where(h => h.Status == HostApplyStatus.Failed).Select(h => h.Host.Name)],
+            [.. result.Hosts.Where(h => h.Status == HostApplyStatus.NotAttempted).Select(h => h.Host.Name)],
+            result.StoppedAt?.Name));
+
+    /// <summary>
+    /// The table for one host as before; for many, a section per host and a closing line naming the hosts changed,
+    /// failed and not attempted.
+    /// </summary>
+    public static void Render(CliOutput output, FleetApplyResult result, bool restart)
+    {
+        if (result.Hosts.Count == 1)
+        {
+            if (result.Hosts[0].Result is { } only)
+            {
+                Render(output, only, restart);
+            }
+            return;
+        }
+        var console = output.Console;
+        foreach (var h in result.Hosts)
+        {
+            Commands.HostSections.Heading(console, h.Host);
+            if (h.Status == HostApplyStatus.NotAttempted)
+            {
+                console.MarkupLineInterpolated($"[yellow]{h.Error}[/]");
+                continue;
+            }
+            if (h.Result is { } r)
+            {
+                Render(output, r, restart);
+            }
+            if (h.Status == HostApplyStatus.Failed)
+            {
+                Commands.HostSections.Failure(console, h.Error!);
+            }
+        }
+        console.WriteLine();
+        // Host URIs are long: the closing line is written unwrapped.
+        output.Out.WriteLine(Closing(result));
+        output.Out.Flush();
+    }
+
+    /// <summary>
+    /// One line per failure on stderr and the exit code: 3 when a host could not be read or a write did not succeed,
+    /// else 0.
+    /// </summary>
+    public static int Close(CliOutput output, FleetApplyResult result)
+    {
+        if (result.Hosts.Count == 1)
+        {
+            var only = result.Hosts[0];
+            if (only.Result?.Failed is { } failed)
+            {
+                foreach (var problem in failed.Problems)
+                {
+                    output.Error.WriteLine($"kvmtune: {problem}");
+                }
+                output.Error.WriteLine($"kvmtune: {failed.Domain}: {StatusText(failed)}");
+                return ExitCodes.Failure;
+            }
+            return ExitCodes.Ok;
+        }
+        foreach (var h in result.Hosts.Where(h => h.Status == HostApplyStatus.Failed))
+        {
+            var detail = h.Result?.Failed is { } failed ? $"{h.Error} ({StatusText(failed)})" : h.Error;
+            output.Error.WriteLine($"kvmtune: host {h.Host.Name}: {detail}");
+        }
+        if (result.StoppedAt is { } stopped && result.Hosts.Any(h => h.Status == HostApplyStatus.NotAttempted))
+        {
+            output.Error.WriteLine($"kvmtune: stopped at host {stopped.Name}: not attempted: " +
+                string.Join(", ", result.Hosts.Where(h => h.Status == HostApplyStatus.NotAttempted).Select(h => h.Host.Name)));
+        }
+        return result.Hosts.Any(h => h.Status == HostApplyStatus.Failed) ? ExitCodes.Failure : ExitCodes.Ok;
+    }
+
+    /// <summary>"3 hosts: changed a, b; unchanged c; failed d; not attempted e." (or "would change" in a dry run).</summary>
+    public static string Closing(FleetApplyResult result)
+    {
+        static string Names(IEnumerable<HostApply> hosts) => string.Join(", ", hosts.Select(h => h.Host.Name));
+        var parts = new List<string>();
+        void Add(string label, IEnumerable<HostApply> hosts)
+        {
+            var list = hosts.ToList();
+            if (list.Count > 0)
+            {
+                parts.Add($"{label} {Names(list)}");
+            }
+        }
+        Add(result.Write ? "changed" : "would change", result.Write ? result.ChangedHosts : result.Hosts.Where(h => h.Status == HostApplyStatus.Planned));
+        Add("unchanged", result.Hosts.Where(h => h.Status == HostApplyStatus.Unchanged));
+        Add("failed", result.Hosts.Where(h => h.Status == HostApplyStatus.Failed));
+        Add("not attempted", result.Hosts.Where(h => h.Status == HostApplyStatus.NotAttempted));
+        if (result.Write && !result.ChangedHosts.Any())
+        {
+            parts.Insert(0, "no host changed");
+        }
+        var dry = result.Write ? "" : " Dry run: nothing written on any host; run again with --yes.";
+        return $"{result.Hosts.Count} hosts: {string.Join("; ", parts)}.{dry}";
+    }
+
+    private static string HostStatus(HostApplyStatus status) => status switch
+    {
+        HostApplyStatus.Planned => "planned",
+        HostApplyStatus.Unchanged => "unchanged",
+        HostApplyStatus.Changed => "changed",
+        HostApplyStatus.Failed => "failed",
+        _ => "not-attempted",
+    };
+
+    private static IReadOnlyList<DomainApplyJson> Domains(ApplyResult result) => [.. result.Domains.Select(d =>
     {
         var plan = d.Plan;
         var showDiff = plan is { HasChanges: true, IsRefused: false };
@@ -65,7 +186,7 @@ internal static class ApplyRendering
             NovaConf = d.Nova?.ConfLines,
             NovaCannotExpress = d.Nova?.NotExpressible,
         };
-    })]);
+    })];
 
     public static void Render(CliOutput output, ApplyResult result, bool restart)
     {

@@ -33,6 +33,10 @@ internal class AdvisorSettings : StoreSettings
     [TypeConverter(typeof(MarginConverter))]
     public double Margin { get; init; } = Equivalence.DefaultMargin;
 
+    [CommandOption("--fresh")]
+    [Description("Decide without the standing recommendation: by default the previous run of the same plan on this host, under the same constraints, keeps its winner unless a candidate beats it by more than the margin.")]
+    public bool Fresh { get; init; }
+
     /// <summary>The constraints the options give.</summary>
     public AdvisorConstraints ToConstraints() => new()
     {
@@ -41,5 +45,6 @@ internal class AdvisorSettings : StoreSettings
         Snapshots = Snapshots,
         Workload = Workload ?? [],
         Margin = Margin,
+        Fresh = Fresh,
     };
 }

@@ -21,7 +21,12 @@ namespace KvmTune.Core.Decisions;
 /// </summary>
 public static class Advisor
 {
-    public static Decision Decide(IReadOnlyList<SubjectResult> results, HostFacts host, AdvisorConstraints constraints)
+    /// <summary>
+    /// Decides over a run's results. <paramref name="standing"/>: the recommendation an earlier run on the same host made
+    /// for the same plan; under the same constraints (and without <see cref="AdvisorConstraints.Fresh"/>) its winners
+    /// stand unless beaten (<see cref="StandingRecommendation"/>).
+    /// </summary>
+    public static Decision Decide(IReadOnlyList<SubjectResult> results, HostFacts host, AdvisorConstraints constraints, StandingRecommendation? standing = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(host);
@@ -30,19 +35,25 @@ public static class Advisor
         var workload = ResolveWorkload(constraints.Workload, measured);
         var resolved = constraints with { Workload = workload };
         var profiles = workload.Select(w => DecideProfile(w, results, host, resolved)).ToList();
+        var stands = standing is not null && !constraints.Fresh && standing.Constraints == resolved.Signature ? standing : null;
 
-        var (overall, winner, tie, tieBreak, fastest, ratio) = DecideOverall(profiles, _ => true, resolved.Margin);
+        var (overall, winner, tie, tieBreak, fastest, ratio, kept) = DecideOverall(profiles, _ => true, resolved.Margin, stands, stands?.Overall);
         var bySource = new Dictionary<string, Candidate>();
         foreach (var (type, filter) in new (string, Func<Candidate, bool>)[] { ("file", c => !c.Backend.IsBlock()), ("block", c => c.Backend.IsBlock()) })
         {
             // The overall winner is its own source type's winner (the equivalence among that type alone could name
             // another: the recommendation must not contradict itself); the other type is decided among its own.
-            if ((winner is not null && filter(winner) ? winner : DecideOverall(profiles, filter, resolved.Margin).Winner) is { } w)
+            if ((winner is not null && filter(winner) ? winner : DecideOverall(profiles, filter, resolved.Margin, stands, stands?.BySourceType.GetValueOrDefault(type)).Winner) is { } w)
             {
                 bySource[type] = w;
             }
         }
-        var decision = new Decision(resolved, profiles, overall, winner, tie, tieBreak, bySource, []) { Fastest = fastest, FastestOverWinner = ratio };
+        var decision = new Decision(resolved, profiles, overall, winner, tie, tieBreak, bySource, [])
+        {
+            Fastest = fastest,
+            FastestOverWinner = ratio,
+            Standing = stands is null ? null : new StandingOutcome(stands, kept.Kept, kept.BeatenBy),
+        };
         return decision with { Rationale = Explain(decision, results, host) };
     }
 
@@ -237,8 +248,9 @@ public static class Advisor
         return null;
     }
 
-    private static (List<OverallScore> Overall, Candidate? Winner, IReadOnlyList<Candidate> Tie, string? TieBreak, Candidate? Fastest, SpeedRatio? Ratio) DecideOverall(
-        IReadOnlyList<ProfileDecision> profiles, Func<Candidate, bool> filter, double margin)
+    private static (List<OverallScore> Overall, Candidate? Winner, IReadOnlyList<Candidate> Tie, string? TieBreak, Candidate? Fastest, SpeedRatio? Ratio,
+        (bool Kept, (Candidate, SpeedRatio)? BeatenBy) Standing) DecideOverall(
+        IReadOnlyList<ProfileDecision> profiles, Func<Candidate, bool> filter, double margin, StandingRecommendation? standing, Candidate? incumbent)
     {
         var weighted = profiles
             .Select(p => (p.Weight, (IReadOnlyList<(Candidate, Statistic)>)[.. p.Ranking.Where(r => filter(r.Candidate)).Select(r => (r.Candidate, r.Basis))]))
@@ -246,7 +258,7 @@ public static class Advisor
         var scores = OverallScores(weighted);
         if (scores.Count == 0)
         {
-            return ([], null, [], null, null, null);
+            return ([], null, [], null, null, null, (false, null));
         }
         var ratios = OverallRatios(weighted, [.. scores.Select(s => s.Candidate)]);
         var beaten = Equivalence.Beaten(scores.Count, ratios, margin);
@@ -254,9 +266,38 @@ public static class Advisor
         var overall = scores.Select((s, i) => new OverallScore(i + 1, s.Candidate, s.Score, s.Low, s.High, !beaten[i])).ToList();
         var w = Equivalence.Winner(overall.Count, i => overall[i].Candidate, i => overall[i].Score, beaten);
         var tie = overall.Where(o => o.Tied).Select(o => o.Candidate).ToList();
-        var winner = overall[w].Candidate;
-        var tieBreak = TieBreaker.Explain(tie, winner, c => overall.First(o => o.Candidate == c).Score, margin);
-        return (overall, winner, tie, tieBreak, overall[reference].Candidate, reference == w ? null : ratios(reference, w));
+        // The standing recommendation stays unless a candidate is faster than it by more than the switching margin
+        // (twice the margin: changing a configuration in force costs more than choosing one); when one is, say which
+        // and by how much.
+        var held = incumbent is null ? -1 : overall.FindIndex(o => o.Candidate == incumbent);
+        (bool Kept, (Candidate, SpeedRatio)? BeatenBy) outcome = (false, null);
+        string? tieBreak;
+        var switching = Equivalence.SwitchingMargin(margin);
+        var beaters = held < 0 ? [] : Enumerable.Range(0, overall.Count).Where(x => x != held && Equivalence.Beats(ratios(x, held), switching)).ToList();
+        if (held >= 0 && beaters.Count == 0)
+        {
+            w = held;
+            outcome = (true, null);
+            tieBreak = $"{incumbent} stands: the recommendation of run {standing!.RunId} on this host (same plan, same constraints), and no candidate " +
+                       $"is faster than it by more than {Figures.Percent(switching)} with 95% confidence" +
+                       (tie.Count > 1 ? $" (equivalent within {Figures.Percent(margin)}: {string.Join(", ", tie)})" : "") + "; --fresh decides without it";
+        }
+        else if (held >= 0)
+        {
+            // The replacement is one that beats the standing recommendation: one merely equivalent to it (first in the
+            // usual order only because the standing one is out) would change the configuration for no gain.
+            var order = TieBreaker.InPreferenceOrder(beaters, x => overall[x].Candidate, x => overall[x].Score).ToList();
+            w = order.FirstOrDefault(x => !beaten[x], order[0]);
+            outcome = (false, (overall[w].Candidate, ratios(w, held)));
+            tieBreak = $"{overall[w].Candidate} replaces {incumbent}, the recommendation of run {standing!.RunId} on this host: faster than it by more than " +
+                       $"{Figures.Percent(switching)} with 95% confidence" +
+                       (order.Count > 1 ? $" (so are {string.Join(", ", order.Where(x => x != w).Select(x => overall[x].Candidate))}; chosen in the usual order: safety, simplicity, io interface)" : "");
+        }
+        else
+        {
+            tieBreak = TieBreaker.Explain(tie, overall[w].Candidate, c => overall.First(o => o.Candidate == c).Score, margin);
+        }
+        return (overall, overall[w].Candidate, tie, tieBreak, overall[reference].Candidate, reference == w ? null : ratios(reference, w), outcome);
     }
 
     /// <summary>
@@ -382,6 +423,15 @@ public static class Advisor
             if (d.TieBreak is not null)
             {
                 lines.Add($"overall: {d.TieBreak}");
+            }
+            if (d.Standing is { Kept: false, BeatenBy: { } beaten } replaced)
+            {
+                lines.Add($"overall: the recommendation of run {replaced.Recommendation.RunId}, {replaced.Recommendation.Overall}, is replaced: {beaten.Candidate} is faster by " +
+                          $"{beaten.Ratio.Ratio:0.00}× [{beaten.Ratio.Low:0.00}–{beaten.Ratio.High:0.00}] (more than {Figures.Percent(Equivalence.SwitchingMargin(d.Constraints.Margin))} with 95% confidence)");
+            }
+            else if (d.Standing is { Kept: false } gone)
+            {
+                lines.Add($"overall: the recommendation of run {gone.Recommendation.RunId}, {gone.Recommendation.Overall}, is not ranked in this run");
             }
             if (MarginLine(d.Fastest, d.Winner, d.FastestOverWinner, d.Constraints.Margin) is { } margin)
             {

@@ -41,6 +41,17 @@ public sealed record AdvisorConstraints
     /// </summary>
     public double Margin { get; init; } = Equivalence.DefaultMargin;
 
+    /// <summary>Decide without the standing recommendation of an earlier run (<c>--fresh</c>, <see cref="StandingRecommendation"/>).</summary>
+    public bool Fresh { get; init; }
+
+    /// <summary>
+    /// The question these constraints ask, as text: safety, migration, snapshots, the workload with its weights and
+    /// the margin (not <see cref="Fresh"/>). A standing recommendation counts only under the same signature.
+    /// </summary>
+    public string Signature =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"safety={ToName(Safety)};migration={Migration};snapshots={Snapshots};workload={string.Join(',', Workload.Select(w => $"{w.Profile}={w.Weight:R}"))};margin={Margin:R}");
+
     /// <summary>
     /// Parses <c>--margin</c>: a fraction (<c>0.1</c>) or a percentage (<c>10%</c>) from 0 to 100%; throws
     /// <see cref="InputException"/> on anything else.

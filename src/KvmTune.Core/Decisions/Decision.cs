@@ -97,4 +97,7 @@ public sealed record Decision(
 
     /// <summary>How much faster <see cref="Fastest"/> is overall than the winner, with its 95% interval; null when they are one.</summary>
     public SpeedRatio? FastestOverWinner { get; init; }
+
+    /// <summary>The standing recommendation of an earlier run that this decision considered, and what became of it; null when none.</summary>
+    public StandingOutcome? Standing { get; init; }
 }

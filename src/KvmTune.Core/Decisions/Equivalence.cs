@@ -47,6 +47,14 @@ public static class Equivalence
     /// <summary>The default margin: a candidate must be more than 10% faster, with confidence, to displace a safer or simpler one.</summary>
     public const double DefaultMargin = 0.10;
 
+    /// <summary>
+    /// The margin a candidate must beat a standing recommendation by (<see cref="StandingRecommendation"/>) to replace it:
+    /// twice the margin. Changing a configuration in force (nova.conf, domains, a restart of nova-compute and cold
+    /// restarts of VMs) costs more than choosing one, and a single threshold would let a candidate just past it swing
+    /// the recommendation from run to run.
+    /// </summary>
+    public static double SwitchingMargin(double margin) => 2 * margin;
+
     /// <summary>True when a speed ratio (x over c) says x beats c: faster by more than <paramref name="margin"/> with 95% confidence.</summary>
     public static bool Beats(SpeedRatio ratio, double margin)
     {

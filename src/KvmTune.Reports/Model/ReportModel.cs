@@ -57,6 +57,8 @@ public sealed record ReportModel(
             Margins = MarginRows(decision),
             ImageOptions = imageOptions is null ? null : new ImageOptionsRow(
                 imageOptions.Candidate.Id, imageOptions.Candidate.Options.Text, imageOptions.Sentence, imageOptions.Driver.ToXml(), imageOptions.ImageCreation, imageOptions.Lines),
+            Standing = decision.Standing is not { } st ? null : new StandingRow(st.Recommendation.RunId, st.Recommendation.Overall.Id, st.Kept,
+                st.BeatenBy?.Candidate.Id, st.BeatenBy?.Ratio.Ratio, st.BeatenBy?.Ratio.Low, st.BeatenBy?.Ratio.High),
             AboveCeiling = [.. CeilingCheck.Excesses(run.Results)
                 .Select(e => $"{e.Profile}: {e.Candidate} is {Figures.Ratio(e.Ratio)} its storage ceiling ({e.Ceiling.Subject.Backend!.Value.ToName()} by {CeilingCheck.StrategyOf(e.Ceiling).Name}), beyond both intervals: {e.Reason}")],
         };
@@ -318,6 +320,9 @@ public sealed record DecisionSection(
 
     /// <summary>Candidates above their storage ceiling by more than both intervals, and why (one sentence each).</summary>
     public IReadOnlyList<string> AboveCeiling { get; init; } = [];
+
+    /// <summary>The standing recommendation of the previous run of this plan on this host, and whether it stayed; null when none.</summary>
+    public StandingRow? Standing { get; init; }
 }
 
 /// <summary>The fastest candidate's speed ratio over the winner with its 95% interval (<c>Scope</c>: a profile or <c>overall</c>);
@@ -349,3 +354,9 @@ public sealed record ApplySection(
 
 /// <summary>One nova.conf key.</summary>
 public sealed record NovaRow(string Section, string Key, string Value, bool KvmTuneOnly);
+
+/// <summary>
+/// The recommendation of an earlier run of the same plan on the same host under the same constraints: its overall winner,
+/// whether it stays, and when not, the candidate that beats it and by how much (ratio with its 95% interval).
+/// </summary>
+public sealed record StandingRow(long RunId, string Candidate, bool Kept, string? BeatenBy, double? Ratio, double? RatioLow, double? RatioHigh);

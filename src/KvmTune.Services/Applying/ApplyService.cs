@@ -15,7 +15,10 @@ namespace KvmTune.Services.Applying;
 /// <param name="Write">Write the changes (<c>--yes</c>); otherwise a dry run.</param>
 /// <param name="Restart">Cold-restart running domains after the change.</param>
 /// <param name="ShutdownTimeout">How long a restart waits for a graceful shutdown before destroying the domain.</param>
-public sealed record ApplyRequest(TuningPolicy Policy, string? Connect, IReadOnlyList<string> Domains, bool All, bool Write, bool Restart, TimeSpan ShutdownTimeout);
+/// <param name="RequireAll">A named domain the host lacks is bad input (one host); false when many hosts are read and a
+/// domain lives on one of them.</param>
+public sealed record ApplyRequest(TuningPolicy Policy, string? Connect, IReadOnlyList<string> Domains, bool All, bool Write, bool Restart, TimeSpan ShutdownTimeout,
+    bool RequireAll = true);
 
 /// <summary>Where one domain stands after <see cref="ApplyService.Run"/>.</summary>
 public enum DomainApplyStatus
@@ -64,6 +67,12 @@ public sealed record DomainApply(string Domain, bool Running, DomainEditPlan? Pl
 /// <summary>The whole apply: every domain in the order planned; <see cref="Failed"/> when a write did not succeed.</summary>
 public sealed record ApplyResult(IReadOnlyList<DomainApply> Domains, bool Written)
 {
+    /// <summary>The names, UUIDs and ids of the domains selected (to tell which requested names no host has).</summary>
+    public IReadOnlySet<string> Found { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The domains written and verified.</summary>
+    public IEnumerable<DomainApply> WrittenDomains => Domains.Where(d => d.Status == DomainApplyStatus.Written);
+
     /// <summary>The first domain whose write failed, or null.</summary>
     public DomainApply? Failed => Domains.FirstOrDefault(d => d.Status is DomainApplyStatus.RefusedByLibvirt or DomainApplyStatus.NotWritten
         or DomainApplyStatus.Restored or DomainApplyStatus.RestoreFailed || d.Problems.Count > 0);
@@ -92,13 +101,24 @@ public static class ApplyService
         return report.Recommendation.Policy;
     }
 
-    /// <summary>Plans, and with <see cref="ApplyRequest.Write"/> writes; see the class.</summary>
+    /// <summary>Plans, and with <see cref="ApplyRequest.Write"/> writes; see the class. <paramref name="writer"/> replaces
+    /// the definitions (default: backups in the data directory).</summary>
     /// <exception cref="InputException">A plan is refused (nothing written), a domain is unknown, or its XML does not parse.</exception>
-    public static ApplyResult Run(ApplyRequest request)
+    public static ApplyResult Run(ApplyRequest request, DomainDefinitionWriter? writer = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var connection = LibvirtInput.Open(request.Connect, readWrite: request.Write);
-        var domains = LibvirtInput.Select(connection, request.Domains, request.All);
+        var domains = LibvirtInput.Select(connection, request.Domains, request.All, request.RequireAll);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var d in domains)
+        {
+            found.Add(d.Name);
+            found.Add(d.Uuid);
+            if (d.Id is { } id)
+            {
+                found.Add(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
         var locks = new List<DomainLock>();
         try
         {
@@ -145,10 +165,10 @@ public static class ApplyService
             }
             if (!request.Write || planned.All(p => p.Apply.Status != DomainApplyStatus.Planned))
             {
-                return new ApplyResult([.. planned.Select(p => p.Apply)], Written: false);
+                return new ApplyResult([.. planned.Select(p => p.Apply)], Written: false) { Found = found };
             }
 
-            var writer = new DomainDefinitionWriter(DomainBackupStore.Default);
+            writer ??= new DomainDefinitionWriter(DomainBackupStore.Default);
             var results = planned.Select(p => p.Apply).ToList();
             for (var i = 0; i < planned.Count; i++)
             {
@@ -164,7 +184,7 @@ public static class ApplyService
                 if (!outcome.Succeeded)
                 {
                     results[i] = apply with { Status = Failure(outcome.Status), Backup = outcome.Backup, Problems = outcome.Problems };
-                    return new ApplyResult(results, Written: true);
+                    return new ApplyResult(results, Written: true) { Found = found };
                 }
                 results[i] = apply with { Status = DomainApplyStatus.Written, Backup = outcome.Backup };
                 if (apply.Running && request.Restart)
@@ -176,11 +196,11 @@ public static class ApplyService
                     results[i] = results[i] with { Restarted = how, Problems = notLive };
                     if (notLive.Count > 0)
                     {
-                        return new ApplyResult(results, Written: true);
+                        return new ApplyResult(results, Written: true) { Found = found };
                     }
                 }
             }
-            return new ApplyResult(results, Written: true);
+            return new ApplyResult(results, Written: true) { Found = found };
         }
         finally
         {

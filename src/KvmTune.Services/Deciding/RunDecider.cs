@@ -20,12 +20,15 @@ public sealed record RunReport(RunData Run, Decision Decision, Recommendation Re
 /// </summary>
 public static class RunDecider
 {
-    /// <summary>Decides over <paramref name="run"/>; builds the recommendation (with the run's volume group) and the report model.</summary>
-    public static RunReport Decide(RunData run, AdvisorConstraints constraints, int? vmsPerHost)
+    /// <summary>
+    /// Decides over <paramref name="run"/> (with <paramref name="standing"/>, the recommendation of the previous run of
+    /// its plan on its host); builds the recommendation (with the run's volume group) and the report model.
+    /// </summary>
+    public static RunReport Decide(RunData run, AdvisorConstraints constraints, int? vmsPerHost, StandingRecommendation? standing = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(constraints);
-        var decision = Advisor.Decide(run.Results, RunHostFacts.From(run.HostFacts), constraints);
+        var decision = Advisor.Decide(run.Results, RunHostFacts.From(run.HostFacts), constraints, standing);
         var recommendation = Recommendation.From(decision, new RecommendationOptions(run.Info.Id, vmsPerHost, run.Info.Settings.VolumeGroup, run.Info.Settings.SizeBytes > 0 ? run.Info.Settings.SizeBytes : null));
         return new RunReport(run, decision, recommendation, ReportModel.Build(run, decision, recommendation));
     }
@@ -46,6 +49,6 @@ public static class RunDecider
         {
             throw new InputException($"{option} {runId}: has no results (status {run.Info.Status})");
         }
-        return Decide(run, constraints, vmsPerHost);
+        return Decide(run, constraints, vmsPerHost, store.StandingFor(runId));
     }
 }

@@ -138,9 +138,10 @@ public static class MeasurementSession
                     store.AddHostFacts(runId, after);
                 }
                 List<KeyValuePair<string, string>> all = [.. facts, .. outcome.IoChecks.Select(c => c.ToFact()), .. after];
-                // The decision's winner under the run's constraints, stored with the run (history shows it).
-                var decision = Advisor.Decide(outcome.Results, RunHostFacts.From(all), request.Constraints ?? AdvisorConstraints.Default);
-                store.SetWinner(runId, decision.Winner);
+                // The decision under the run's constraints, with the standing recommendation of the previous run of
+                // this plan on this host, stored with the run (history shows its winner; the next run starts from it).
+                var decision = Advisor.Decide(outcome.Results, RunHostFacts.From(all), request.Constraints ?? AdvisorConstraints.Default, store.StandingFor(runId));
+                store.SetDecision(runId, decision);
                 return new MeasurementResult(runId, outcome, all);
             }
             catch (OperationCanceledException e)

@@ -400,14 +400,14 @@ public sealed class ApplyCommandTests : IDisposable
         Assert.True(dry.ExitCode == 0, dry.ToString());
         using var planned = System.Text.Json.JsonDocument.Parse(dry.Out);
         Commands.JsonKeys.AssertSnakeCase(dry.Out, "apply (dry run)");
-        var p = Assert.Single(planned.RootElement.GetProperty("results").EnumerateArray());
+        var p = Assert.Single(planned.RootElement.GetProperty("hosts")[0].GetProperty("results").EnumerateArray());
         Assert.Equal("planned", p.GetProperty("status").GetString());
         Assert.Equal(4, p.GetProperty("edits").GetArrayLength());
         Assert.Contains("+      <driver name='qemu' type='qcow2' cache='none' io='native'/>", p.GetProperty("diff").GetString(), StringComparison.Ordinal);
         Assert.True(real.ExitCode == 0, real.ToString());
         using var written = System.Text.Json.JsonDocument.Parse(real.Out);
         Commands.JsonKeys.AssertSnakeCase(real.Out, "apply");
-        var w = Assert.Single(written.RootElement.GetProperty("results").EnumerateArray());
+        var w = Assert.Single(written.RootElement.GetProperty("hosts")[0].GetProperty("results").EnumerateArray());
         Assert.Equal("written", w.GetProperty("status").GetString());
         Assert.Equal(Assert.Single(_cli.Backups(domain.Name)), w.GetProperty("backup").GetString());
     }
