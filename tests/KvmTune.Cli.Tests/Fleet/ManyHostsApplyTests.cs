@@ -1,11 +1,11 @@
 using System.Text.Json;
 using KvmTune.Cli.Tests.Commands;
 using KvmTune.Cli.Tests.Libvirt;
-using KvmTune.Services.Fleet;
 using KvmTune.Core.Fleet;
 using KvmTune.Core.Libvirt;
 using KvmTune.Host.Libvirt;
 using KvmTune.Services.Applying;
+using KvmTune.Services.Fleet;
 
 namespace KvmTune.Cli.Tests.Fleet;
 
