@@ -79,10 +79,13 @@ public static class Migrations
         CREATE INDEX host_states_by_host ON host_states (machine_id, id);
         """,
         // 5: the process that runs a run (RunOwner), so that the next run started marks a run whose process is gone as
-        // interrupted; and the run's recommendation with the constraints it was decided under (the standing
-        // recommendation of the next run of the same plan on the host). NULL for older runs.
+        // interrupted; NULL for older runs.
         """
         ALTER TABLE runs ADD COLUMN owner TEXT;
+        """,
+        // 6: the run's recommendation with the constraints it was decided under (the standing recommendation of the next
+        // run of the same plan on the host); NULL for older runs.
+        """
         ALTER TABLE runs ADD COLUMN recommendation_json TEXT;
         """,
     ];

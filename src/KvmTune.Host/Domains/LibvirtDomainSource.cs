@@ -33,12 +33,7 @@ public sealed class LibvirtDomainSource(string? uri, IReadOnlyList<string> names
             var inputs = new List<DomainInput>(domains.Count);
             foreach (var domain in domains)
             {
-                Found.Add(domain.Name);
-                Found.Add(domain.Uuid);
-                if (domain.Id is { } id)
-                {
-                    Found.Add(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                }
+                Found.UnionWith(LibvirtInput.Identifiers(domain));
                 var label = $"{Uri.TrimEnd('/')}/{domain.Name}";
                 string xml;
                 try

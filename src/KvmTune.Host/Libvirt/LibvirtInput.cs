@@ -68,6 +68,18 @@ public static class LibvirtInput
         }
     }
 
+    /// <summary>What a user may name a domain by, as virsh takes it: its name, its UUID, and its id while it runs.</summary>
+    public static IEnumerable<string> Identifiers(LibvirtDomain domain)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        yield return domain.Name;
+        yield return domain.Uuid;
+        if (domain.Id is { } id)
+        {
+            yield return id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
     /// <summary>The named domains, or every domain when <paramref name="all"/>.</summary>
     public static IReadOnlyList<LibvirtDomain> Select(LibvirtConnection connection, IReadOnlyList<string>? names, bool all, bool requireAll = true)
     {

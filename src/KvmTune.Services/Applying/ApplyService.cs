@@ -109,16 +109,7 @@ public static class ApplyService
         ArgumentNullException.ThrowIfNull(request);
         using var connection = LibvirtInput.Open(request.Connect, readWrite: request.Write);
         var domains = LibvirtInput.Select(connection, request.Domains, request.All, request.RequireAll);
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var d in domains)
-        {
-            found.Add(d.Name);
-            found.Add(d.Uuid);
-            if (d.Id is { } id)
-            {
-                found.Add(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
+        var found = domains.SelectMany(LibvirtInput.Identifiers).ToHashSet(StringComparer.Ordinal);
         var locks = new List<DomainLock>();
         try
         {

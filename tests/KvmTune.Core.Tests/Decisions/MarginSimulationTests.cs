@@ -131,21 +131,27 @@ public class MarginSimulationTests
         Assert.True(with - without >= 0.2, $"with the standing recommendation {with:P1} of the series agreed, without {without:P1}");
     }
 
+    private static IReadOnlyList<SubjectResult> NativeAndThreads(double native, double threads) =>
+    [
+        QemuResult("raw-prealloc/none/native", RandRead, native, 6_000), QemuResult("raw-prealloc/none/native", RandWrite, native, 6_000),
+        QemuResult("raw-prealloc/none/threads", RandRead, threads, 6_000), QemuResult("raw-prealloc/none/threads", RandWrite, threads, 6_000),
+    ];
+
+    /// <summary>A standing recommendation of <paramref name="winner"/> decided under <paramref name="constraints"/> (as resolved over <paramref name="results"/>).</summary>
+    private static StandingRecommendation Standing(long run, Candidate winner, IReadOnlyList<SubjectResult> results, AdvisorConstraints constraints) =>
+        new(run, Advisor.Decide(results, Qemu72, constraints).Constraints.Signature, winner, new Dictionary<string, Candidate> { ["file"] = winner });
+
     [Fact]
     public void A_standing_recommendation_under_other_constraints_or_with_fresh_is_not_used()
     {
         // Given a standing recommendation of the slower candidate, and a run where the faster one is clearly faster
         // but not beyond the margin for the slower to be beaten
-        IReadOnlyList<SubjectResult> results =
-        [
-            QemuResult("raw-prealloc/none/native", RandRead, 100_000, 6_000), QemuResult("raw-prealloc/none/native", RandWrite, 100_000, 6_000),
-            QemuResult("raw-prealloc/none/threads", RandRead, 104_000, 6_000), QemuResult("raw-prealloc/none/threads", RandWrite, 104_000, 6_000),
-        ];
+        var results = NativeAndThreads(native: 100_000, threads: 104_000);
         var native = C("raw-prealloc/none/native");
         var threads = C("raw-prealloc/none/threads");
         var plain = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default);
-        var sameQuestion = new StandingRecommendation(7, plain.Constraints.Signature, native, new Dictionary<string, Candidate> { ["file"] = native });
-        var otherQuestion = sameQuestion with { Constraints = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Margin = 0.2 }).Constraints.Signature };
+        var sameQuestion = Standing(7, native, results, AdvisorConstraints.Default);
+        var otherQuestion = Standing(7, native, results, AdvisorConstraints.Default with { Margin = 0.2 });
 
         // When deciding with it, with --fresh, and with it from another margin
         var kept = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default, sameQuestion);
@@ -168,16 +174,9 @@ public class MarginSimulationTests
     public void A_standing_recommendation_that_is_beaten_is_replaced_and_the_rationale_says_by_how_much()
     {
         // Given a standing recommendation of threads, and a run where native is twice as fast in both profiles
-        IReadOnlyList<SubjectResult> results =
-        [
-            QemuResult("raw-prealloc/none/native", RandRead, 200_000, 6_000), QemuResult("raw-prealloc/none/native", RandWrite, 200_000, 6_000),
-            QemuResult("raw-prealloc/none/threads", RandRead, 100_000, 6_000), QemuResult("raw-prealloc/none/threads", RandWrite, 100_000, 6_000),
-        ];
-        var threads = C("raw-prealloc/none/threads");
-        var standing = new StandingRecommendation(3, AdvisorConstraints.Default.Signature, threads, new Dictionary<string, Candidate> { ["file"] = threads });
-        var signature = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default).Constraints.Signature;
+        var results = NativeAndThreads(native: 200_000, threads: 100_000);
 
-        var decision = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default, standing with { Constraints = signature });
+        var decision = Advisor.Decide(results, Qemu72, AdvisorConstraints.Default, Standing(3, C("raw-prealloc/none/threads"), results, AdvisorConstraints.Default));
 
         Assert.Equal(C("raw-prealloc/none/native"), decision.Winner);
         Assert.False(decision.Standing!.Kept);
