@@ -7,6 +7,7 @@
 #   scripts/mutation.sh Decisions/Ranking.cs Rules/Catalog
 #                                      a file or a sub-folder instead (its report goes to StrykerOutput/Decisions_Ranking.cs)
 #   STRYKER_ARGS='…' scripts/mutation.sh …   extra Stryker options
+#   MUTATION_NICE=0 MUTATION_CONCURRENCY=2 scripts/mutation.sh …   on a machine of its own: full priority, two test runners
 #
 # Reports go to StrykerOutput/FOLDER/reports (mutation-report.json and .html; not committed). The score is Stryker's:
 # (killed + timeout) / (killed + timeout + survived + no coverage). Slow: run it in the background, one folder at a
@@ -73,8 +74,8 @@ for folder in "${folders[@]}"; do
     fi
     name="${folder//\//_}"
     rm -rf "${out:?}/$name"
-    (cd tests/KvmTune.Core.Tests && nice -n 19 dotnet stryker --project KvmTune.Core.csproj --configuration Release \
-        --mutate "$pattern" --reporter json --reporter html --reporter progress --concurrency 1 \
+    (cd tests/KvmTune.Core.Tests && nice -n "${MUTATION_NICE:-19}" dotnet stryker --project KvmTune.Core.csproj --configuration Release \
+        --mutate "$pattern" --reporter json --reporter html --reporter progress --concurrency "${MUTATION_CONCURRENCY:-1}" \
         --skip-version-check "${msbuild[@]}" --output "$out/$name" ${STRYKER_ARGS:-})
 done
 summary

@@ -81,7 +81,7 @@ internal static class BenchRendering
         return new(
         outcome.RunId,
         measured.Candidates.Count,
-        measured.Skipped.Count + measured.Excluded.Count,
+        measured.Skipped.Count + measured.Excluded.Count + measured.OutsideConstraints.Count,
         outcome.SustainedAvailable,
         [.. outcome.Results.Select(r => new BenchResultJson(
             r.Engine.ToName(),

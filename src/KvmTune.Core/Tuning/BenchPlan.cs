@@ -110,6 +110,12 @@ public sealed record BenchPlan(BenchRequest Request, IReadOnlyList<Candidate> Ca
     /// </summary>
     public IReadOnlyList<(Candidate Candidate, IoModeCheck Check)> Excluded { get; init; } = [];
 
+    /// <summary>
+    /// Candidates not measured because the advisor's constraints could never recommend them (<c>unsafe</c> under
+    /// <c>--safety flush</c>, …; <see cref="BenchPlanner.WithinConstraints"/>), each with the code and sentence why.
+    /// </summary>
+    public IReadOnlyList<(Candidate Candidate, string Code, string Reason)> OutsideConstraints { get; init; } = [];
+
     /// <summary>The backends that need a scratch image (every planned backend, in request order).</summary>
     public IReadOnlyList<Backend> Backends => Request.Backends;
 
@@ -158,6 +164,32 @@ public static class BenchPlanner
                 "(aio=native requires cache.direct=on: use cache none or directsync)");
         }
         return new BenchPlan(request with { Backends = request.Backends.Distinct().ToList() }, runnable, skipped);
+    }
+
+    /// <summary>
+    /// Takes out of <paramref name="plan"/> the candidates the advisor's constraints exclude (<paramref name="exclusion"/>
+    /// gives the code and sentence, or null), so that time goes to what can be recommended; they are kept in
+    /// <see cref="BenchPlan.OutsideConstraints"/>. Cache modes the user named (<c>--cache</c>) are measured whatever
+    /// the constraints: asked for, they are information.
+    /// </summary>
+    public static BenchPlan WithinConstraints(BenchPlan plan, Func<Candidate, (string Code, string Reason)?> exclusion)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(exclusion);
+        if (plan.Request.Caches is not null)
+        {
+            return plan;
+        }
+        var outside = plan.Candidates
+            .Select(c => (Candidate: c, Why: exclusion(c)))
+            .Where(x => x.Why is not null)
+            .Select(x => (x.Candidate, x.Why!.Value.Code, x.Why!.Value.Reason))
+            .ToList();
+        return outside.Count == 0 ? plan : plan with
+        {
+            Candidates = [.. plan.Candidates.Where(c => outside.All(o => o.Candidate != c))],
+            OutsideConstraints = [.. plan.OutsideConstraints, .. outside],
+        };
     }
 
     /// <summary>

@@ -124,6 +124,8 @@ public static class MeasurementSession
                     // version decides which cached modes migrate safely), weighing the profiles as it will.
                     var host = RunHostFacts.From(facts);
                     options = options with { Rankable = c => Advisor.Exclusion(c, constraints, host) is null, Workload = constraints.Workload, Margin = constraints.Margin };
+                    // What the constraints could never recommend is not measured (unless its cache mode was named).
+                    plan = BenchPlanner.WithinConstraints(plan, c => Advisor.Exclusion(c, constraints, host));
                 }
                 using var store = RunStores.OpenForWriting(request.Db);
                 await using var targets = new BackendTargets(factory);

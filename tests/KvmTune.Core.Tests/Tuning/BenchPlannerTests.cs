@@ -21,6 +21,25 @@ public class BenchPlannerTests
     }
 
     [Fact]
+    public void What_the_constraints_can_never_recommend_is_not_measured_unless_its_cache_mode_was_named()
+    {
+        // Given the quick matrix and the default constraints (--safety flush excludes unsafe, KT010)
+        (string Code, string Reason)? Exclusion(Candidate c) =>
+            KvmTune.Core.Decisions.Advisor.Exclusion(c, KvmTune.Core.Decisions.AdvisorConstraints.Default, KvmTune.Core.Rules.HostFacts.Unknown);
+
+        var quick = BenchPlanner.WithinConstraints(BenchPlanner.Plan(BenchRequest.Quick), Exclusion);
+        var named = BenchPlanner.WithinConstraints(BenchPlanner.Plan(BenchRequest.Quick with { Caches = [CacheMode.None, CacheMode.Unsafe] }), Exclusion);
+
+        // Then the quick plan leaves out unsafe/threads and unsafe/io_uring on each backend, saying why; named, unsafe is measured
+        Assert.Equal(40, quick.Candidates.Count);
+        Assert.Equal(8, quick.OutsideConstraints.Count);
+        Assert.All(quick.OutsideConstraints, o => Assert.Equal((CacheMode.Unsafe, "KT010"), (o.Candidate.Cache, o.Code)));
+        Assert.DoesNotContain(quick.Candidates, c => c.Cache == CacheMode.Unsafe);
+        Assert.Contains(named.Candidates, c => c.Id == "raw-prealloc/unsafe/threads");
+        Assert.Empty(named.OutsideConstraints);
+    }
+
+    [Fact]
     public void An_explicit_request_that_cannot_start_at_all_is_bad_input_naming_KT001()
     {
         var request = BenchRequest.Quick with { Caches = [CacheMode.Writeback], Ios = [IoMode.Native] };

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using KvmTune.Cli.Settings;
 using KvmTune.Core;
 using KvmTune.Core.Serialization;
 using KvmTune.Services.Fleet;
@@ -50,13 +51,12 @@ internal sealed class SelfBenchFleetCommand(CliOutput output) : Command<SelfBenc
 
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
-        [DefaultValue("table")]
-        public string Format { get; init; } = "table";
+        [TypeConverter(typeof(OutputFormatConverter))]
+        public OutputFormat Format { get; init; } = OutputFormat.Table;
 
         public override ValidationResult Validate() =>
             !PostgresUrl.IsUrl(Db) ? ValidationResult.Error("--db: a postgresql:// URL is required (the benchmark empties that database)")
             : Hosts < 1 || Candidates < 2 || Profiles is < 1 or > 2 || Repeats < 1 ? ValidationResult.Error("--hosts ≥ 1, --candidates ≥ 2, --profiles 1 or 2, --repeats ≥ 1")
-            : Format is not ("table" or "json") ? ValidationResult.Error($"--format '{Format}' is not one of table, json")
             : ValidationResult.Success();
     }
 
@@ -75,13 +75,15 @@ internal sealed class SelfBenchFleetCommand(CliOutput output) : Command<SelfBenc
         var timing = TimeInChild(settings.Db);
         var result = new FleetBenchJson(size.Hosts, size.Candidates, size.Profiles, size.Repeats, size.Samples, import.Rows, import.Seconds,
             timing[0], timing[4], timing[5], timing[1] / (1024 * 1024), (int)timing[2], (int)timing[3]);
-        if (settings.Format == "json")
+        if (settings.Format == OutputFormat.Json)
         {
             output.Out.WriteLine(JsonConvention.Serialize(result));
             return ExitCodes.Ok;
         }
-        output.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"Imported {result.Hosts} hosts × {result.Candidates} candidates × {result.Profiles} profiles × {result.Repeats} repeats = {result.Samples:N0} samples ({result.Rows:N0} rows) in {result.ImportSeconds:0.0} s."));
+        var shape = string.Create(CultureInfo.InvariantCulture, $"{result.Hosts} hosts × {result.Candidates} candidates × {result.Profiles} profiles × {result.Repeats} repeats");
+        output.Console.MarkupLine(settings.NoImport
+            ? $"Store as imported before (--no-import): {shape}."
+            : string.Create(CultureInfo.InvariantCulture, $"Imported {shape} = {result.Samples:N0} samples ({result.Rows:N0} rows) in {result.ImportSeconds:0.0} s."));
         output.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"fleet report: {result.ReportSeconds:0.00} s ({result.ReadSeconds:0.00} s reading the store; {result.CpuSeconds:0.00} s CPU), peak RSS {result.PeakRssMb:0} MB, {result.ReportedHosts} hosts in {result.Groups} groups."));
         return ExitCodes.Ok;
