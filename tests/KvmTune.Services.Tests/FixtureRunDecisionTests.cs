@@ -43,9 +43,11 @@ public sealed class FixtureRunDecisionTests : IDisposable
             ["tie_break"] = p["tie_break"]?.DeepClone(),
         })]);
         Assert.Equal(Text(expected["profiles"]), Text(profiles));
-        // (what was added to the decision section since it was recorded: the margins, image options, ceilings exceeded)
+        // (what was added to the decision section since it was recorded: the margins, image options, ceilings exceeded,
+        // the standing recommendation — none: the fixture store holds no earlier run)
         var decision = actual["decision"]!.AsObject();
-        foreach (var added in new[] { "margins", "image_options", "above_ceiling" })
+        Assert.Null(decision["standing"]);
+        foreach (var added in new[] { "margins", "image_options", "above_ceiling", "standing" })
         {
             decision.Remove(added);
         }

@@ -5,8 +5,9 @@ using Spectre.Console.Cli;
 namespace KvmTune.Cli.Settings;
 
 /// <summary>
-/// The advisor's constraints, shared by <c>tune</c> and <c>report</c> (which decide with them) and <c>bench</c> (whose
-/// race gives extra repeats to the candidates they allow, as <c>tune</c>'s does).
+/// The advisor's constraints, shared by <c>tune</c> and <c>report</c> (which decide with them) and <c>bench</c> (which,
+/// as <c>tune</c> does, measures only the candidates they allow unless <c>--cache</c> names the mode, and gives its
+/// race's extra repeats to them).
 /// </summary>
 internal class AdvisorSettings : StoreSettings
 {
