@@ -55,8 +55,8 @@ internal static class ApplyRendering
         [.. result.Hosts.Select(h => new HostApplyJson(h.Host.Name, h.Host.Uri, HostStatus(h.Status), h.Error, h.Result is null ? null : Domains(h.Result)))],
         new ApplySummaryJson(result.Hosts.Count, result.Write,
             [.. result.ChangedHosts.Select(h => h.Host.Name)],
-            [.. result.Hosts.Where(h => h.Status == HostApplyStatus.Failed).Select(h => h.Host.Name)],
-            [.. result.Hosts.Where(h => h.Status == HostApplyStatus.NotAttempted).Select(h => h.Host.Name)],
+            [.. result.In(HostApplyStatus.Failed).Select(h => h.Host.Name)],
+            [.. result.In(HostApplyStatus.NotAttempted).Select(h => h.Host.Name)],
             result.StoppedAt?.Name));
 
     /// <summary>
@@ -117,17 +117,17 @@ internal static class ApplyRendering
             }
             return ExitCodes.Ok;
         }
-        foreach (var h in result.Hosts.Where(h => h.Status == HostApplyStatus.Failed))
+        foreach (var h in result.In(HostApplyStatus.Failed))
         {
             var detail = h.Result?.Failed is { } failed ? $"{h.Error} ({StatusText(failed)})" : h.Error;
             output.Error.WriteLine($"kvmtune: host {h.Host.Name}: {detail}");
         }
-        if (result.StoppedAt is { } stopped && result.Hosts.Any(h => h.Status == HostApplyStatus.NotAttempted))
+        if (result.StoppedAt is { } stopped && result.In(HostApplyStatus.NotAttempted).Any())
         {
             output.Error.WriteLine($"kvmtune: stopped at host {stopped.Name}: not attempted: " +
-                string.Join(", ", result.Hosts.Where(h => h.Status == HostApplyStatus.NotAttempted).Select(h => h.Host.Name)));
+                string.Join(", ", result.In(HostApplyStatus.NotAttempted).Select(h => h.Host.Name)));
         }
-        return result.Hosts.Any(h => h.Status == HostApplyStatus.Failed) ? ExitCodes.Failure : ExitCodes.Ok;
+        return result.In(HostApplyStatus.Failed).Any() ? ExitCodes.Failure : ExitCodes.Ok;
     }
 
     /// <summary>"3 hosts: changed a, b; unchanged c; failed d; not attempted e." (or "would change" in a dry run).</summary>
@@ -143,10 +143,10 @@ internal static class ApplyRendering
                 parts.Add($"{label} {Names(list)}");
             }
         }
-        Add(result.Write ? "changed" : "would change", result.Write ? result.ChangedHosts : result.Hosts.Where(h => h.Status == HostApplyStatus.Planned));
-        Add("unchanged", result.Hosts.Where(h => h.Status == HostApplyStatus.Unchanged));
-        Add("failed", result.Hosts.Where(h => h.Status == HostApplyStatus.Failed));
-        Add("not attempted", result.Hosts.Where(h => h.Status == HostApplyStatus.NotAttempted));
+        Add(result.Write ? "changed" : "would change", result.Write ? result.ChangedHosts : result.In(HostApplyStatus.Planned));
+        Add("unchanged", result.In(HostApplyStatus.Unchanged));
+        Add("failed", result.In(HostApplyStatus.Failed));
+        Add("not attempted", result.In(HostApplyStatus.NotAttempted));
         if (result.Write && !result.ChangedHosts.Any())
         {
             parts.Insert(0, "no host changed");

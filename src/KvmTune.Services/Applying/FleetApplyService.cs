@@ -47,9 +47,11 @@ public sealed record HostApply(HostTarget Host, HostApplyStatus Status, ApplyRes
 /// <param name="StoppedAt">The host whose write did not succeed, after which no host was written; null when none.</param>
 public sealed record FleetApplyResult(IReadOnlyList<HostApply> Hosts, bool Write, HostTarget? StoppedAt = null)
 {
-
     /// <summary>The hosts where at least one domain was written (including one whose later domain failed).</summary>
     public IEnumerable<HostApply> ChangedHosts => Hosts.Where(h => h.Changed);
+
+    /// <summary>The hosts that ended in <paramref name="status"/>, in the order given.</summary>
+    public IEnumerable<HostApply> In(HostApplyStatus status) => Hosts.Where(h => h.Status == status);
 }
 
 /// <summary>
