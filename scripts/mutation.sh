@@ -4,6 +4,9 @@
 #   scripts/mutation.sh [FOLDER...]    mutate src/KvmTune.Core/FOLDER/** for each FOLDER (default: Rules Tuning Apply
 #                                      Libvirt Nova Decisions), one Stryker run per folder, then print the scores
 #   scripts/mutation.sh --summary      print the scores of the last runs again
+#   scripts/mutation.sh --survivors [FOLDER...]
+#                                      list the mutants of the last runs no test killed (file:line, mutator, the
+#                                      source and what it became), to write the tests that are missing
 #   scripts/mutation.sh Decisions/Ranking.cs Rules/Catalog
 #                                      a file or a sub-folder instead (its report goes to StrykerOutput/Decisions_Ranking.cs)
 #   STRYKER_ARGS='…' scripts/mutation.sh …   extra Stryker options
@@ -46,6 +49,35 @@ if total:
 PY
 }
 
+survivors() {
+    /usr/bin/env python3 - "$out" "$here" "$@" <<'PY'
+import json, os, sys
+root, here, wanted = sys.argv[1], sys.argv[2], [w.replace("/", "_") for w in sys.argv[3:]]
+for folder in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+    path = os.path.join(root, folder, "reports", "mutation-report.json")
+    if (wanted and folder not in wanted) or not os.path.exists(path):
+        continue
+    for name, f in sorted(json.load(open(path))["files"].items()):
+        lines = f["source"].split("\n")
+        for m in sorted(f["mutants"], key=lambda m: (m["location"]["start"]["line"], m["location"]["start"]["column"])):
+            if m["status"] not in ("Survived", "NoCoverage"):
+                continue
+            start, end = m["location"]["start"], m["location"]["end"]
+            if start["line"] == end["line"]:
+                original = lines[start["line"] - 1][start["column"] - 1:end["column"] - 1]
+            else:
+                original = lines[start["line"] - 1][start["column"] - 1:] + " …"
+            shorten = lambda text: " ".join(text.split())[:100]
+            print(f"{os.path.relpath(name, here)}:{start['line']}: {m['status']}: {m['mutatorName']}: "
+                  f"{shorten(original)} -> {shorten(m.get('replacement', ''))}")
+PY
+}
+
+if [ "${1:-}" = "--survivors" ]; then
+    shift
+    survivors "$@"
+    exit 0
+fi
 if [ "${1:-}" = "--summary" ]; then
     summary
     exit 0

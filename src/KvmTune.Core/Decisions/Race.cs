@@ -19,10 +19,10 @@ public static class Race
     /// <summary>
     /// Of candidates' ranking statistics (one profile), the indexes that deserve another repeat because the winner may
     /// depend on them. The winner is the first candidate in <see cref="TieBreaker"/> order that no other beats by
-    /// more than the margin with confidence (<see cref="Equivalence"/>); it changes when a candidate before it stops
-    /// being beaten, or when it starts being beaten. So each candidate before the winner races with its strongest
-    /// beater while that pair is undecided (<see cref="Undecided"/>), and the winner races with every candidate whose
-    /// pair with it is undecided, and until it and the reference (<see cref="Ranking.Reference"/>) are measured to
+    /// more than the margin with confidence (<see cref="Equivalence"/>); every candidate before it is beaten, so the
+    /// pair with its beater is already decided (its interval lies above the threshold). The winner changes when it
+    /// starts being beaten: it races with every candidate whose pair with it is undecided (<see cref="Undecided"/>),
+    /// and until it and the reference (<see cref="Ranking.Reference"/>) are measured to
     /// ±<see cref="Precision"/>. The reference comes first. Harness-bound candidates (<see cref="HarnessBound"/>) are
     /// never ranked and never contend.
     /// </summary>
@@ -89,18 +89,9 @@ public static class Race
         var beaten = Equivalence.Beaten(count, ratio, margin);
         var winner = Equivalence.Winner(count, candidate, i => basis(i).Median, beaten);
         var reference = Ranking.Reference([.. Enumerable.Range(0, count).Select(basis)]);
-        var order = TieBreaker.InPreferenceOrder(Enumerable.Range(0, count), candidate, i => basis(i).Median).ToList();
+        // A candidate before the winner in preference order is beaten, and a pair one beats is decided (its lower bound
+        // is above the threshold): the winner changes only through a pair with the winner itself.
         var open = new List<int>();
-        foreach (var p in order.TakeWhile(i => i != winner))
-        {
-            // The candidate before the winner is beaten: by whom most surely, and is that settled?
-            var beater = Enumerable.Range(0, count).Where(x => x != p).MaxBy(x => ratio(x, p).Low);
-            if (Undecided(ratio(beater, p), margin))
-            {
-                open.Add(p);
-                open.Add(beater);
-            }
-        }
         for (var x = 0; x < count; x++)
         {
             if (x != winner && Undecided(ratio(x, winner), margin))

@@ -58,4 +58,76 @@ public class CeilingCheckTests
 
         Assert.Equal("cache='writeback' reads from the host page cache: the host engine reads with O_DIRECT from the storage", excess.Reason);
     }
+
+    [Fact]
+    public void Only_repeated_host_measurements_of_the_storage_set_a_ceiling_and_equal_medians_go_by_name()
+    {
+        var jobs2 = SubmissionStrategy.Parse("io_uring+batch+fixed+jobs2")!;
+        SubjectResult[] results =
+        [
+            Host(SubmissionStrategy.Parse("libaio+batch")!, 90_000) with { Iops = new Statistic(90_000, 90_000, 90_000, 0, 0) },
+            new(Engine.Qemu, Subject.CeilingOf(Backend.RawPrealloc, Uring), Rr, Stat(95_000), Stat(380), null, null),
+            new(Engine.Host, S("raw-prealloc/none/native"), Rr, Stat(99_000), Stat(390), null, null),
+            Host(jobs2, 80_000),
+            Host(Uring, 80_000),
+        ];
+
+        var best = CeilingCheck.Best(results, Backend.RawPrealloc, Rr)!;
+
+        Assert.Equal(Uring, CeilingCheck.StrategyOf(best));
+        Assert.Equal(Engine.Host, best.Engine);
+    }
+
+    [Fact]
+    public void The_ceiling_of_a_backend_and_profile_is_that_backends_in_that_profile()
+    {
+        SubjectResult[] results =
+        [
+            Host(Uring, 80_000),
+            new(Engine.Host, Subject.CeilingOf(Backend.RawSparse, Uring), Rr, Stat(50_000), Stat(200), 200, 600),
+            new(Engine.Host, Subject.CeilingOf(Backend.RawPrealloc, Uring), "randwrite-4k-qd32", Stat(30_000), Stat(120), 200, 600),
+        ];
+
+        Assert.Equal(80_000, CeilingCheck.Best(results, Backend.RawPrealloc, Rr)!.Iops.Median);
+        Assert.Equal(50_000, CeilingCheck.Best(results, Backend.RawSparse, Rr)!.Iops.Median);
+        Assert.Equal(30_000, CeilingCheck.Best(results, Backend.RawPrealloc, "randwrite-4k-qd32")!.Iops.Median);
+        Assert.Null(CeilingCheck.Best(results, Backend.Loop, Rr));
+        Assert.Equal(SubmissionStrategy.Legacy, CeilingCheck.StrategyOf(new(Engine.Host, S("raw-prealloc/none/native"), Rr, Stat(1), Stat(1), null, null)));
+    }
+
+    [Fact]
+    public void Only_rankable_qemu_results_clearly_above_a_measured_ceiling_are_excesses()
+    {
+        SubjectResult[] results =
+        [
+            Host(Uring, 30_000),
+            new(Engine.Host, Subject.CeilingOf(Backend.RawSparse, Uring), Rr, new Statistic(0, 0, 0, 0, 3), Stat(0), 200, 600),
+            // the guest engine and a harness-bound candidate are never checked
+            new(Engine.Guest, S("raw-prealloc/none/native"), Rr, Stat(60_000), Stat(240), null, null),
+            new(Engine.Qemu, S("raw-prealloc/unsafe/native"), Rr, Stat(90_000), Stat(360), null, null) { HarnessBound = true },
+            // a ceiling of zero says nothing
+            new(Engine.Qemu, S("raw-sparse/none/native"), Rr, Stat(40_000), Stat(160), null, null),
+            // a lower bound exactly at the ceiling's upper bound is not above it
+            new(Engine.Qemu, S("raw-prealloc/none/threads"), Rr, Stat(36_000, 4_000), Stat(140), null, null),
+            new(Engine.Qemu, S("raw-prealloc/none/io_uring"), Rr, Stat(37_000, 4_000), Stat(140), null, null),
+        ];
+
+        var excess = Assert.Single(CeilingCheck.Excesses(results));
+
+        Assert.Equal(C("raw-prealloc/none/io_uring"), excess.Candidate);
+    }
+
+    [Fact]
+    public void The_reason_names_the_page_cache_for_writes_and_sustained_figures_and_the_strategy_for_direct_modes()
+    {
+        var ceiling = Host(Uring, 30_000);
+
+        Assert.Equal("cache='writeback' writes into the host page cache: the host engine writes with O_DIRECT straight to the storage",
+            CeilingCheck.Reason(C("raw-prealloc/writeback/threads"), "randwrite-4k-qd32", ceiling, sustained: false));
+        Assert.Equal("cache='writethrough' reads from the host page cache even in the memory-limited sustained measurement: the host engine reads with O_DIRECT from the storage",
+            CeilingCheck.Reason(C("raw-prealloc/writethrough/threads"), Rr, ceiling, sustained: true));
+        Assert.Equal("QEMU's native submission path did more per system call than the host engine's best strategy (io_uring+batch+fixed): " +
+                     "the ceiling measured the cost of submitting requests on this host, not the storage's limit",
+            CeilingCheck.Reason(C("raw-prealloc/none/native"), Rr, ceiling, sustained: false));
+    }
 }

@@ -207,4 +207,66 @@ public class RaceTests
         // One weighted profile: its own race decides
         Assert.All(Race.SelectOverallContenders([(1, reads), (1, [])]), Assert.Empty);
     }
+
+    [Theory]
+    [InlineData(1.3, 1.05, 1.35, true)] // faster than the threshold, lower half reaches below it
+    [InlineData(1.3, 1.12, 1.9, false)] // faster, lower half above it however wide the upper half
+    [InlineData(1.0, 0.99, 1.15, true)] // slower than the threshold, upper half reaches above it
+    [InlineData(1.0, 0.7, 1.05, false)] // slower, upper half below it however wide the lower half
+    [InlineData(1.1, 1.0, 1.1, true)] // on the threshold with an interval below it
+    [InlineData(1.1, 1.1, 1.1, false)] // on the threshold with no interval: nothing more to learn
+    [InlineData(1.2, 0, 1.3, false)] // no lower bound: no measurement to go on
+    [InlineData(0, 0, 0, false)]
+    public void A_pair_is_undecided_while_the_threshold_lies_in_the_half_of_its_interval_that_faces_it(double ratio, double low, double high, bool undecided)
+    {
+        Assert.Equal(undecided, Race.Undecided(new SpeedRatio(ratio, low, high), 0.1));
+    }
+
+    [Fact]
+    public void Every_candidate_undecided_against_the_winner_races_not_only_the_reference()
+    {
+        // Given sparse threads (simplest: the winner), the reference preallocated native and preallocated io_uring, all
+        // within about 5% of each other with ±8% intervals: each pair with the winner is undecided
+        (Candidate, Statistic)[] stats =
+        [
+            C(CacheMode.None, IoMode.Threads, 100_000, 92_000, 108_000, Backend.RawSparse),
+            C(CacheMode.None, IoMode.Native, 105_000, 97_000, 113_000),
+            C(CacheMode.None, IoMode.IoUring, 104_000, 96_000, 112_000),
+        ];
+
+        // Then the reference comes first and both others race with it
+        Assert.Equal([1, 0, 2], Race.SelectContenders(stats, 1_000_000));
+    }
+
+    [Theory]
+    [InlineData(117_000, true)] // the winner measured to ±9%: it races on with the reference
+    [InlineData(101_000, false)] // the winner measured to ±1%: nothing is open
+    public void A_settled_winner_that_is_not_the_reference_races_only_while_measured_loosely(double winnerHigh, bool races)
+    {
+        // Given sparse threads (the winner) at 100k and the reference preallocated native 4% faster to ±0.5%: the pair
+        // is decided (4% is surely within the 10% margin), but the winner's own interval may be loose
+        (Candidate, Statistic)[] stats =
+        [
+            C(CacheMode.None, IoMode.Threads, 100_000, 99_000, winnerHigh, Backend.RawSparse),
+            C(CacheMode.None, IoMode.Native, 104_000, 103_500, 104_500),
+        ];
+
+        int[] expected = races ? [1, 0] : [];
+        Assert.Equal(expected, Race.SelectContenders(stats, 1_000_000));
+    }
+
+    [Fact]
+    public void With_one_profile_ranked_the_overall_race_adds_nothing_even_when_that_profile_is_open()
+    {
+        // Given reads whose two candidates are undecided (±30%), and no write ranked
+        IReadOnlyList<(Candidate, Statistic)> reads =
+        [
+            C(CacheMode.None, IoMode.Native, 110_000, 84_000, 144_000),
+            C(CacheMode.Directsync, IoMode.Threads, 87_000, 66_000, 115_000),
+        ];
+
+        Assert.NotEmpty(Race.SelectContenders(reads, 1_000_000));
+        Assert.All(Race.SelectOverallContenders([(1, reads), (1, [])]), Assert.Empty);
+        Assert.All(Race.SelectOverallContenders([(1, [])]), Assert.Empty);
+    }
 }
