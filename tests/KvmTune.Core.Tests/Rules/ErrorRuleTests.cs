@@ -174,6 +174,16 @@ public class IoUringHostTooOldRuleTests
         Assert.Empty(Run("KT005", FileDisk(IoUring), Host("7.2", "9.0.0")));
 
     [Fact]
+    public void The_first_versions_with_io_uring_are_accepted() =>
+        Assert.Empty(Run("KT005", FileDisk(IoUring), Host("5.0", "6.3")));
+
+    [Theory]
+    [InlineData("7.2", null)]
+    [InlineData(null, "9.0.0")]
+    public void One_version_unknown_and_the_other_recent_enough_is_not_checked(string? qemu, string? libvirt) =>
+        Assert.Equal(Severity.Info, Assert.Single(Run("KT005", FileDisk(IoUring), Host(qemu, libvirt))).Severity);
+
+    [Fact]
     public void Another_io_mode_on_an_old_host_is_accepted() =>
         Assert.Empty(Run("KT005", FileDisk("<driver cache='none' io='native'/>"), Host("2.12", "4.0.0")));
 
