@@ -143,9 +143,17 @@ public class ThinStorageWithoutDiscardRuleTests
     [Fact]
     public void A_sparse_raw_file_and_a_thin_volume_are_reported_when_the_host_says_so()
     {
-        Assert.Single(Run("KT027", FileDisk("<driver type='raw' cache='none'/>"), Host(sparse: true)));
-        Assert.Single(Run("KT027", BlockDisk("<driver type='raw' cache='none'/>"), Host(thin: true)));
+        Assert.Equal("sparse raw file /var/lib/libvirt/images/a.img with no discard attribute (libvirt's default, ignore): space the guest frees is never returned",
+            Assert.Single(Run("KT027", FileDisk("<driver type='raw' cache='none'/>"), Host(sparse: true))).Message);
+        Assert.Equal("thin volume /dev/vg0/lv0 with discard='default': space the guest frees is never returned",
+            Assert.Single(Run("KT027", BlockDisk("<driver type='raw' cache='none' discard='default'/>"), Host(thin: true))).Message);
+        // a sparse block device is not a file: only the thin-volume fact counts for it
+        Assert.Empty(Run("KT027", BlockDisk("<driver type='raw' cache='none'/>"), Host(sparse: true, thin: false)));
     }
+
+    [Fact]
+    public void A_qcow2_storage_pool_volume_is_a_qcow2_image_too() =>
+        Assert.StartsWith("qcow2 image with ", Assert.Single(Run("KT027", "<disk type='volume' device='disk'><driver type='qcow2' cache='none'/><source pool='p' volume='v'/><target dev='vda' bus='virtio'/></disk>")).Message, StringComparison.Ordinal);
 
     [Theory]
     [InlineData("<driver type='raw' cache='none'/>", null)]  // unknown allocation: silent

@@ -160,6 +160,29 @@ public class IoUringOnLvmRuleTests
     }
 
     [Fact]
+    public void A_failed_probe_outweighs_a_passed_one_and_an_LVM_volume_is_judged_by_the_lvm_probe_alone()
+    {
+        var host = Host(lvm: true) with
+        {
+            IoProbe =
+            [
+                new IoModeCheck(Backend.Loop, CacheMode.None, IoMode.IoUring, IoCheckOutcome.Hang, 20),
+                new IoModeCheck(Backend.Lvm, CacheMode.None, IoMode.IoUring, IoCheckOutcome.Passed, 0.05),
+                new IoModeCheck(Backend.Lvm, CacheMode.None, IoMode.IoUring, IoCheckOutcome.Hang, 20),
+            ],
+        };
+
+        // On the LVM volume: the lvm hang, not the pass before it (and not the loop device's)
+        var lvm = Assert.Single(Run("KT022", BlockDisk(IoUring), host));
+        Assert.Equal(Severity.Warning, lvm.Severity);
+        Assert.Contains("on lvm", lvm.Message, StringComparison.Ordinal);
+        // On a block device that is not an LV: any block backend's check, here the loop device's hang
+        var other = Assert.Single(Run("KT022", BlockDisk(IoUring), host with { IsLvmVolume = _ => false }));
+        Assert.Equal(Severity.Warning, other.Severity);
+        Assert.Contains("on loop", other.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Where_the_io_probe_hung_on_this_host_any_disk_of_that_kind_and_cache_mode_gets_the_warning_with_the_measurement()
     {
         var host = HostFacts.Unknown with
