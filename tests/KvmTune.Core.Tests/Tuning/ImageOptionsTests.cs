@@ -100,4 +100,67 @@ public class ImageOptionsTests
             DriverSettings.For(c, 512L << 30).ToXml());
         Assert.Equal("<driver name='qemu' type='qcow2' cache='none' io='native' discard='unmap' detect_zeroes='unmap'/>", c.Driver.ToXml());
     }
+
+    [Theory]
+    [InlineData(2L << 20, "2M")]
+    [InlineData(64L << 10, "64k")]
+    [InlineData(3L << 10, "3k")]
+    [InlineData(512L, "512")]
+    [InlineData(1536L, "1536")]
+    public void Sizes_are_written_with_qemu_imgs_suffixes_for_exact_multiples_only(long bytes, string text)
+    {
+        Assert.Equal(text, Qcow2Layout.FormatSize(bytes));
+        Assert.Equal(bytes, Qcow2Layout.ParseSize(text));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0k")]
+    [InlineData("-1")]
+    [InlineData("k")]
+    [InlineData("M")]
+    [InlineData("2G")]
+    [InlineData("1.5M")]
+    [InlineData(" 64k")]
+    public void Other_sizes_parse_to_nothing(string text) => Assert.Null(Qcow2Layout.ParseSize(text));
+
+    [Theory]
+    [InlineData(512L, true)]
+    [InlineData(256L, false)]
+    [InlineData(2L << 20, true)]
+    [InlineData(4L << 20, false)]
+    [InlineData(1000L, false)]
+    [InlineData(0L, false)]
+    public void A_cluster_size_is_a_power_of_two_from_512_bytes_to_2_MiB(long bytes, bool valid) =>
+        Assert.Equal(valid, Qcow2Layout.ValidClusterSize(bytes));
+
+    [Fact]
+    public void A_partial_last_cluster_still_needs_its_l2_entry_and_the_tables_fill_whole_clusters()
+    {
+        // 65,537 bytes at 512-byte clusters: 129 clusters, 1,032 bytes of entries, three 512-byte tables
+        Assert.Equal(1536, Qcow2Layout.L2TableBytes(65_537, 512, extendedL2: false));
+        Assert.Equal(2560, Qcow2Layout.L2TableBytes(65_537, 512, extendedL2: true)); // 2,064 bytes of 16-byte entries
+        Assert.Throws<ArgumentOutOfRangeException>(() => Qcow2Layout.L2TableBytes(0, 64 << 10, false));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Qcow2Layout.L2TableBytes(1 << 20, 1000, false));
+    }
+
+    [Fact]
+    public void Qemus_default_l2_cache_is_all_the_tables_up_to_32_MiB()
+    {
+        Assert.Equal(128L << 10, Qcow2Layout.DefaultL2CacheBytes(1L << 30, 64 << 10, false));
+        Assert.Equal(32L << 20, Qcow2Layout.DefaultL2CacheBytes(1L << 40, 64 << 10, false));
+    }
+
+    [Fact]
+    public void Every_qcow2_option_needs_a_qcow2_image_and_the_others_do_not()
+    {
+        Assert.True(new ImageOptions { ExtendedL2 = true }.NeedsQcow2);
+        Assert.True(new ImageOptions { ClusterSize = 2 << 20 }.NeedsQcow2);
+        Assert.True(new ImageOptions { L2Cache = L2CacheSetting.WholeImage }.NeedsQcow2);
+        Assert.False(ImageOptions.Parse("discard=unmap,detect_zeroes=unmap")!.NeedsQcow2);
+        Assert.False(new ImageOptions { ExtendedL2 = true }.AppliesTo(Backend.RawPrealloc));
+        Assert.True(new ImageOptions { ExtendedL2 = true }.AppliesTo(Backend.Qcow2Metadata));
+        Assert.Equal(2L << 20, new ImageOptions { ClusterSize = 2 << 20 }.EffectiveClusterSize);
+        Assert.Equal(64L << 10, ImageOptions.Default.EffectiveClusterSize);
+    }
 }
