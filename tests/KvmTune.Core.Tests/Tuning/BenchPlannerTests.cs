@@ -65,4 +65,69 @@ public class BenchPlannerTests
         Assert.Empty(plan.Candidates);
         Assert.Equal(4 * 2, plan.MeasurementsPerRound);
     }
+
+    [Fact]
+    public void A_request_without_an_engine_a_backend_or_a_profile_is_bad_input()
+    {
+        foreach (var request in new[]
+                 {
+                     BenchRequest.Quick with { Engines = [] },
+                     BenchRequest.Quick with { Backends = [] },
+                     BenchRequest.Quick with { Profiles = [] },
+                 })
+        {
+            Assert.Equal("bench needs at least one engine, one backend and one profile", Assert.Throws<InputException>(() => BenchPlanner.Plan(request)).Message);
+        }
+    }
+
+    [Fact]
+    public void Qcow2_options_asked_for_raw_backends_only_are_bad_input()
+    {
+        var request = BenchRequest.Quick with { Backends = [Backend.RawPrealloc, Backend.Loop], Options = [new ImageOptions { ExtendedL2 = true }] };
+
+        var e = Assert.Throws<InputException>(() => BenchPlanner.Plan(request));
+
+        Assert.StartsWith("bench: the image options asked for apply to none of the backends", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Only_a_named_cache_and_a_named_aio_together_make_an_impossible_request_bad_input()
+    {
+        // --aio native alone (every cache mode): the pairs with a host cache are skipped, the others run
+        var plan = BenchPlanner.Plan(BenchRequest.Quick with { Backends = [Backend.RawPrealloc], Ios = [IoMode.Native] });
+
+        Assert.Equal(["raw-prealloc/directsync/native", "raw-prealloc/none/native"], plan.Candidates.Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(3, plan.Skipped.Count);
+    }
+
+    [Fact]
+    public void The_qcow2_grid_crosses_cluster_size_extended_l2_and_l2_cache_and_leaves_the_default_cluster_unset()
+    {
+        var grid = BenchRequest.Qcow2Grid([64 << 10, 2 << 20]);
+
+        Assert.Equal(
+        [
+            "", "l2_cache=whole", "extended_l2=on", "extended_l2=on,l2_cache=whole",
+            "cluster_size=2M", "cluster_size=2M,l2_cache=whole", "cluster_size=2M,extended_l2=on", "cluster_size=2M,extended_l2=on,l2_cache=whole",
+        ], grid.Select(o => o.Text));
+    }
+
+    [Fact]
+    public void The_discard_grid_starts_with_the_default_and_varies_what_was_given()
+    {
+        Assert.Equal(["", "discard=unmap", "discard=ignore"], BenchRequest.DiscardGrid([DiscardSetting.Unmap, DiscardSetting.Ignore], []).Select(o => o.Text));
+        Assert.Equal(["", "detect_zeroes=on"], BenchRequest.DiscardGrid([], [DetectZeroesSetting.On]).Select(o => o.Text));
+        Assert.Equal(["", "discard=unmap,detect_zeroes=unmap"], BenchRequest.DiscardGrid([DiscardSetting.Unmap], [DetectZeroesSetting.Unmap]).Select(o => o.Text));
+    }
+
+    [Fact]
+    public void Constraints_that_exclude_nothing_leave_the_plan_as_it_is()
+    {
+        var plan = BenchPlanner.Plan(BenchRequest.Quick);
+
+        Assert.Same(plan, BenchPlanner.WithinConstraints(plan, _ => null));
+        var some = BenchPlanner.WithinConstraints(plan, c => c.Backend == Backend.Loop && c.Cache == CacheMode.None ? ("x", "y") : null);
+        Assert.Equal(plan.Candidates.Count - 3, some.Candidates.Count);
+        Assert.DoesNotContain(some.Candidates, c => c.Backend == Backend.Loop && c.Cache == CacheMode.None);
+    }
 }
