@@ -134,7 +134,7 @@ public sealed record Recommendation(
                     nova.Add(new NovaLine("DEFAULT", "preallocate_images", imageSource.Backend.IsPreallocated() ? "space" : "none"));
                     if (imageSource.Backend == Backend.Qcow2Metadata)
                     {
-                        notes.Add("preallocate_images = space makes nova fallocate the whole image; qcow2-metadata only preallocated qcow2 metadata, so this allocates more than was measured");
+                        notes.Add("preallocate_images stays none: nova's only preallocation, space, fallocates the whole image, while qcow2-metadata preallocated only the qcow2 metadata (nova has no setting for that)");
                     }
                     break;
             }

@@ -116,4 +116,68 @@ public sealed class DomainEditPlanTests
         Assert.Empty(plan.Verify(DomainDocument.Parse(good)));
         Assert.Equal(["vda: io unset after defineXML, io='native' asked"], plan.Verify(DomainDocument.Parse(partial)));
     }
+
+    private const string TwoDisks = """
+        <domain type='kvm'>
+          <name>dom</name>
+          <uuid>6e3d1cf8-1b44-4a37-9d7e-2f3b2f5f0a11</uuid>
+          <devices>
+            <disk type='file' device='disk'><driver name='qemu' type='raw' cache='writeback' io='native'/><source file='/i/a.img'/><target dev='vda' bus='virtio'/></disk>
+            <disk type='file' device='disk'><driver name='qemu' type='raw' cache='none' discard='trim'/><source file='/i/b.img'/><target dev='vdb' bus='virtio'/></disk>
+            <disk type='volume' device='disk'><driver name='qemu' type='raw'/><source pool='p' volume='v'/><target dev='vdc' bus='virtio'/></disk>
+            <disk type='block' device='lun'><driver name='qemu' type='raw'/><source dev='/dev/sdb'/><target dev='sda' bus='scsi'/></disk>
+          </devices>
+        </domain>
+        """;
+
+    [Fact]
+    public void A_disk_that_already_cannot_start_is_refused_when_the_policy_edits_it_and_an_untouched_one_is_left_to_its_owner()
+    {
+        // Given vda already refused by libvirt (native AIO with writeback) and vdb with an unknown discard value; the
+        // policy sets detect_zeroes on vda only (vdb has it already)
+        var xml = TwoDisks.Replace("cache='none' discard='trim'", "cache='none' discard='trim' detect_zeroes='on'", StringComparison.Ordinal);
+
+        var plan = DomainEditPlan.Create(xml, "dom", Policy("""{"version":1,"disks":{"file":{"detect_zeroes":"on"}}}"""), HostFacts.Unknown);
+
+        // Then the edited vda is refused (apply never writes a definition that cannot start), naming why and the fix; the
+        // unknown value on the untouched vdb was there before and is not this apply's to refuse
+        Assert.Equal(["vda: detect_zeroes unset → detect_zeroes='on'"], plan.Edits.Select(e => e.ToString()));
+        var refusal = Assert.Single(plan.Refusals);
+        Assert.Equal(("KT001", "vda"), (refusal.Code, refusal.Disk));
+        Assert.Equal("io='native' with cache='writeback': libvirt and QEMU refuse to start it (native AIO requires cache='none' or 'directsync')", refusal.Message);
+        Assert.Equal("set cache='none' for this source type in the policy, or io='threads'", refusal.Fix);
+    }
+
+    [Fact]
+    public void An_edited_disk_keeping_an_unknown_value_is_refused_naming_the_values_libvirt_knows()
+    {
+        var plan = DomainEditPlan.Create(TwoDisks, "dom", Policy("""{"version":1,"disks":{"file":{"cache":"none","io":"threads"}}}"""), HostFacts.Unknown);
+
+        var refusal = Assert.Single(plan.Refusals);
+        Assert.Equal(("KT002", "vdb"), (refusal.Code, refusal.Disk));
+        Assert.Equal("discard='trim' is not a value libvirt knows (expected one of default, unmap, ignore)", refusal.Message);
+    }
+
+    [Fact]
+    public void A_lun_is_tuned_like_a_disk_and_a_pool_volume_is_skipped_saying_why()
+    {
+        var plan = DomainEditPlan.Create(TwoDisks, "dom", Policy("""{"version":1,"disks":{"block":{"cache":"none","io":"native"},"file":{"io":"threads"}}}"""), HostFacts.Unknown);
+
+        Assert.Contains("sda: cache unset → cache='none'", plan.Edits.Select(e => e.ToString()));
+        var volume = Assert.Single(plan.Skipped);
+        Assert.Equal(("vdc", "type='volume': the policy covers file, block and network sources"), (volume.Disk, volume.Reason));
+        Assert.Equal(plan.Document.ToXml(), plan.EditedXml);
+        Assert.NotEqual(TwoDisks, plan.EditedXml);
+    }
+
+    [Fact]
+    public void Verify_names_a_disk_missing_after_define_and_a_value_that_differs()
+    {
+        var plan = DomainEditPlan.Create(TwoDisks, "dom", Policy("""{"version":1,"disks":{"block":{"cache":"none"},"file":{"io":"threads"}}}"""), HostFacts.Unknown);
+        var readBack = TwoDisks.Replace("<target dev='sda' bus='scsi'/>", "<target dev='sdb' bus='scsi'/>", StringComparison.Ordinal);
+
+        Assert.Equal(
+            ["vda: io='native' after defineXML, io='threads' asked", "vdb: io unset after defineXML, io='threads' asked", "sda: disk missing after defineXML"],
+            plan.Verify(DomainDocument.Parse(readBack)));
+    }
 }

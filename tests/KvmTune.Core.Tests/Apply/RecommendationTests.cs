@@ -96,4 +96,80 @@ public class RecommendationTests
         Assert.Empty(r.Nova);
         Assert.Empty(r.Policy.Disks);
     }
+
+    [Fact]
+    public void Nothing_rankable_says_so()
+    {
+        var r = Recommendation.From(Decide(GuestResult("raw-prealloc/none/native", "randread-4k-qd32", 1000, tcg: true)));
+
+        Assert.Equal(["nothing to apply: no candidate was ranked within the constraints"], r.Notes);
+        Assert.Empty(r.NovaConfSnippet());
+    }
+
+    [Fact]
+    public void A_loop_device_winner_sets_block_modes_and_takes_the_image_type_from_the_best_file_backend()
+    {
+        // Given the loop device fastest overall and a metadata-preallocated qcow2 the best file backend
+        var r = Recommendation.From(Decide(
+            QemuResult("loop/none/native", "randread-4k-qd32", 150_000, 1_000),
+            QemuResult("qcow2-metadata/none/threads", "randread-4k-qd32", 100_000, 1_000)));
+
+        Assert.Equal(
+            "[DEFAULT]\npreallocate_images = none\n\n[libvirt]\ndisk_cachemodes = file=none,block=none\n" +
+            "# read by nova once patched (kvmtune nova patch); stock nova ignores it. kvmtune apply reads the policy file, not nova.conf\n" +
+            "disk_io_modes = file=threads,block=native\nimages_type = qcow2\n",
+            r.NovaConfSnippet());
+        Assert.Contains("the overall winner is a block device (loop/none/native): nova puts instance disks on block devices with images_type = lvm " +
+                        "(and images_volume_group), and Cinder volumes take disk_cachemodes block=…; images_type below follows the best file backend, qcow2-metadata/none/threads", r.Notes);
+        Assert.Contains("preallocate_images stays none: nova's only preallocation, space, fallocates the whole image, while qcow2-metadata preallocated only the qcow2 metadata (nova has no setting for that)", r.Notes);
+        Assert.Equal(["file", "block"], r.DriverElements.Keys);
+    }
+
+    [Fact]
+    public void A_block_device_winner_alone_sets_no_image_type()
+    {
+        var r = Recommendation.From(Decide(QemuResult("loop/none/native", "randread-4k-qd32", 150_000, 1_000)));
+
+        Assert.Equal(["disk_cachemodes", "disk_io_modes"], r.Nova.Select(l => l.Key));
+        Assert.Contains(r.Notes, n => n.StartsWith("the overall winner is a block device (loop/none/native): ", StringComparison.Ordinal)
+                                      && n.EndsWith("block=…", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_lvm_winner_without_a_volume_group_says_one_is_needed_and_turns_preallocation_off()
+    {
+        var r = Recommendation.From(Decide(QemuResult("lvm/none/native", "randread-4k-qd32", 50_000, 2_000)));
+
+        Assert.Contains("images_type = lvm needs images_volume_group: set it to the volume group that was measured", r.Notes);
+        Assert.Contains(r.Nova, l => l is { Section: "DEFAULT", Key: "preallocate_images", Value: "none" });
+        Assert.Equal("none", r.Policy.Nova["DEFAULT"]["preallocate_images"]);
+    }
+
+    [Fact]
+    public void Without_a_profile_of_a_block_size_the_flavor_quota_for_it_is_not_set_and_the_note_says_so()
+    {
+        var reads = Recommendation.From(Decide(QemuResult("raw-prealloc/none/native", "randread-4k-qd32", 80_000, 2_000)), new RecommendationOptions(VmsPerHost: 4));
+        var sequential = Recommendation.From(Decide(QemuResult("raw-prealloc/none/native", "seqread-1m-qd8", 1_000, 20, blockSize: 1_000_000)), new RecommendationOptions(VmsPerHost: 4));
+
+        Assert.Equal(["quota:disk_total_iops_sec"], reads.FlavorExtraSpecs.Keys);
+        Assert.Contains("quota:disk_total_bytes_sec: no large-block profile (>= 64 KiB) was measured; not set", reads.Notes);
+        Assert.Equal(["quota:disk_total_bytes_sec"], sequential.FlavorExtraSpecs.Keys);
+        Assert.Equal("250000000", sequential.FlavorExtraSpecs["quota:disk_total_bytes_sec"]);
+        Assert.Contains("quota:disk_total_iops_sec: no small-block profile was measured; not set", sequential.Notes);
+        Assert.Contains("quota:disk_total_bytes_sec: 1k MB/s measured for raw-prealloc/none/native under seqread-1m-qd8 shared among 4 VMs", sequential.Notes);
+    }
+
+    [Fact]
+    public void The_byte_quota_is_the_smallest_large_block_figure_scaled_to_the_sustained_one()
+    {
+        // Given sequential reads at 1000 MB/s and sequential writes at 800 MB/s in burst, 400 MB/s sustained
+        var d = Decide(
+            QemuResult("raw-prealloc/none/native", "seqread-1m-qd8", 1_000, 20, blockSize: 1_000_000),
+            QemuResult("raw-prealloc/none/native", "seqwrite-1m-qd8", 800, 20, blockSize: 1_000_000) with { BurstIops = 800, SustainedIops = 400 });
+
+        var r = Recommendation.From(d, new RecommendationOptions(VmsPerHost: 2));
+
+        // Then the 400 MB/s sustained writes, halved
+        Assert.Equal("200000000", r.FlavorExtraSpecs["quota:disk_total_bytes_sec"]);
+    }
 }

@@ -60,4 +60,47 @@ public class TuningPolicyParseTests
 
         Assert.Equal(json, TuningPolicy.Parse(json, "again.json").ToJson());
     }
+
+    [Theory]
+    [InlineData("{\"version\":2,\"disks\":{}}", "p.json: not a KvmTune policy file (version 1 expected)")]
+    [InlineData("{\"version\":1,\"disks\":{\"volume\":{\"cache\":\"none\"}}}", "p.json: disks.volume: unknown source type (expected file, block or network)")]
+    [InlineData("{\"version\":1,\"disks\":{\"file\":{\"cache\":\"nonne\"}}}", "p.json: disks.file.cache: unknown cache mode 'nonne'")]
+    [InlineData("{\"version\":1,\"disks\":{\"block\":{\"io\":\"uring\"}}}", "p.json: disks.block.io: unknown io mode 'uring'")]
+    public void A_policy_with_a_wrong_version_source_type_or_mode_is_refused_naming_it(string json, string message) =>
+        Assert.Equal(message, Assert.Throws<InputException>(() => TuningPolicy.Parse(json, "p.json")).Message);
+
+    [Fact]
+    public void Malformed_json_is_refused_with_its_line()
+    {
+        var e = Assert.Throws<InputException>(() => TuningPolicy.Parse("{\"version\":1,\n\"disks\":{\n\"file\": {\"cache\": none}}}", "p.json"));
+
+        Assert.StartsWith("p.json:3: not a KvmTune policy: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_value_of_the_wrong_type_is_refused_with_its_line()
+    {
+        var e = Assert.Throws<InputException>(() => TuningPolicy.Parse("{\"version\":1,\n\"disks\":{\"file\":{\"cache\":1}}}", "p.json"));
+
+        Assert.StartsWith("p.json:2: not a KvmTune policy: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keys_are_tracked_per_object_and_path_after_an_array_or_a_nested_object()
+    {
+        // The same key after a closed nested object, and after an array, belongs to the outer object: given twice
+        var afterObject = Assert.Throws<InputException>(() => TuningPolicy.Parse("{\"version\":1,\"nova\":{\"libvirt\":{\"a\":\"b\"}},\n\"nova\":{}}", "p.json"));
+        var afterArray = Assert.Throws<InputException>(() => TuningPolicy.Parse("{\"version\":1,\"rationale\":[\"x\",[]],\"disks\":{\"file\":{},\n\"file\":{}}}", "p.json"));
+
+        Assert.Equal("p.json:2: key 'nova' is given twice (JSON keeps only one; say it once)", afterObject.Message);
+        Assert.Equal("p.json:2: key 'disks.file' is given twice (JSON keeps only one; say it once)", afterArray.Message);
+    }
+
+    [Fact]
+    public void A_null_inside_an_array_after_an_object_names_the_array()
+    {
+        var e = Assert.Throws<InputException>(() => TuningPolicy.Parse("{\"version\":1,\"disks\":{\"file\":{}},\"rationale\":[\"x\",null]}", "p.json"));
+
+        Assert.Contains("'rationale.[]: null is not a value here", e.Message.Replace("rationale.[]", "'rationale.[]", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
 }
