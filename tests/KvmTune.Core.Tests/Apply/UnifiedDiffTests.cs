@@ -152,14 +152,36 @@ public class UnifiedDiffTests
     }
 
     // GNU diffutils, the reference for the format.
-    private static string GnuDiff(string old, string @new, string extra = "")
+    [Theory]
+    [InlineData(3, 6)] // two changes 2 × context apart: one hunk, as diff -u
+    [InlineData(3, 7)] // one more line between them: two hunks
+    [InlineData(1, 2)]
+    [InlineData(1, 3)]
+    [InlineData(0, 1)]
+    public void Changes_merge_into_one_hunk_exactly_when_diff_u_merges_them(int context, int gap)
+    {
+        var lines = Enumerable.Range(1, 20 + gap).Select(i => $"line {i}\n").ToList();
+        var old = string.Concat(lines);
+        lines[4] = "changed 5\n";
+        lines[5 + gap] = "changed\n";
+        lines.Insert(6 + gap, "inserted\n");
+        var @new = string.Concat(lines);
+
+        Assert.Equal(GnuDiff(old, @new, context: context), UnifiedDiff.Create(old, @new, "a/f", "b/f", context));
+    }
+
+    [Fact]
+    public void A_negative_context_is_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => UnifiedDiff.Create("a\n", "b\n", "a/f", "b/f", -1));
+
+    private static string GnuDiff(string old, string @new, string extra = "", int context = 3)
     {
         var dir = Directory.CreateTempSubdirectory("kvmtune-diff-");
         try
         {
             File.WriteAllText(Path.Combine(dir.FullName, "old"), old);
             File.WriteAllText(Path.Combine(dir.FullName, "new"), @new);
-            var args = new List<string> { "-u", "--label", "a/f", "--label", "b/f" };
+            var args = new List<string> { $"-U{context}", "--label", "a/f", "--label", "b/f" };
             if (extra.Length > 0)
             {
                 args.Add(extra);
