@@ -232,4 +232,49 @@ public class SetAsideAndBurstTests
         Assert.Equal(1e-9, b.Low, 15);
         Assert.True(b.Low > 0);
     }
+
+    public static TheoryData<string, string, string?, string, string> Exclusions => new()
+    {
+        { "raw-prealloc/unsafe/threads", "flush", null, "KT010", "cache='unsafe' ignores guest flushes: data loss on host crash (--safety flush)" },
+        { "raw-prealloc/none/native", "sync", null, "--safety sync", "cache='none' gives the guest a volatile write cache: a write is durable only after a guest flush (--safety sync keeps writethrough and directsync)" },
+        { "raw-prealloc/unsafe/threads", "migration", "7.2", "KT011", "cache='unsafe' is never recommended for migration: guest flushes are ignored (--migration)" },
+        { "raw-prealloc/writeback/threads", "migration", "3.1", "KT011", "cache='writeback' is not migration-safe with QEMU 3.1 (QEMU < 4.0 cannot drop the host page cache) (--migration)" },
+        { "raw-prealloc/writeback/threads", "migration", null, "KT011", "cache='writeback' is migration-safe only with QEMU >= 4.0 and the QEMU version is unknown (--migration)" },
+        { "raw-prealloc/none/native", "snapshots", null, "--snapshots", "raw-prealloc has no internal snapshots (qcow2 has) (--snapshots)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Exclusions))]
+    public void Each_constraint_excludes_with_its_code_and_the_sentence_the_operator_reads(string candidate, string constraint, string? qemu, string code, string reason)
+    {
+        var constraints = constraint switch
+        {
+            "flush" => AdvisorConstraints.Default,
+            "sync" => AdvisorConstraints.Default with { Safety = SafetyLevel.Sync },
+            "migration" => AdvisorConstraints.Default with { Safety = SafetyLevel.Any, Migration = true },
+            _ => AdvisorConstraints.Default with { Snapshots = true },
+        };
+        var host = qemu is null ? HostFacts.Unknown : new HostFacts { QemuVersion = Version.Parse(qemu) };
+
+        Assert.Equal((code, reason), Advisor.Exclusion(C(candidate), constraints, host));
+    }
+
+    [Fact]
+    public void A_cached_mode_that_flushes_migrates_on_a_host_that_drops_the_page_cache()
+    {
+        var constraints = AdvisorConstraints.Default with { Migration = true };
+
+        Assert.Null(Advisor.Exclusion(C("raw-prealloc/writeback/threads"), constraints, Qemu72));
+        Assert.Null(Advisor.Exclusion(C("qcow2-sparse/none/native"), AdvisorConstraints.Default with { Snapshots = true }, HostFacts.Unknown));
+    }
+
+    [Fact]
+    public void A_workload_naming_a_profile_the_run_did_not_measure_lists_the_measured_ones()
+    {
+        IReadOnlyList<SubjectResult> results = [QemuResult("raw-prealloc/none/native", RandRead, 50_000, 1_000), QemuResult("raw-prealloc/none/native", RandWrite, 40_000, 1_000)];
+
+        var e = Assert.Throws<InputException>(() => Advisor.Decide(results, Qemu72, AdvisorConstraints.Default with { Workload = [new ProfileWeight("seqread-1m-qd8", 1)] }));
+
+        Assert.Equal("--workload: profile 'seqread-1m-qd8' was not measured in this run (measured: randread-4k-qd32, randwrite-4k-qd32)", e.Message);
+    }
 }
