@@ -80,10 +80,33 @@ public static class LibvirtInput
         }
     }
 
-    /// <summary>The named domains, or every domain when <paramref name="all"/>.</summary>
+    /// <summary>
+    /// The named domains, or every domain when <paramref name="all"/>. A listed domain undefined (or, transient, stopped)
+    /// before it could be asked anything is left out: on a busy host instances come and go while KvmTune lists them.
+    /// </summary>
     public static IReadOnlyList<LibvirtDomain> Select(LibvirtConnection connection, IReadOnlyList<string>? names, bool all, bool requireAll = true)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return all ? connection.ListAllDomains() : Lookup(connection, names ?? [], requireAll);
+        return all ? WithoutGone(connection.ListAllDomains()) : Lookup(connection, names ?? [], requireAll);
+    }
+
+    /// <summary>The domains that still exist (asked with virDomainIsPersistent); the others are disposed.</summary>
+    public static IReadOnlyList<LibvirtDomain> WithoutGone(IReadOnlyList<LibvirtDomain> domains)
+    {
+        ArgumentNullException.ThrowIfNull(domains);
+        var present = new List<LibvirtDomain>(domains.Count);
+        foreach (var domain in domains)
+        {
+            try
+            {
+                _ = domain.IsPersistent;
+                present.Add(domain);
+            }
+            catch (LibvirtNoDomainException)
+            {
+                domain.Dispose();
+            }
+        }
+        return present;
     }
 }

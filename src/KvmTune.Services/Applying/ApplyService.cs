@@ -2,6 +2,7 @@ using KvmTune.Core;
 using KvmTune.Core.Apply;
 using KvmTune.Core.Decisions;
 using KvmTune.Core.Libvirt;
+using KvmTune.Core.Rules;
 using KvmTune.Host.Libvirt;
 using KvmTune.Services.Deciding;
 
@@ -101,6 +102,38 @@ public static class ApplyService
         return report.Recommendation.Policy;
     }
 
+    private static bool StillPersistent(LibvirtDomain domain, bool all)
+    {
+        try
+        {
+            return domain.IsPersistent;
+        }
+        catch (LibvirtNoDomainException) when (all)
+        {
+            return false; // gone since the listing; the plan below leaves it out
+        }
+    }
+
+    private static DomainApply Plan(LibvirtDomain domain, ApplyRequest request, HostFacts facts)
+    {
+        if (!domain.IsPersistent)
+        {
+            return new DomainApply(domain.Name, domain.IsActive, null, null, DomainApplyStatus.Transient);
+        }
+        DomainEditPlan plan;
+        try
+        {
+            plan = DomainEditPlan.Create(domain.PersistentXml, domain.Name, request.Policy, facts);
+        }
+        catch (DomainXmlException e)
+        {
+            throw new InputException($"{domain.Name}: libvirt's definition does not parse: {e.Message}", e);
+        }
+        var status = plan.IsRefused ? DomainApplyStatus.Refused : plan.HasChanges ? DomainApplyStatus.Planned : DomainApplyStatus.Unchanged;
+        var nova = plan.Document.IsNovaManaged ? NovaAdvice.For(request.Policy, plan.Document) : null;
+        return new DomainApply(domain.Name, domain.IsActive, plan, nova, status);
+    }
+
     /// <summary>Plans, and with <see cref="ApplyRequest.Write"/> writes; see the class. <paramref name="writer"/> replaces
     /// the definitions (default: backups in the data directory).</summary>
     /// <exception cref="InputException">A plan is refused (nothing written), a domain is unknown, or its XML does not parse.</exception>
@@ -118,7 +151,7 @@ public static class ApplyService
                 // One writer per domain (URI + UUID) from the plan to the verify: another apply or rollback of the same
                 // domain waits, so neither works from a definition the other is replacing. Taken in key order, so two
                 // applies over overlapping domains cannot wait on each other.
-                foreach (var key in domains.Where(d => d.IsPersistent).Select(DomainKey.Of).Distinct().OrderBy(k => k.ToString(), StringComparer.Ordinal))
+                foreach (var key in domains.Where(d => StillPersistent(d, request.All)).Select(DomainKey.Of).Distinct().OrderBy(k => k.ToString(), StringComparer.Ordinal))
                 {
                     locks.Add(DomainLock.Acquire(key, DomainDefinitionWriter.DefaultLockWait));
                 }
@@ -127,23 +160,14 @@ public static class ApplyService
             var planned = new List<(LibvirtDomain Domain, DomainApply Apply)>();
             foreach (var domain in domains)
             {
-                if (!domain.IsPersistent)
-                {
-                    planned.Add((domain, new DomainApply(domain.Name, domain.IsActive, null, null, DomainApplyStatus.Transient)));
-                    continue;
-                }
-                DomainEditPlan plan;
                 try
                 {
-                    plan = DomainEditPlan.Create(domain.PersistentXml, domain.Name, request.Policy, facts);
+                    planned.Add((domain, Plan(domain, request, facts)));
                 }
-                catch (DomainXmlException e)
+                catch (LibvirtNoDomainException) when (request.All)
                 {
-                    throw new InputException($"{domain.Name}: libvirt's definition does not parse: {e.Message}", e);
+                    // Undefined (or, transient, stopped) since the listing: nothing left to apply to.
                 }
-                var status = plan.IsRefused ? DomainApplyStatus.Refused : plan.HasChanges ? DomainApplyStatus.Planned : DomainApplyStatus.Unchanged;
-                var nova = plan.Document.IsNovaManaged ? NovaAdvice.For(request.Policy, plan.Document) : null;
-                planned.Add((domain, new DomainApply(domain.Name, domain.IsActive, plan, nova, status)));
             }
 
             var refused = planned.Where(p => p.Apply.Status == DomainApplyStatus.Refused).ToList();

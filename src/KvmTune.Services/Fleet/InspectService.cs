@@ -44,16 +44,24 @@ public static class InspectService
             var reports = new List<InspectedDomain>();
             foreach (var domain in selected)
             {
-                var state = StateName(domain.State);
-                if (!domain.IsActive)
+                try
                 {
-                    if (names.Count > 0)
+                    var state = StateName(domain.State);
+                    if (!domain.IsActive)
                     {
-                        reports.Add(new InspectedDomain(domain.Name, state, null, "not running: nothing runs to compare with", []));
+                        if (names.Count > 0)
+                        {
+                            reports.Add(new InspectedDomain(domain.Name, state, null, "not running: nothing runs to compare with", []));
+                        }
+                        continue;
                     }
-                    continue;
+                    reports.Add(Inspect(domain, state, facts, local));
                 }
-                reports.Add(Inspect(domain, state, facts, local));
+                catch (LibvirtNoDomainException) when (names.Count == 0)
+                {
+                    // Listed, then undefined or (transient) stopped before it was read: gone, not an error. A domain the
+                    // user named is.
+                }
             }
             return reports;
         }

@@ -59,14 +59,27 @@ public static class NovaPendingService
         using var connection = LibvirtInput.Open(options.Uri, readWrite: false);
         var domains = connection.ListAllDomains();
         var instances = new List<NovaPendingInstance>();
+        var gone = 0;
         try
         {
             var local = QemuProcess.IsLocal(connection.RequestedUri);
             foreach (var domain in domains)
             {
-                var running = domain.IsActive;
-                var live = running ? DomainDocument.Parse(domain.LiveXml, $"{domain.Name} (live)") : null;
-                var persistent = domain.IsPersistent ? DomainDocument.Parse(domain.PersistentXml, $"{domain.Name} (persistent)") : live!;
+                bool running;
+                DomainDocument? live;
+                DomainDocument persistent;
+                try
+                {
+                    running = domain.IsActive;
+                    live = running ? DomainDocument.Parse(domain.LiveXml, $"{domain.Name} (live)") : null;
+                    persistent = domain.IsPersistent ? DomainDocument.Parse(domain.PersistentXml, $"{domain.Name} (persistent)") : live!;
+                }
+                catch (LibvirtNoDomainException)
+                {
+                    // Undefined (an instance deleted), or a transient domain that stopped, since the listing: gone, not an error.
+                    gone++;
+                    continue;
+                }
                 if (!persistent.IsNovaManaged)
                 {
                     continue;
@@ -88,7 +101,7 @@ public static class NovaPendingService
                 d.Dispose();
             }
         }
-        return new NovaPendingReport(connection.RequestedUri, options.ConfPath, honoured, because, domains.Count, instances);
+        return new NovaPendingReport(connection.RequestedUri, options.ConfPath, honoured, because, domains.Count - gone, instances);
     }
 
     private static async Task<(bool, string)> Honoured(NovaPendingOptions options, CancellationToken cancellationToken)
