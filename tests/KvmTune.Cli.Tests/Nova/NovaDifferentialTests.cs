@@ -143,7 +143,7 @@ public sealed class NovaDifferentialTests(ITestOutputHelper log) : IDisposable
     [NovaFact]
     public async Task Nova_explain_agrees_with_the_real_nova_on_every_disk_of_the_grid()
     {
-        var tally = await Compare("stock", InstalledNova.SitePackages, StockGrid(), patched: false, directIo: "true", instancesPath: null);
+        var tally = await Compare("stock", InstalledNova.SitePackages, StockGrid(), patched: false, directIo: "true", instancesPath: null, record: true);
 
         Report(tally);
         Assert.True(tally.Mismatches.Count == 0, string.Join("\n", tally.Mismatches.Take(40)));
@@ -185,14 +185,14 @@ public sealed class NovaDifferentialTests(ITestOutputHelper log) : IDisposable
         NovaTreeWriter.Apply(tree, detection.Files);
 
         var tally = await Compare("patched", copy.Root, [.. PatchedGrid(), .. StockGrid().Where(g => g.Name.StartsWith("items-", StringComparison.Ordinal))],
-            patched: true, directIo: "true", instancesPath: null);
+            patched: true, directIo: "true", instancesPath: null, record: true);
 
         Report(tally);
         Assert.True(tally.Mismatches.Count == 0, string.Join("\n", tally.Mismatches.Take(40)));
         Assert.True(tally.Built > 250, $"only {tally.Built} disks were built");
     }
 
-    private async Task<Tally> Compare(string phase, string root, List<(string Name, string Text)> grid, bool patched, string directIo, string? instancesPath)
+    private async Task<Tally> Compare(string phase, string root, List<(string Name, string Text)> grid, bool patched, string directIo, string? instancesPath, bool record = false)
     {
         var paths = new List<string>();
         foreach (var (name, text) in grid)
@@ -203,6 +203,10 @@ public sealed class NovaDifferentialTests(ITestOutputHelper log) : IDisposable
         }
         var oracle = await NovaPython.BuildDisksAsync(root, paths, directIo);
         Assert.Equal(Path.Combine(root, "nova"), oracle.NovaFile);
+        if (record)
+        {
+            CheckRecording(phase, root, grid, oracle, patched);
+        }
         var mismatches = new List<string>();
         int disks = 0, built = 0, fields = 0;
         foreach (var (nova, (name, _)) in oracle.Confs.Zip(grid))
@@ -251,10 +255,7 @@ public sealed class NovaDifferentialTests(ITestOutputHelper log) : IDisposable
                 Field("discard", attributes.Discard, n.Discard);
                 Field("disk_xml", NovaFidelity.CanonicalXml(patched ? mine.Disk : mine.NovaDisk), NovaFidelity.CanonicalXml(disk.DiskXml!));
                 var fellBack = disk.Warnings.Any(w => w.Contains("fallen back from 'native' to 'threads'", StringComparison.Ordinal));
-                var predicted = patched
-                    ? mine.Steps.Any(s => s.Contains("still falls back", StringComparison.Ordinal)) ||
-                      (mine.Steps.Any(s => s.Contains("silently downgrades", StringComparison.Ordinal)) && !mine.Steps.Any(s => s.StartsWith("disk_io_modes ", StringComparison.Ordinal)))
-                    : mine.Steps.Any(s => s.Contains("silently downgrades", StringComparison.Ordinal));
+                var predicted = NovaRecordedGrid.PredictsNativeFallback(mine.Steps, patched);
                 Field("fallback_warning", predicted ? "yes" : "no", fellBack ? "yes" : "no");
             }
             // nova warns once per invalid list item when the driver starts; KvmTune reports each with KN001/KN011.
@@ -274,6 +275,33 @@ public sealed class NovaDifferentialTests(ITestOutputHelper log) : IDisposable
             }
         }
         return new Tally(phase, grid.Count, disks, built, fields, mismatches);
+    }
+
+    /// <summary>
+    /// The recording the Core tests replay (<see cref="NovaRecordedGrid"/>) must be what nova builds now: a difference
+    /// fails here. After reviewing it, <c>KVMTUNE_UPDATE_GOLDEN=1</c> writes the new recording.
+    /// </summary>
+    private void CheckRecording(string phase, string root, List<(string Name, string Text)> grid, NovaOracleReport oracle, bool patched)
+    {
+        var confs = oracle.Confs.Zip(grid).Select(p => new NovaRecordedConf(p.Second.Name, p.Second.Text, p.First with { Conf = p.Second.Name })).ToList();
+        var text = new NovaRecordedGrid(phase, oracle.NovaVersion, patched, confs).ToText()
+            .Replace(_dir.FullName, "/etc/nova", StringComparison.Ordinal)
+            .Replace(root, NovaRecordedGrid.SitePackages, StringComparison.Ordinal);
+        var path = NovaRecordedGrid.SourcePath(phase);
+        if (Environment.GetEnvironmentVariable("KVMTUNE_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(path, text);
+        }
+        var recorded = File.ReadAllText(path).ReplaceLineEndings("\n");
+        if (recorded != text)
+        {
+            var want = recorded.Split('\n');
+            var got = text.Split('\n');
+            var line = Enumerable.Range(0, Math.Min(want.Length, got.Length)).FirstOrDefault(i => want[i] != got[i], Math.Min(want.Length, got.Length));
+            Assert.Fail($"{path}:{line + 1}: nova now builds\n  {(line < got.Length ? got[line] : "(end)")}\nwhere the recording has\n  {(line < want.Length ? want[line] : "(end)")}\n" +
+                        "review the difference, then KVMTUNE_UPDATE_GOLDEN=1 rewrites the recording");
+        }
+        log.WriteLine($"{phase}: {path} is what nova builds ({confs.Count} nova.conf files)");
     }
 
     private void Report(Tally t) => log.WriteLine(string.Create(CultureInfo.InvariantCulture,
