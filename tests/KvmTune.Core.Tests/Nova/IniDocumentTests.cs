@@ -176,4 +176,132 @@ public class IniDocumentTests
         }
         Assert.Throws<InputException>(() => doc.Set(section, key, value));
     }
+
+    [Fact]
+    public void Section_names_are_normalised_as_oslo_config_does_default_only_in_capitals()
+    {
+        var doc = IniDocument.Parse("[default]\na = 1\n[LIBVIRT]\nimages_type = raw\n");
+
+        Assert.Null(doc.Last("DEFAULT", "a"));
+        Assert.Equal("1", doc.Last("default", "a")!.Value);
+        Assert.Equal("raw", doc.Last("libvirt", "images_type")!.Value);
+        Assert.Equal("DEFAULT", IniDocument.NormalizeSection("DEFAULT"));
+        Assert.Equal("default", IniDocument.NormalizeSection("Default"));
+        Assert.Equal("images_type = raw", doc.LineText(4));
+    }
+
+    [Theory]
+    [InlineData("images_type =\n", "images_type = qcow2\n")]
+    [InlineData("images_type:\n", "images_type: qcow2\n")]
+    [InlineData("images_type=\n", "images_type= qcow2\n")]
+    [InlineData("images_type = ''\n", "images_type = 'qcow2'\n")]
+    [InlineData("images_type = raw\n", "images_type = qcow2\n")]
+    public void Setting_a_key_written_with_an_empty_value_puts_one_blank_after_its_separator(string line, string expected)
+    {
+        var doc = IniDocument.Parse("[libvirt]\n" + line);
+
+        Assert.True(doc.Set("libvirt", "images_type", "qcow2"));
+
+        Assert.Equal("[libvirt]\n" + expected, doc.ToText());
+        Assert.Equal("qcow2", doc.Last("libvirt", "images_type")!.Value);
+    }
+
+    [Fact]
+    public void The_document_is_read_again_after_each_edit()
+    {
+        var doc = IniDocument.Parse("[libvirt]\nimages_type = raw\n");
+
+        Assert.True(doc.Set("libvirt", "images_type", "qcow2"));
+        Assert.False(doc.Set("libvirt", "images_type", "qcow2"));
+        Assert.True(doc.Set("libvirt", "disk_cachemodes", "file=none"));
+
+        Assert.Equal(["images_type", "disk_cachemodes"], doc.Entries.Select(e => e.Key));
+        Assert.Equal(3, doc.Last("libvirt", "disk_cachemodes")!.FirstLine);
+    }
+
+    [Theory]
+    [InlineData("", "[libvirt]\nimages_type = lvm\n")]
+    [InlineData("[DEFAULT]\n\n", "[DEFAULT]\n\n[libvirt]\nimages_type = lvm\n")]
+    [InlineData("[DEFAULT]\r\r", "[DEFAULT]\r\r[libvirt]\rimages_type = lvm\r")]
+    [InlineData("[DEFAULT]\ra = 1\r", "[DEFAULT]\ra = 1\r\r[libvirt]\rimages_type = lvm\r")]
+    [InlineData("[DEFAULT]\r\na = 1\nb = 2\r\n", "[DEFAULT]\r\na = 1\nb = 2\r\n\r\n[libvirt]\r\nimages_type = lvm\r\n")]
+    [InlineData("[DEFAULT]\r\na = 1\n", "[DEFAULT]\r\na = 1\n\n[libvirt]\nimages_type = lvm\n")]
+    [InlineData("[DEFAULT]\ra = 1\r\nb = 2\n", "[DEFAULT]\ra = 1\r\nb = 2\n\n[libvirt]\nimages_type = lvm\n")]
+    public void A_new_section_uses_the_files_most_common_line_ending_and_one_blank_line_before_it(string text, string expected)
+    {
+        var doc = IniDocument.Parse(text);
+
+        doc.Set("libvirt", "images_type", "lvm");
+
+        Assert.Equal(expected, doc.ToText());
+    }
+
+    [Fact]
+    public void A_sample_line_on_the_sections_last_line_still_places_the_new_key()
+    {
+        var doc = IniDocument.Parse("[libvirt]\nvirt_type = kvm\n#images_type = default\n");
+
+        doc.Set("libvirt", "images_type", "lvm");
+
+        Assert.Equal("[libvirt]\nvirt_type = kvm\n#images_type = default\nimages_type = lvm\n", doc.ToText());
+    }
+
+    [Fact]
+    public void A_sample_line_of_the_next_section_is_not_this_sections()
+    {
+        var doc = IniDocument.Parse("[DEFAULT]\na = 1\n[libvirt]\n#images_type = default\n");
+
+        doc.Set("DEFAULT", "images_type", "lvm");
+
+        Assert.Equal("[DEFAULT]\na = 1\nimages_type = lvm\n[libvirt]\n#images_type = default\n", doc.ToText());
+    }
+
+    [Theory]
+    [InlineData("]libvirt", "k", "invalid section name ']libvirt'")]
+    [InlineData("", "k", "invalid section name ''")]
+    [InlineData("libvirt", "=k", "[libvirt] invalid key '=k'")]
+    [InlineData("libvirt", "[k", "[libvirt] invalid key '[k'")]
+    [InlineData("libvirt", "#k", "[libvirt] invalid key '#k'")]
+    public void Invalid_names_are_refused_naming_them(string section, string key, string message)
+    {
+        var doc = IniDocument.Parse("[libvirt]\n");
+
+        var e = Assert.Throws<InputException>(() => doc.Set(section, key, "x"));
+
+        Assert.Equal(message, e.Message);
+        Assert.Equal("[libvirt]\n", doc.ToText());
+    }
+
+    [Fact]
+    public void A_value_on_two_lines_is_refused_naming_the_key()
+    {
+        var e = Assert.Throws<InputException>(() => IniDocument.Parse("[libvirt]\n").Set("libvirt", "images_type", "raw\nqcow2"));
+
+        Assert.Equal("[libvirt] images_type: a value must be one line without surrounding blanks", e.Message);
+    }
+
+    [Theory]
+    [InlineData("[libvirt]\n:images_type = raw\n", "<input>:2: key cannot be empty (the line is not shown)")]
+    [InlineData("[libvirt]\n=images_type: raw\n", "<input>:2: key cannot be empty (the line is not shown)")]
+    [InlineData("[libvirt]\nimages_type raw\n", "<input>:2: no ':' or '=' found in assignment (the line is not shown: it may hold a secret)")]
+    [InlineData("[libvirt]\na = 1\n\n  continued\n", "<input>:4: unexpected continuation line: an indented line with no assignment before it (oslo.config refuses it; the line is not shown)")]
+    public void Lines_oslo_config_refuses_are_refused_with_their_line(string text, string message)
+    {
+        var e = Assert.Throws<InputException>(() => IniDocument.Parse(text));
+
+        Assert.Equal(message, e.Message);
+    }
+
+    [Theory]
+    [InlineData("a:b = c", "a", "b = c")]
+    [InlineData("a = b:c", "a", "b:c")]
+    [InlineData("a =\u001cb", "a", "b")]
+    [InlineData("a = '", "a", "")]
+    public void The_first_separator_splits_key_from_value_and_python_blanks_are_stripped(string line, string key, string value)
+    {
+        var entry = Assert.Single(IniDocument.Parse("[libvirt]\n" + line + "\n").Entries);
+
+        Assert.Equal(key, entry.Key);
+        Assert.Equal(value, entry.Value);
+    }
 }
