@@ -26,22 +26,7 @@ public class NovaExplainGoldenTests
     [Fact]
     public void Every_grid_file_is_explained_as_reviewed()
     {
-        var actual = Render();
-        var path = Path.Combine(RepoPaths.Root, "tests", "KvmTune.Core.Tests", "Nova", "Golden", "nova-explain.txt");
-        if (Environment.GetEnvironmentVariable("KVMTUNE_UPDATE_GOLDEN") == "1")
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, actual);
-        }
-        var expected = File.ReadAllText(path).ReplaceLineEndings("\n");
-        if (expected == actual)
-        {
-            return;
-        }
-        var want = expected.Split('\n');
-        var got = actual.Split('\n');
-        var line = Enumerable.Range(0, Math.Min(want.Length, got.Length)).FirstOrDefault(i => want[i] != got[i], Math.Min(want.Length, got.Length));
-        Assert.Fail($"nova explain differs from Golden/nova-explain.txt at line {line + 1}:\n  reviewed: {(line < want.Length ? want[line] : "(end)")}\n  now:      {(line < got.Length ? got[line] : "(end)")}");
+        GoldenText.AssertMatches(Path.Combine("Nova", "Golden", "nova-explain.txt"), Render(), "nova explain");
     }
 
     [Fact]
@@ -60,18 +45,7 @@ public class NovaExplainGoldenTests
 
     private static string Render()
     {
-        var blocks = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var order = new List<string>();
-        void Add(string block, string where)
-        {
-            if (!blocks.TryGetValue(block, out var list))
-            {
-                blocks[block] = list = [];
-                order.Add(block);
-            }
-            list.Add(where);
-        }
-
+        var blocks = new DistinctBlocks();
         foreach (var phase in new[] { "stock", "patched" })
         {
             var grid = NovaRecordedGrid.Load(NovaFixtures.Path(Path.Combine("recorded", $"{phase}.json")));
@@ -85,20 +59,14 @@ public class NovaExplainGoldenTests
                     return NovaSimulator.Explain(conf, new NovaHost(h.DirectIo, HostFacts.Unknown, h.ProbedPath, version));
                 }).ToList();
                 var where = $"{phase} {recorded.Name}";
-                Add(ConfBlock(explained), $"{where} nova.conf");
+                blocks.Add(ConfBlock(explained), $"{where} nova.conf");
                 for (var d = 0; d < explained[0].Disks.Count; d++)
                 {
-                    Add(DiskBlock([.. explained.Select(e => e.Disks[d])]), $"{where} {explained[0].Disks[d].Case}");
+                    blocks.Add(DiskBlock([.. explained.Select(e => e.Disks[d])]), $"{where} {explained[0].Disks[d].Case}");
                 }
             }
         }
-        var text = new StringBuilder();
-        foreach (var block in order)
-        {
-            var where = blocks[block];
-            text.Append("## ").Append(where[0]).Append(where.Count > 1 ? $" (and {where.Count - 1} more)" : "").Append('\n').Append(block).Append('\n');
-        }
-        return text.ToString();
+        return blocks.ToString();
     }
 
     private static string ConfBlock(List<NovaExplanation> explained)

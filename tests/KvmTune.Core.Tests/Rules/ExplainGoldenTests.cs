@@ -48,22 +48,7 @@ public class ExplainGoldenTests
     [Fact]
     public void Every_corpus_disk_is_explained_as_reviewed()
     {
-        var actual = Render();
-        var path = Path.Combine(RepoPaths.Root, "tests", "KvmTune.Core.Tests", "Rules", "Golden", "explain-corpus.txt");
-        if (Environment.GetEnvironmentVariable("KVMTUNE_UPDATE_GOLDEN") == "1")
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, actual);
-        }
-        var expected = File.ReadAllText(path).ReplaceLineEndings("\n");
-        if (expected == actual)
-        {
-            return;
-        }
-        var want = expected.Split('\n');
-        var got = actual.Split('\n');
-        var line = Enumerable.Range(0, Math.Min(want.Length, got.Length)).FirstOrDefault(i => want[i] != got[i], Math.Min(want.Length, got.Length));
-        Assert.Fail($"explain differs from Golden/explain-corpus.txt at line {line + 1}:\n  reviewed: {(line < want.Length ? want[line] : "(end)")}\n  now:      {(line < got.Length ? got[line] : "(end)")}");
+        GoldenText.AssertMatches(Path.Combine("Rules", "Golden", "explain-corpus.txt"), Render(), "explain");
     }
 
     private static string Render()
@@ -72,31 +57,17 @@ public class ExplainGoldenTests
             .Select(f => (Name: Path.GetFileName(f), Document: DomainDocument.Parse(File.ReadAllText(f), f)))
             .Append(("kvmtune-extra", DomainDocument.Parse(Extra, "extra.xml")))
             .ToList();
-        // Identical explanations are written once, with the disks that have them: the file stays readable and each
-        // distinct sentence appears in it.
-        var blocks = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var order = new List<string>();
+        // Identical explanations are written once, with the disks that have them.
+        var blocks = new DistinctBlocks();
         foreach (var (name, document) in domains)
         {
             var explained = Hosts.Select(h => DiskExplainer.Explain(document, h.Facts).Disks).ToList();
             for (var d = 0; d < explained[0].Count; d++)
             {
-                var block = Block([.. explained.Select(e => e[d])]);
-                if (!blocks.TryGetValue(block, out var disks))
-                {
-                    blocks[block] = disks = [];
-                    order.Add(block);
-                }
-                disks.Add($"{name} {explained[0][d].Disk}");
+                blocks.Add(Block([.. explained.Select(e => e[d])]), $"{name} {explained[0][d].Disk}");
             }
         }
-        var text = new StringBuilder();
-        foreach (var block in order)
-        {
-            var disks = blocks[block];
-            text.Append("## ").Append(disks[0]).Append(disks.Count > 1 ? $" (and {disks.Count - 1} more)" : "").Append('\n').Append(block).Append('\n');
-        }
-        return text.ToString();
+        return blocks.ToString();
     }
 
     private static string Block(IReadOnlyList<DiskExplanation> perHost)
